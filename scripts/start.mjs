@@ -1,0 +1,74 @@
+// `npm start`: local D1 migrations, `wrangler dev` with local D1/R2/DO/Queues, then a
+// bootstrap (first run only) of a workspace, a sandbox inbox and an admin user.
+import { spawn, spawnSync } from "node:child_process";
+import { existsSync, readFileSync } from "node:fs";
+
+const fileVars = existsSync(".dev.vars")
+  ? Object.fromEntries(
+      readFileSync(".dev.vars", "utf8")
+        .split("\n")
+        .filter((line) => /^\s*[A-Z_]+\s*=/.test(line))
+        .map((line) => [line.slice(0, line.indexOf("=")).trim(), line.slice(line.indexOf("=") + 1).trim()]),
+    )
+  : {};
+const setting = (name, fallback) => process.env[name] ?? fileVars[name] ?? fallback;
+
+const port = setting("PORT", "8787");
+const vars = {
+  PLATFORM_API_KEY: setting("PLATFORM_API_KEY", "dev-platform-key"),
+  SECRET_KEY: setting("SECRET_KEY", "dev-secret-key-change-me-0123456789abcdef"),
+};
+const admin = { username: setting("ADMIN_USERNAME", "admin"), password: setting("ADMIN_PASSWORD", "admin-password-1") };
+const base = `http://127.0.0.1:${port}`;
+
+const migrate = spawnSync("npx", ["wrangler", "d1", "migrations", "apply", "DB", "--local"], { stdio: "inherit", env: { ...process.env, CI: "1" } });
+if (migrate.status !== 0) process.exit(migrate.status ?? 1);
+
+const varArgs = Object.entries(vars).flatMap(([k, v]) => ["--var", `${k}:${v}`]);
+const dev = spawn("npx", ["wrangler", "dev", "--ip", "127.0.0.1", "--port", port, ...varArgs], { stdio: "inherit" });
+for (const signal of ["SIGINT", "SIGTERM"]) process.on(signal, () => dev.kill(signal));
+dev.on("exit", (code) => process.exit(code ?? 0));
+
+const platform = (path, body) =>
+  fetch(`${base}/platform/v1${path}`, {
+    method: body ? "POST" : "GET",
+    headers: { authorization: `Bearer ${vars.PLATFORM_API_KEY}`, "content-type": "application/json" },
+    body: body && JSON.stringify(body),
+  }).then(async (r) => ({ status: r.status, body: await r.json() }));
+
+async function bootstrap() {
+  for (let i = 0; i < 120; i++) {
+    try {
+      const existing = await platform("/workspaces?limit=1");
+      if (existing.status !== 200) throw new Error(JSON.stringify(existing.body));
+      if (existing.body.count > 0) return console.log(`\nSwitchboard is up at ${base}/api/v1/ (existing data kept).\n`);
+      const ws = await platform("/workspaces", { name: "Local" });
+      const inbox = await platform(`/workspaces/${ws.body.id}/inboxes`, {
+        name: "Sandbox",
+        provider: "sandbox",
+        phone_number: "+15550100001",
+        config: { app_secret: "sandbox-app-secret", verify_token: "sandbox-verify-token" },
+      });
+      const user = await platform(`/workspaces/${ws.body.id}/users`, { ...admin, email: `${admin.username}@example.com`, role: "admin" });
+      if (user.status !== 201) throw new Error(`admin user: ${JSON.stringify(user.body)}`);
+      const token = await fetch(`${base}/api/v1/auth/token/`, {
+        method: "POST",
+        headers: { "content-type": "application/json" },
+        body: JSON.stringify(admin),
+      }).then((r) => r.json());
+      console.log(`\nSwitchboard is up at ${base}/api/v1/
+  workspace ${ws.body.id}, sandbox inbox ${inbox.body.id}
+  admin "${admin.username}" / "${admin.password}", token ${token.token}
+  try: curl -H "Authorization: Token ${token.token}" ${base}/api/v1/users/current/\n`);
+      return;
+    } catch (e) {
+      if (i === 119) throw e;
+      await new Promise((r) => setTimeout(r, 500));
+    }
+  }
+}
+bootstrap().catch((e) => {
+  console.error("bootstrap failed:", e);
+  dev.kill();
+  process.exit(1);
+});

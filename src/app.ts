@@ -1,0 +1,67 @@
+import { OpenAPIHono } from "@hono/zod-openapi";
+import { Scalar } from "@scalar/hono-api-reference";
+import { Hono } from "hono";
+import { bodyLimit } from "hono/body-limit";
+import { requestId } from "hono/request-id";
+import { config } from "./config";
+import type { AppEnv } from "./context";
+import { createDb } from "./db/client";
+import { ApiError, notFound, renderError } from "./errors";
+import { api } from "./routes/api";
+import { platform } from "./routes/platform";
+import { site } from "./routes/site/login";
+
+/**
+ * Middleware order: request id, per-request db handle, body size cap, then the
+ * routes. The seed's API is mounted bare and under `/inboxes/{inboxId}`.
+ */
+export const app = new Hono<AppEnv>();
+
+app.use(requestId());
+app.use(async (c, next) => {
+  c.set("db", createDb(c.env.DB));
+  await next();
+});
+app.use((c, next) =>
+  bodyLimit({
+    maxSize: config(c.env).MAX_BODY_BYTES,
+    onError: () => {
+      throw new ApiError(413, { detail: `Request body is too large (limit ${config(c.env).MAX_BODY_BYTES} bytes).` });
+    },
+  })(c, next),
+);
+
+app.route("/platform/v1", platform);
+app.route("/api/v1", api);
+app.route("/inboxes/:inboxId/api/v1", api);
+app.route("/", site);
+app.route("/inboxes/:inboxId", site);
+
+/** One OpenAPI 3.1 document from the same zod schemas that validate requests. */
+const docs = new OpenAPIHono<AppEnv>();
+docs.route("/api/v1", api);
+docs.route("/platform/v1", platform);
+docs.openAPIRegistry.registerComponent("securitySchemes", "Token", {
+  type: "apiKey",
+  in: "header",
+  name: "Authorization",
+  description: "`Token <40 hex>` from `POST /api/v1/auth/token/`.",
+});
+const document = () =>
+  docs.getOpenAPI31Document({
+    openapi: "3.1.0",
+    info: {
+      title: "Switchboard",
+      version: "1.0.0",
+      description:
+        "WhatsApp Business integration hub. `/api/v1/...` is also served under `/inboxes/{inboxId}/api/v1/...` and under hostnames mapped to an inbox; bare, it addresses the first workspace's first inbox.",
+    },
+    security: [{ Token: [] }],
+  });
+app.get("/openapi.json", (c) => c.json(document()));
+app.get("/docs", Scalar({ url: "/openapi.json", pageTitle: "Switchboard API" }));
+
+app.notFound(() => {
+  throw notFound();
+});
+app.onError(renderError);

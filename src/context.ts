@@ -1,0 +1,23 @@
+import type { Db } from "./db/client";
+import type { Inbox } from "./db/queries/inboxes";
+import type { User } from "./db/queries/users";
+
+export type AuthMethod = "token" | "session" | "provider";
+
+/** Hono environment shared by every sub-app. */
+export type AppEnv = {
+  Bindings: Env;
+  Variables: {
+    requestId: string;
+    db: Db;
+    /** The inbox the request addresses (API routes only). */
+    inbox: Inbox;
+    /** `https://host` plus `/inboxes/{id}` when the inbox was addressed by path: the base of absolute URLs. */
+    baseUrl: string;
+    user: User | null;
+    authMethod: AuthMethod | null;
+  };
+};
+
+/** Scope every tenant query takes. */
+export type Scope = { workspaceId: string; inboxId?: string };

@@ -1,0 +1,54 @@
+import { and, eq, sql } from "drizzle-orm";
+import type { Db } from "../client";
+import { inboxes } from "../schema";
+
+export type Inbox = typeof inboxes.$inferSelect;
+export type NewInbox = Omit<typeof inboxes.$inferInsert, "id" | "createdAt">;
+
+export async function insertInbox(db: Db, values: NewInbox): Promise<Inbox> {
+  return (await db
+    .insert(inboxes)
+    .values({ ...values, id: crypto.randomUUID() })
+    .returning()
+    .get()) as Inbox;
+}
+
+export async function updateInbox(db: Db, workspaceId: string, id: string, values: Partial<NewInbox>): Promise<Inbox | undefined> {
+  return db
+    .update(inboxes)
+    .set(values)
+    .where(and(eq(inboxes.workspaceId, workspaceId), eq(inboxes.id, id)))
+    .returning()
+    .get();
+}
+
+export async function getInbox(db: Db, workspaceId: string, id: string): Promise<Inbox | undefined> {
+  return db
+    .select()
+    .from(inboxes)
+    .where(and(eq(inboxes.workspaceId, workspaceId), eq(inboxes.id, id)))
+    .get();
+}
+
+export async function listInboxes(db: Db, workspaceId: string, limit: number, offset: number) {
+  const where = eq(inboxes.workspaceId, workspaceId);
+  const [rows, [total]] = await db.batch([
+    db.select().from(inboxes).where(where).orderBy(sql`rowid`).limit(limit).offset(offset),
+    db.select({ count: sql<number>`count(*)` }).from(inboxes).where(where),
+  ]);
+  return { rows, count: total?.count ?? 0 };
+}
+
+/**
+ * Resolves the inbox a request addresses. Unscoped by design: this is how a
+ * request finds its tenant in the first place (by path id, hostname, or the
+ * default workspace's first inbox); credentials are checked against it afterwards.
+ */
+export async function findInboxForRequest(
+  db: Db,
+  by: { id: string } | { hostname: string } | { workspaceId: string },
+): Promise<Inbox | undefined> {
+  const where =
+    "id" in by ? eq(inboxes.id, by.id) : "hostname" in by ? eq(inboxes.hostname, by.hostname) : eq(inboxes.workspaceId, by.workspaceId);
+  return db.select().from(inboxes).where(where).orderBy(sql`rowid`).limit(1).get();
+}

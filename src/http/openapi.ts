@@ -1,0 +1,35 @@
+import { OpenAPIHono, z } from "@hono/zod-openapi";
+import type { AppEnv } from "../context";
+import { validationError } from "../errors";
+
+export type App = OpenAPIHono<AppEnv>;
+
+/** A sub-app whose query/path validation failures become DRF-style 400s via the one error module. */
+export function createApp(): App {
+  return new OpenAPIHono<AppEnv>({
+    defaultHook: (result) => {
+      if (!result.success) throw validationError(result.error);
+    },
+  });
+}
+
+export const ErrorSchema = z
+  .record(z.string(), z.unknown())
+  .openapi("Error", { description: 'Django-REST-style error: `{"detail": "..."}` or `{"field": ["message"]}`.' });
+
+const error = (description: string) => ({ description, content: { "application/json": { schema: ErrorSchema } } });
+
+/** Error responses every authenticated endpoint can give. */
+export const errorResponses = {
+  400: error("Invalid input; the body names each field's problem."),
+  403: error("Not authenticated, or not permitted."),
+  404: error("Not found (also: a credential of another workspace)."),
+} as const;
+
+export const json = <T extends z.ZodType>(schema: T, description: string) => ({
+  description,
+  content: { "application/json": { schema } },
+});
+
+/** Path ids are integers in this API (DRF's `<int:pk>`); anything else is a 404, not a 400. */
+export const IntId = z.string().openapi({ param: { name: "id", in: "path" }, example: "1" });

@@ -1,0 +1,70 @@
+import type { Context } from "hono";
+import { getCookie } from "hono/cookie";
+import { createMiddleware } from "hono/factory";
+import type { AppEnv, AuthMethod } from "../context";
+import { userBySessionHash, userByTokenHash } from "../db/queries/credentials";
+import { firstActiveAdmin, type User } from "../db/queries/users";
+import { ApiError, notAuthenticated, notFound } from "../errors";
+import { isValidD360Key } from "../providers/dialog360-auth";
+import { safeEqual, sha256Hex } from "../services/crypto";
+import { inboxSecrets } from "../services/inboxes";
+
+export const SESSION_COOKIE = "sessionid";
+export const CSRF_COOKIE = "csrftoken";
+const UNSAFE = new Set(["POST", "PUT", "PATCH", "DELETE"]);
+
+/**
+ * Authenticates in the seed's order: provider key (`D360-Api-Key`, silently skipped
+ * when invalid), then `Authorization: Token`, then the session cookie. A credential
+ * that belongs to another workspace is answered exactly like a missing inbox (404),
+ * so inbox ids of other tenants cannot be probed. Sets `user` (or null) and `authMethod`.
+ */
+export const authenticate = createMiddleware<AppEnv>(async (c, next) => {
+  const found = await identify(c);
+  if (found && found.user.workspaceId !== c.get("inbox").workspaceId) throw notFound();
+  if (found && !found.user.isActive) throw notAuthenticated("User inactive or deleted.");
+  if (found?.method === "session" && UNSAFE.has(c.req.method)) checkCsrf(c.req.header("x-csrftoken"), getCookie(c, CSRF_COOKIE));
+  c.set("user", found?.user ?? null);
+  c.set("authMethod", found?.method ?? null);
+  await next();
+});
+
+async function identify(c: Context<AppEnv>): Promise<{ user: User; method: AuthMethod } | null> {
+  const db = c.get("db");
+  const inbox = c.get("inbox");
+  const d360 = c.req.header("d360-api-key");
+  if (d360 && inbox.provider === "360dialog" && (await isValidD360Key(inbox, (await inboxSecrets(c.env, inbox)).api_key, d360))) {
+    const admin = await firstActiveAdmin(db, inbox.workspaceId);
+    if (admin) return { user: admin, method: "provider" };
+  }
+  const authorization = c.req.header("authorization");
+  if (authorization) {
+    const [scheme, key, extra] = authorization.trim().split(/\s+/);
+    if (scheme?.toLowerCase() === "token") {
+      if (!key || extra) throw notAuthenticated("Invalid token header. Token string should not contain spaces.");
+      const user = await userByTokenHash(db, await sha256Hex(key));
+      if (!user) throw notAuthenticated("Invalid token.");
+      return { user, method: "token" };
+    }
+  }
+  const session = getCookie(c, SESSION_COOKIE);
+  if (session) {
+    const user = await userBySessionHash(db, await sha256Hex(session), Math.floor(Date.now() / 1000));
+    if (user) return { user, method: "session" };
+  }
+  return null;
+}
+
+/** Django's CSRF check for session-authenticated unsafe requests: header must match the cookie. */
+function checkCsrf(header: string | undefined, cookie: string | undefined): void {
+  if (!cookie) throw new ApiError(403, { detail: "CSRF Failed: CSRF cookie not set." });
+  if (!header) throw new ApiError(403, { detail: "CSRF Failed: CSRF token missing." });
+  if (!safeEqual(header, cookie)) throw new ApiError(403, { detail: "CSRF Failed: CSRF token incorrect." });
+}
+
+/** For every non-public endpoint: the authenticated user, or the seed's exact 403. */
+export function requireUser(c: { get(key: "user"): User | null }): User {
+  const user = c.get("user");
+  if (!user) throw notAuthenticated();
+  return user;
+}

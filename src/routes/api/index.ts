@@ -1,0 +1,18 @@
+import { createApp } from "../../http/openapi";
+import { authenticate } from "../../middleware/auth";
+import { resolveInbox } from "../../middleware/inbox";
+import { registerObtainToken } from "../auth/token";
+import { groups } from "../groups/list";
+import { users } from "../users";
+import { registerApiRoot } from "./root";
+
+/**
+ * The seed's `/api/v1/`, mounted bare, under `/inboxes/{inboxId}/` and for mapped
+ * hostnames: every request first resolves its inbox, then its credential.
+ */
+export const api = createApp();
+api.use(resolveInbox, authenticate);
+registerApiRoot(api);
+registerObtainToken(api);
+api.route("/users", users);
+api.route("/groups", groups);

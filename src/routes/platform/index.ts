@@ -1,0 +1,12 @@
+import { createApp } from "../../http/openapi";
+import { requirePlatformKey } from "../../middleware/platform";
+import { registerInboxes } from "./inboxes";
+import { registerPlatformUsers } from "./users";
+import { registerWorkspaces } from "./workspaces";
+
+/** `/platform/v1`: tenants, their inboxes and first users, behind PLATFORM_API_KEY. */
+export const platform = createApp();
+platform.use(requirePlatformKey);
+registerWorkspaces(platform);
+registerInboxes(platform);
+registerPlatformUsers(platform);

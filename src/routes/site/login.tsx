@@ -1,0 +1,90 @@
+import { Hono } from "hono";
+import { deleteCookie, getCookie, setCookie } from "hono/cookie";
+import type { AppEnv } from "../../context";
+import { deleteSession } from "../../db/queries/credentials";
+import { ApiError } from "../../errors";
+import { readRawBody } from "../../http/body";
+import { authenticate, CSRF_COOKIE, requireUser, SESSION_COOKIE } from "../../middleware/auth";
+import { resolveInbox } from "../../middleware/inbox";
+import { safeEqual, sha256Hex } from "../../services/crypto";
+import { checkCredentials, SESSION_SECONDS, startSession } from "../../services/login";
+import { ensureCsrfCookie } from "./csrf";
+
+/** Session login for browsers (Django's `/login/` form): sets `sessionid` and `csrftoken`. */
+export const site = new Hono<AppEnv>();
+site.use(resolveInbox);
+
+function LoginPage({ csrf, next, error }: { csrf: string; next: string; error?: string }) {
+  return (
+    <html lang="en">
+      <head>
+        <meta charset="utf-8" />
+        <title>Switchboard · Log in</title>
+      </head>
+      <body>
+        <h1>Log in</h1>
+        {error && <p role="alert">{error}</p>}
+        <form method="post">
+          <input type="hidden" name="csrfmiddlewaretoken" value={csrf} />
+          <input type="hidden" name="next" value={next} />
+          <label>
+            Username <input name="username" autocomplete="username" required />
+          </label>
+          <label>
+            Password <input name="password" type="password" autocomplete="current-password" required />
+          </label>
+          <button type="submit">Log in</button>
+        </form>
+      </body>
+    </html>
+  );
+}
+
+/** Only same-site relative redirects (no `//host` or scheme) after login. */
+const safeNext = (next: unknown, fallback: string) =>
+  typeof next === "string" && next.startsWith("/") && !next.startsWith("//") && !next.includes("\\") ? next : fallback;
+
+site.get("/login/", (c) => {
+  const csrf = ensureCsrfCookie(c);
+  return c.html(
+    <LoginPage csrf={csrf} next={safeNext(c.req.query("next"), `${new URL(c.get("baseUrl")).pathname.replace(/\/$/, "")}/`)} />,
+  );
+});
+
+site.post("/login/", async (c) => {
+  const raw = await readRawBody(c);
+  const form = (raw && typeof raw === "object" ? raw : {}) as Record<string, unknown>;
+  const cookie = getCookie(c, CSRF_COOKIE);
+  const sent = String(form.csrfmiddlewaretoken ?? c.req.header("x-csrftoken") ?? "");
+  const next = safeNext(form.next, `${new URL(c.get("baseUrl")).pathname.replace(/\/$/, "")}/`);
+  if (!cookie || !safeEqual(sent, cookie)) {
+    return c.html(
+      <LoginPage csrf={ensureCsrfCookie(c)} next={next} error="CSRF verification failed. Reload the page and try again." />,
+      403,
+    );
+  }
+  try {
+    const user = await checkCredentials(c.get("db"), c.get("inbox").workspaceId, String(form.username ?? ""), String(form.password ?? ""));
+    const session = await startSession(c.get("db"), user);
+    setCookie(c, SESSION_COOKIE, session, {
+      path: "/",
+      httpOnly: true,
+      sameSite: "Lax",
+      maxAge: SESSION_SECONDS,
+      secure: c.req.url.startsWith("https:"),
+    });
+    return c.redirect(next, 302);
+  } catch (e) {
+    if (!(e instanceof ApiError)) throw e;
+    const message = e.status === 429 ? String(e.body.detail) : "Please enter a correct username and password.";
+    return c.html(<LoginPage csrf={cookie} next={next} error={message} />, e.status === 429 ? 429 : 400, e.headers);
+  }
+});
+
+site.post("/logout/", authenticate, async (c) => {
+  requireUser(c);
+  const session = getCookie(c, SESSION_COOKIE);
+  if (session) await deleteSession(c.get("db"), await sha256Hex(session));
+  deleteCookie(c, SESSION_COOKIE, { path: "/" });
+  return c.redirect(`${new URL(c.get("baseUrl")).pathname.replace(/\/$/, "")}/login/`, 302);
+});

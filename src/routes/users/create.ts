@@ -1,0 +1,46 @@
+import { createRoute } from "@hono/zod-openapi";
+import { getUserByUsername, insertUser } from "../../db/queries/users";
+import { fieldErrors } from "../../errors";
+import { bodyDoc, readBody } from "../../http/body";
+import { type App, errorResponses, json } from "../../http/openapi";
+import { requireUser } from "../../middleware/auth";
+import { randomHex, sha256Hex } from "../../services/crypto";
+import { ROLE_DEFAULTS, requireAdmin } from "../../services/permissions";
+import { userWire } from "./load";
+import { CreatedUserSchema, CreateUserBody } from "./schemas";
+
+const route = createRoute({
+  method: "post",
+  path: "/",
+  tags: ["Users"],
+  summary: "Create a user",
+  description:
+    "Admins only. The user is inactive until its `activation_url` (returned only here) is called: an `app` user gets its token from it; others set a password first (`/users/{id}/password/change/`).",
+  request: { body: bodyDoc(CreateUserBody) },
+  responses: { 201: json(CreatedUserSchema, "The new user, with its one-time activation URL."), ...errorResponses },
+});
+
+export const registerCreateUser = (app: App) =>
+  app.openapi(route, async (c) => {
+    requireAdmin(requireUser(c));
+    const body = await readBody(c, CreateUserBody);
+    const db = c.get("db");
+    const workspaceId = c.get("inbox").workspaceId;
+    if (await getUserByUsername(db, workspaceId, body.username)) {
+      throw fieldErrors({ username: ["A user with that username already exists."] });
+    }
+    const role = body.profile?.role ?? "user";
+    const code = randomHex(20);
+    const user = await insertUser(db, workspaceId, {
+      username: body.username,
+      firstName: body.first_name ?? "",
+      lastName: body.last_name ?? "",
+      email: body.email ?? "",
+      role,
+      isActive: false,
+      activationCodeHash: await sha256Hex(code),
+      ...ROLE_DEFAULTS[role],
+    });
+    const activation_url = `${c.get("baseUrl")}/api/v1/users/activate/${code}/`;
+    return c.json({ ...(await userWire(c, user)), activation_url }, 201);
+  });

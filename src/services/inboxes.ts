@@ -1,0 +1,55 @@
+import { z } from "@hono/zod-openapi";
+import { config } from "../config";
+import type { Inbox } from "../db/queries/inboxes";
+import { fieldErrors, validationError } from "../errors";
+import { PROVIDERS, type Provider, ProviderConfigs, splitSecrets } from "../providers/config";
+import { decryptJson, encryptJson } from "./secrets";
+
+export const InboxSchema = z
+  .object({
+    id: z.string(),
+    workspace_id: z.string(),
+    name: z.string(),
+    provider: z.enum(PROVIDERS),
+    phone_number: z.string().nullable(),
+    hostname: z.string().nullable(),
+    config: z.record(z.string(), z.unknown()).openapi({ description: "Provider configuration without its secrets." }),
+    secrets_set: z
+      .array(z.string())
+      .openapi({ description: "Names of the secret config fields that are set (values are never returned)." }),
+    webhook_url: z.string().url(),
+    api_base_url: z.string().url(),
+    created_at: z.number().int(),
+  })
+  .openapi("Inbox");
+
+export async function toInboxWire(env: Env, inbox: Inbox, origin: string): Promise<z.infer<typeof InboxSchema>> {
+  return {
+    id: inbox.id,
+    workspace_id: inbox.workspaceId,
+    name: inbox.name,
+    provider: inbox.provider,
+    phone_number: inbox.phoneNumber,
+    hostname: inbox.hostname,
+    config: inbox.config,
+    secrets_set: Object.keys(await inboxSecrets(env, inbox)).sort(),
+    webhook_url: `${origin}/webhooks/whatsapp/${inbox.id}`,
+    api_base_url: `${origin}/inboxes/${inbox.id}/api/v1/`,
+    created_at: inbox.createdAt,
+  };
+}
+
+export function inboxSecrets(env: Env, inbox: Pick<Inbox, "secrets">): Promise<Record<string, string>> {
+  return decryptJson(config(env).SECRET_KEY, inbox.secrets);
+}
+
+/**
+ * Validates a provider config (merged over the current one on PATCH) and returns the
+ * columns to store: the visible part and the encrypted secrets.
+ */
+export async function storeProviderConfig(env: Env, provider: Provider, value: Record<string, unknown>) {
+  const parsed = ProviderConfigs[provider].safeParse(value);
+  if (!parsed.success) throw fieldErrors({ config: validationError(parsed.error).body });
+  const { shown, secret } = splitSecrets(parsed.data);
+  return { config: shown, secrets: await encryptJson(config(env).SECRET_KEY, secret) };
+}

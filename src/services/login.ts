@@ -1,0 +1,74 @@
+import { config } from "../config";
+import type { Db } from "../db/client";
+import { clearLoginFailures, ensureToken, insertSession, loginFailuresOf, saveLoginFailures, tokenOf } from "../db/queries/credentials";
+import { getUserByUsername, type User, updateUser } from "../db/queries/users";
+import { ApiError } from "../errors";
+import { randomHex, sha256Hex } from "./crypto";
+import { hashPassword, needsRehash, verifyPassword } from "./passwords";
+import { deriveToken } from "./secrets";
+
+/** Login throttling: this many failures for one username inside the window lock it for LOCK_SECONDS. */
+export const MAX_FAILURES = 5;
+const WINDOW_SECONDS = 15 * 60;
+const LOCK_SECONDS = 15 * 60;
+export const SESSION_SECONDS = 14 * 86400;
+
+const nowSeconds = () => Math.floor(Date.now() / 1000);
+
+/**
+ * Checks a username and password for a workspace. Throws 429 while the username is
+ * locked (before spending CPU on PBKDF2) and counts failures; returns the active user.
+ */
+export async function checkCredentials(db: Db, workspaceId: string, username: string, password: string): Promise<User> {
+  const now = nowSeconds();
+  const record = await loginFailuresOf(db, workspaceId, username);
+  if (record?.lockedUntil && record.lockedUntil > now) {
+    const retryAfter = String(record.lockedUntil - now);
+    throw new ApiError(
+      429,
+      { detail: `Too many failed login attempts. Expected available in ${retryAfter} seconds.` },
+      { "Retry-After": retryAfter },
+    );
+  }
+  const user = await getUserByUsername(db, workspaceId, username);
+  const ok = await verifyPassword(password, user?.passwordHash ?? null);
+  if (!ok || !user?.isActive) {
+    const fresh = !record || record.windowStart + WINDOW_SECONDS < now;
+    const failures = fresh ? 1 : record.failures + 1;
+    await saveLoginFailures(db, {
+      workspaceId,
+      username,
+      failures,
+      windowStart: fresh ? now : record.windowStart,
+      lockedUntil: failures >= MAX_FAILURES ? now + LOCK_SECONDS : null,
+    });
+    throw new ApiError(400, { non_field_errors: ["Unable to log in with provided credentials."] });
+  }
+  if (record) await clearLoginFailures(db, workspaceId, username);
+  if (user.passwordHash && needsRehash(user.passwordHash)) {
+    await updateUser(db, workspaceId, user.id, { passwordHash: await hashPassword(password) });
+  }
+  return user;
+}
+
+/** The user's token, created on first use (DRF's `Token.objects.get_or_create`). */
+export async function issueToken(db: Db, env: Env, user: User): Promise<string> {
+  const secret = config(env).SECRET_KEY;
+  const existing = await tokenOf(db, user.id);
+  if (existing) return deriveToken(secret, existing.nonce);
+  const nonce = randomHex(20);
+  const value = await deriveToken(secret, nonce);
+  const stored = await ensureToken(db, { userId: user.id, workspaceId: user.workspaceId, nonce, keyHash: await sha256Hex(value) });
+  return stored && stored.nonce !== nonce ? deriveToken(secret, stored.nonce) : value;
+}
+
+/** Starts a session: returns the cookie value; only its hash is stored. */
+export async function startSession(db: Db, user: User): Promise<string> {
+  const id = randomHex(20);
+  await insertSession(
+    db,
+    { idHash: await sha256Hex(id), userId: user.id, workspaceId: user.workspaceId, expiresAt: nowSeconds() + SESSION_SECONDS },
+    nowSeconds(),
+  );
+  return id;
+}

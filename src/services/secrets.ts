@@ -1,0 +1,50 @@
+import { hmacSha256, toHex } from "./crypto";
+
+/**
+ * Provider secrets at rest: AES-256-GCM with a key derived from SECRET_KEY via HKDF.
+ * Stored as `v1.<iv base64>.<ciphertext base64>`; the version lets the key rotate later.
+ */
+const keys = new Map<string, Promise<CryptoKey>>();
+
+function key(secret: string, purpose: string): Promise<CryptoKey> {
+  const id = `${purpose}:${secret}`;
+  let k = keys.get(id);
+  if (!k) {
+    k = crypto.subtle
+      .importKey("raw", new TextEncoder().encode(secret), "HKDF", false, ["deriveKey"])
+      .then((base) =>
+        crypto.subtle.deriveKey(
+          { name: "HKDF", hash: "SHA-256", salt: new Uint8Array(32), info: new TextEncoder().encode(purpose) },
+          base,
+          { name: "AES-GCM", length: 256 },
+          false,
+          ["encrypt", "decrypt"],
+        ),
+      );
+    keys.set(id, k);
+  }
+  return k;
+}
+
+const b64 = (bytes: Uint8Array) => btoa(String.fromCharCode(...bytes));
+const unb64 = (text: string) => Uint8Array.from(atob(text), (ch) => ch.charCodeAt(0));
+
+export async function encryptJson(secret: string, value: Record<string, string>): Promise<string> {
+  const iv = crypto.getRandomValues(new Uint8Array(12));
+  const data = new TextEncoder().encode(JSON.stringify(value));
+  const sealed = new Uint8Array(await crypto.subtle.encrypt({ name: "AES-GCM", iv }, await key(secret, "inbox-secrets"), data));
+  return `v1.${b64(iv)}.${b64(sealed)}`;
+}
+
+export async function decryptJson(secret: string, stored: string): Promise<Record<string, string>> {
+  const [version, iv, sealed] = stored.split(".");
+  if (version !== "v1" || !iv || !sealed) throw new Error("Unknown secret format");
+  const plain = await crypto.subtle.decrypt({ name: "AES-GCM", iv: unb64(iv) }, await key(secret, "inbox-secrets"), unb64(sealed));
+  return JSON.parse(new TextDecoder().decode(plain)) as Record<string, string>;
+}
+
+/** Token values are HMACs of SECRET_KEY and a stored nonce: 160 bits, 40 hex characters. */
+export async function deriveToken(secret: string, nonce: string): Promise<string> {
+  const mac = await hmacSha256(secret, `token:${nonce}`);
+  return toHex(mac.slice(0, 20));
+}

@@ -1,0 +1,51 @@
+import { z } from "@hono/zod-openapi";
+import type { GroupRef, User } from "../db/queries/users";
+import { CHAT_ACCESS, ROLES } from "../db/schema";
+
+export const GroupSchema = z.object({ id: z.number().int(), name: z.string() }).openapi("Group");
+
+export const PermissionsSchema = z
+  .object({
+    can_use_tags: z.boolean(),
+    can_read_chats: z.enum(CHAT_ACCESS),
+    can_write_to_chats: z.enum(CHAT_ACCESS),
+  })
+  .openapi("Permissions", {
+    description:
+      "Chat access levels: `all` every chat; `group` chats assigned to the user or one of their groups; `assigned` chats assigned to the user; `none` no chat.",
+  });
+
+export const UserSchema = z
+  .object({
+    url: z.string().url(),
+    id: z.number().int(),
+    username: z.string(),
+    first_name: z.string(),
+    last_name: z.string(),
+    email: z.string(),
+    profile: z.object({ role: z.enum(ROLES) }),
+    groups: z.array(GroupSchema),
+    permissions: PermissionsSchema,
+  })
+  .openapi("User");
+
+export type UserWire = z.infer<typeof UserSchema>;
+
+/** The row-to-wire mapper for users (seed: "User"). */
+export function toUserWire(user: User, groups: GroupRef[], baseUrl: string): UserWire {
+  return {
+    url: `${baseUrl}/api/v1/users/${user.id}/`,
+    id: user.id,
+    username: user.username,
+    first_name: user.firstName,
+    last_name: user.lastName,
+    email: user.email,
+    profile: { role: user.role },
+    groups,
+    permissions: {
+      can_use_tags: user.canUseTags,
+      can_read_chats: user.canReadChats,
+      can_write_to_chats: user.canWriteToChats,
+    },
+  };
+}
