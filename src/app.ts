@@ -3,6 +3,7 @@ import { Scalar } from "@scalar/hono-api-reference";
 import { Hono } from "hono";
 import { bodyLimit } from "hono/body-limit";
 import { requestId } from "hono/request-id";
+import { appendTrailingSlash } from "hono/trailing-slash";
 import { config } from "./config";
 import type { AppEnv } from "./context";
 import { createDb } from "./db/client";
@@ -31,9 +32,13 @@ app.use((c, next) =>
   })(c, next),
 );
 
+// Django's APPEND_SLASH: a GET without the trailing slash is redirected to the seed's path.
+app.use("/api/*", appendTrailingSlash());
+app.use("/inboxes/*", appendTrailingSlash());
+
 app.route("/platform/v1", platform);
-app.route("/api/v1", api);
-app.route("/inboxes/:inboxId/api/v1", api);
+app.route("/api/v1/", api);
+app.route("/inboxes/:inboxId/api/v1/", api);
 app.route("/", site);
 app.route("/inboxes/:inboxId", site);
 

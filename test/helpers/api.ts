@@ -22,7 +22,8 @@ export async function call(path: string, options: RequestOptions = {}): Promise<
     body = JSON.stringify(options.body);
   }
   const method = options.method ?? (body === undefined ? "GET" : "POST");
-  return exports.default.fetch(new Request(`${ORIGIN}${path}`, { method, headers, body, redirect: "manual" }));
+  const url = path.startsWith("http") ? path : `${ORIGIN}${path}`;
+  return exports.default.fetch(new Request(url, { method, headers, body, redirect: "manual" }));
 }
 
 /** Like `call`, and returns status plus parsed JSON body. */

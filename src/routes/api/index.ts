@@ -14,5 +14,5 @@ export const api = createApp();
 api.use(resolveInbox, authenticate);
 registerApiRoot(api);
 registerObtainToken(api);
-api.route("/users", users);
-api.route("/groups", groups);
+api.route("/", users);
+api.route("/", groups);

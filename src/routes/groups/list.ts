@@ -7,7 +7,7 @@ import { GroupSchema } from "../../services/users";
 
 const route = createRoute({
   method: "get",
-  path: "/",
+  path: "/groups/",
   tags: ["Groups"],
   summary: "List groups",
   description: 'Every workspace has "Admin", "Regular user" and "App integration", one per role.',

@@ -15,7 +15,7 @@ const responses = {
 const describe = (method: "get" | "post") =>
   createRoute({
     method,
-    path: "/activate/{code}/",
+    path: "/users/activate/{code}/",
     tags: ["Users"],
     summary: "Activate a user (the `activation_url`)",
     description:

@@ -11,7 +11,7 @@ import { CreatedUserSchema, CreateUserBody } from "./schemas";
 
 const route = createRoute({
   method: "post",
-  path: "/",
+  path: "/users/",
   tags: ["Users"],
   summary: "Create a user",
   description:

@@ -6,7 +6,7 @@ import { userWire } from "./load";
 
 const route = createRoute({
   method: "get",
-  path: "/current/",
+  path: "/users/current/",
   tags: ["Users"],
   summary: "Retrieve the current user",
   responses: { 200: json(UserSchema, "The authenticated user."), ...errorResponses },

@@ -7,7 +7,7 @@ import { toUserWire, UserSchema } from "../../services/users";
 
 const route = createRoute({
   method: "get",
-  path: "/",
+  path: "/users/",
   tags: ["Users"],
   summary: "List users",
   description: "Every user of the workspace, oldest first (any authenticated user: assignment needs the list).",

@@ -26,7 +26,7 @@ async function setPassword(c: Context<AppEnv>, user: User, password: string, fie
 
 const ownRoute = createRoute({
   method: "post",
-  path: "/current/password/change/",
+  path: "/users/current/password/change/",
   tags: ["Users"],
   summary: "Change your password",
   description: "Requires the current password (failures count towards the login lock). Ends your sessions.",
@@ -50,7 +50,7 @@ export const registerChangeOwnPassword = (app: App) =>
 
 const setRoute = createRoute({
   method: "post",
-  path: "/{id}/password/change/",
+  path: "/users/{id}/password/change/",
   tags: ["Users"],
   summary: "Set another user's password",
   description: "Admins only. Ends the user's sessions.",

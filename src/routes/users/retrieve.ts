@@ -6,7 +6,7 @@ import { loadUser, userWire } from "./load";
 
 const route = createRoute({
   method: "get",
-  path: "/{id}/",
+  path: "/users/{id}/",
   tags: ["Users"],
   summary: "Retrieve a user",
   request: { params: z.object({ id: IntId }) },

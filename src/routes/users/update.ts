@@ -14,7 +14,7 @@ import { PatchUserBody, UpdateUserBody, type UserChanges } from "./schemas";
 const describe = (method: "put" | "patch") =>
   createRoute({
     method,
-    path: "/{id}/",
+    path: "/users/{id}/",
     tags: ["Users"],
     summary: method === "put" ? "Update a user (all fields)" : "Partially update a user",
     description:
