@@ -21,7 +21,10 @@ const vars = {
 const admin = { username: setting("ADMIN_USERNAME", "admin"), password: setting("ADMIN_PASSWORD", "admin-password-1") };
 const base = `http://127.0.0.1:${port}`;
 
-const migrate = spawnSync("npx", ["wrangler", "d1", "migrations", "apply", "DB", "--local"], { stdio: "inherit", env: { ...process.env, CI: "1" } });
+const migrate = spawnSync("npx", ["wrangler", "d1", "migrations", "apply", "DB", "--local"], {
+  stdio: "inherit",
+  env: { ...process.env, CI: "1" },
+});
 if (migrate.status !== 0) process.exit(migrate.status ?? 1);
 
 const varArgs = Object.entries(vars).flatMap(([k, v]) => ["--var", `${k}:${v}`]);

@@ -1,0 +1,24 @@
+import type { Endpoint } from "./security";
+
+/** Every authenticated endpoint of the foundation; later issues add theirs here. */
+export const ENDPOINTS: Endpoint[] = [
+  { method: "GET", path: "/users/" },
+  { method: "POST", path: "/users/", body: { username: "newperson", email: "n@example.com" }, adminOnly: true },
+  { method: "GET", path: "/users/current/" },
+  { method: "POST", path: "/users/current/password/change/", body: { current_password: "x", new_password: "y" } },
+  { method: "GET", path: "/users/{self}/" },
+  {
+    method: "PUT",
+    path: "/users/{other}/",
+    body: {
+      username: "renamed",
+      email: "r@example.com",
+      groups: [],
+      permissions: { can_use_tags: true, can_read_chats: "all", can_write_to_chats: "all" },
+    },
+    adminOnly: true,
+  },
+  { method: "PATCH", path: "/users/{other}/", body: { first_name: "X" }, adminOnly: true },
+  { method: "POST", path: "/users/{other}/password/change/", body: { password: "another-long-password" }, adminOnly: true },
+  { method: "GET", path: "/groups/" },
+];
