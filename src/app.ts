@@ -10,6 +10,7 @@ import { createDb } from "./db/client";
 import { ApiError, notFound, renderError } from "./errors";
 import { api } from "./routes/api";
 import { platform } from "./routes/platform";
+import { whatsappWebhooks } from "./routes/provider-webhooks/whatsapp";
 import { site } from "./routes/site/login";
 
 /**
@@ -37,6 +38,7 @@ app.use("/api/*", appendTrailingSlash());
 app.use("/inboxes/*", appendTrailingSlash());
 
 app.route("/platform/v1", platform);
+app.route("/", whatsappWebhooks);
 app.route("/api/v1/", api);
 app.route("/inboxes/:inboxId/api/v1/", api);
 app.route("/", site);

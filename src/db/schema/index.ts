@@ -1,2 +1,3 @@
+export * from "./messaging";
 export * from "./tenancy";
 export * from "./users";

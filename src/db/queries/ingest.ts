@@ -1,0 +1,83 @@
+/**
+ * The inbox object's write path to D1: one `batch()` (one transaction) per group
+ * commit. Raw prepared statements, not drizzle: this is the hottest code in the
+ * product and the statements need SQLite features (changes(), json_set, upserts
+ * with conditions) that are clearer written out.
+ */
+
+export type MessageRow = {
+  wamid: string;
+  waId: string;
+  fromUs: boolean;
+  timestamp: number;
+  seq: number;
+  type: string;
+  payload: string;
+  statuses: Record<string, unknown>;
+  senderUserId: number | null;
+  contextWamid: string | null;
+  /** Already-tokenized FTS text (services/search.ts). */
+  searchText: string;
+  /** The contact object WhatsApp sent with the message, when any. */
+  contact: Record<string, unknown> | null;
+  profileName: string | null;
+};
+
+export type StatusRow = { wamid: string; status: string; value: unknown };
+
+export function writeStatements(d1: D1Database, inboxId: string, rows: MessageRow[], statuses: StatusRow[]): D1PreparedStatement[] {
+  const out: D1PreparedStatement[] = [];
+  for (const m of rows) {
+    out.push(
+      d1
+        .prepare(
+          `INSERT INTO messages (inbox_id, wamid, wa_id, from_us, timestamp, seq, type, payload, statuses, sender_user_id, context_wamid)
+           VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (inbox_id, wamid) DO NOTHING`,
+        )
+        .bind(
+          inboxId,
+          m.wamid,
+          m.waId,
+          m.fromUs ? 1 : 0,
+          m.timestamp,
+          m.seq,
+          m.type,
+          m.payload,
+          JSON.stringify(m.statuses),
+          m.senderUserId,
+          m.contextWamid,
+        ),
+      // Only when the insert above added a row (changes() = 1): a redelivery adds nothing.
+      d1.prepare("INSERT INTO messages_fts (rowid, body) SELECT last_insert_rowid(), ? WHERE changes() = 1").bind(m.searchText),
+      d1
+        .prepare(
+          `INSERT INTO chats (inbox_id, wa_id, contact, profile_name, last_message_id, last_message_timestamp, last_message_seq, last_customer_message_timestamp)
+           SELECT ?1, ?2, ?3, ?4, id, timestamp, seq, CASE WHEN from_us THEN NULL ELSE timestamp END FROM messages WHERE inbox_id = ?1 AND wamid = ?5
+           ON CONFLICT (inbox_id, wa_id) DO UPDATE SET
+             contact = CASE WHEN ?6 THEN excluded.contact ELSE chats.contact END,
+             profile_name = coalesce(excluded.profile_name, chats.profile_name),
+             last_message_id = CASE WHEN chats.last_message_seq IS NULL OR excluded.last_message_timestamp > chats.last_message_timestamp
+               OR (excluded.last_message_timestamp = chats.last_message_timestamp AND excluded.last_message_seq > chats.last_message_seq)
+               THEN excluded.last_message_id ELSE chats.last_message_id END,
+             last_message_seq = CASE WHEN chats.last_message_seq IS NULL OR excluded.last_message_timestamp > chats.last_message_timestamp
+               OR (excluded.last_message_timestamp = chats.last_message_timestamp AND excluded.last_message_seq > chats.last_message_seq)
+               THEN excluded.last_message_seq ELSE chats.last_message_seq END,
+             last_message_timestamp = max(coalesce(chats.last_message_timestamp, 0), excluded.last_message_timestamp),
+             last_customer_message_timestamp = max(coalesce(chats.last_customer_message_timestamp, 0), coalesce(excluded.last_customer_message_timestamp, 0))`,
+        )
+        .bind(inboxId, m.waId, JSON.stringify(m.contact ?? { wa_id: m.waId }), m.profileName, m.wamid, m.contact ? 1 : 0),
+    );
+  }
+  for (const s of statuses) out.push(statusStatement(d1, inboxId, s));
+  return out;
+}
+
+/** First value per status key wins: a late `delivered` never touches `read`, a redelivery changes nothing. */
+function statusStatement(d1: D1Database, inboxId: string, s: StatusRow): D1PreparedStatement {
+  return d1
+    .prepare(
+      `UPDATE messages SET statuses = json_set(statuses, '$.' || ?1, json(coalesce(json_extract(statuses, '$.' || ?1), ?2)))
+       WHERE inbox_id = ?3 AND wamid = ?4`,
+    )
+    .bind(s.status, JSON.stringify(s.value), inboxId, s.wamid);
+}

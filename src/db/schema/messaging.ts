@@ -1,0 +1,100 @@
+import { sql } from "drizzle-orm";
+import { index, integer, primaryKey, sqliteTable, text, uniqueIndex } from "drizzle-orm/sqlite-core";
+import { inboxes } from "./tenancy";
+import { users } from "./users";
+
+/**
+ * One chat per customer per inbox; it also carries the customer's contact (the seed's
+ * Person). `waId` is the phone-number WhatsApp id, or the business-scoped user id for
+ * customers who only have a WhatsApp username.
+ */
+export const chats = sqliteTable(
+  "chats",
+  {
+    inboxId: text()
+      .notNull()
+      .references(() => inboxes.id, { onDelete: "cascade" }),
+    waId: text().notNull(),
+    /** The contact object as WhatsApp last sent it (`{profile: {name}, wa_id}`). */
+    contact: text({ mode: "json" }).$type<Record<string, unknown>>().notNull(),
+    profileName: text(),
+    lastMessageId: integer(),
+    lastMessageTimestamp: integer(),
+    lastMessageSeq: integer(),
+    /** Start of the 24-hour customer-service window: the customer's last message. */
+    lastCustomerMessageTimestamp: integer(),
+    assignedToUser: integer().references(() => users.id, { onDelete: "set null" }),
+    assignedGroup: integer(),
+  },
+  (t) => [
+    primaryKey({ columns: [t.inboxId, t.waId] }),
+    index("chats_recent_idx").on(t.inboxId, t.lastMessageTimestamp, t.lastMessageSeq),
+    index("chats_assigned_user_idx").on(t.inboxId, t.assignedToUser),
+    index("chats_assigned_group_idx").on(t.inboxId, t.assignedGroup),
+  ],
+);
+
+export const messages = sqliteTable(
+  "messages",
+  {
+    id: integer().primaryKey({ autoIncrement: true }),
+    inboxId: text()
+      .notNull()
+      .references(() => inboxes.id, { onDelete: "cascade" }),
+    /** WhatsApp's message id. */
+    wamid: text().notNull(),
+    waId: text().notNull(),
+    fromUs: integer({ mode: "boolean" }).notNull(),
+    timestamp: integer().notNull(),
+    /** Per-inbox order given by the inbox object: equal timestamps sort the same everywhere. */
+    seq: integer().notNull(),
+    type: text().notNull(),
+    payload: text({ mode: "json" }).$type<Record<string, unknown>>().notNull(),
+    /** `{sent, delivered, read, played: POSIX seconds, failed: {timestamp, errors}, ...}`: only ever gains keys. */
+    statuses: text({ mode: "json" }).$type<Record<string, unknown>>().notNull().default(sql`'{}'`),
+    senderUserId: integer().references(() => users.id, { onDelete: "set null" }),
+    contextWamid: text(),
+  },
+  (t) => [
+    uniqueIndex("messages_wamid_idx").on(t.inboxId, t.wamid),
+    index("messages_recent_idx").on(t.inboxId, t.timestamp, t.seq),
+    index("messages_chat_idx").on(t.inboxId, t.waId, t.timestamp, t.seq),
+  ],
+);
+
+/** Per user and chat: messages up to this timestamp count as received by that user. */
+export const receivedMarks = sqliteTable(
+  "received_marks",
+  {
+    userId: integer()
+      .notNull()
+      .references(() => users.id, { onDelete: "cascade" }),
+    inboxId: text()
+      .notNull()
+      .references(() => inboxes.id, { onDelete: "cascade" }),
+    waId: text().notNull(),
+    timestamp: integer().notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.userId, t.inboxId, t.waId] })],
+);
+
+/** Media stored in R2 (inbound downloads and uploads); `state` shows failed downloads. */
+export const media = sqliteTable(
+  "media",
+  {
+    /** The provider's media id for inbound media (so `waba_payload` ids resolve directly), a UUID for uploads. */
+    id: text().notNull(),
+    inboxId: text()
+      .notNull()
+      .references(() => inboxes.id, { onDelete: "cascade" }),
+    mimeType: text(),
+    sha256: text(),
+    size: integer(),
+    filename: text(),
+    state: text({ enum: ["pending", "stored", "failed"] }).notNull(),
+    attempts: integer().notNull().default(0),
+    lastError: text(),
+    createdAt: integer().notNull().default(sql`(unixepoch())`),
+  },
+  (t) => [primaryKey({ columns: [t.inboxId, t.id] })],
+);

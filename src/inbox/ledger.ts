@@ -1,0 +1,60 @@
+/**
+ * The inbox object's own SQLite: which WhatsApp message ids it has seen (dedupe),
+ * the per-inbox sequence, and statuses waiting for their message. Every call here is
+ * synchronous, so it runs before any other I/O and no other request interleaves.
+ */
+export type Claim = { wamid: string; seq: number };
+
+export class Ledger {
+  constructor(private readonly sql: SqlStorage) {
+    sql.exec(`
+      CREATE TABLE IF NOT EXISTS seen (wamid TEXT PRIMARY KEY, seq INTEGER NOT NULL, stored INTEGER NOT NULL DEFAULT 0);
+      CREATE TABLE IF NOT EXISTS pending_statuses (wamid TEXT NOT NULL, status TEXT NOT NULL, value TEXT NOT NULL, PRIMARY KEY (wamid, status));
+      CREATE TABLE IF NOT EXISTS counters (name TEXT PRIMARY KEY, value INTEGER NOT NULL);
+    `);
+  }
+
+  /** `stored`: in D1; `claimed`: sequenced, not yet confirmed in D1; `new`: never seen. */
+  state(wamid: string): { kind: "new" } | { kind: "claimed" | "stored"; seq: number } {
+    const row = this.sql.exec<{ seq: number; stored: number }>("SELECT seq, stored FROM seen WHERE wamid = ?", wamid).toArray()[0];
+    if (!row) return { kind: "new" };
+    return { kind: row.stored ? "stored" : "claimed", seq: row.seq };
+  }
+
+  /** Gives a message its sequence number (keeping an earlier one from a write that failed). */
+  claim(wamid: string, previousSeq?: number): number {
+    const seq = previousSeq ?? this.nextSeq();
+    this.sql.exec("INSERT INTO seen (wamid, seq, stored) VALUES (?, ?, 0) ON CONFLICT (wamid) DO NOTHING", wamid, seq);
+    return seq;
+  }
+
+  markStored(wamids: string[]): void {
+    for (const wamid of wamids) this.sql.exec("UPDATE seen SET stored = 1 WHERE wamid = ?", wamid);
+  }
+
+  private nextSeq(): number {
+    return this.sql
+      .exec<{ value: number }>(
+        "INSERT INTO counters (name, value) VALUES ('seq', 1) ON CONFLICT (name) DO UPDATE SET value = value + 1 RETURNING value",
+      )
+      .one().value;
+  }
+
+  /** Keeps a status whose message is unknown yet; the first value per status wins, as in D1. */
+  holdStatus(wamid: string, status: string, value: unknown): void {
+    this.sql.exec(
+      "INSERT INTO pending_statuses (wamid, status, value) VALUES (?, ?, ?) ON CONFLICT DO NOTHING",
+      wamid,
+      status,
+      JSON.stringify(value),
+    );
+  }
+
+  /** Statuses that were waiting for this message, removed from the ledger. */
+  takeStatuses(wamid: string): Record<string, unknown> {
+    const rows = this.sql
+      .exec<{ status: string; value: string }>("DELETE FROM pending_statuses WHERE wamid = ? RETURNING status, value", wamid)
+      .toArray();
+    return Object.fromEntries(rows.map((r) => [r.status, JSON.parse(r.value)]));
+  }
+}

@@ -1,0 +1,56 @@
+import { Hono } from "hono";
+import type { AppEnv } from "../../context";
+import { findInboxForRequest } from "../../db/queries/inboxes";
+import { ApiError, notFound } from "../../errors";
+import { parseWebhook } from "../../inbound/envelope";
+import { verifySignature } from "../../inbound/signature";
+import { safeEqual } from "../../services/crypto";
+import { toIngest } from "../../services/inbound";
+import { inboxSecrets } from "../../services/inboxes";
+
+/**
+ * `/webhooks/whatsapp/{inboxId}`: every provider (and the sandbox) posts here.
+ * The signature is checked over the raw bytes before anything is parsed; the answer
+ * is 200 only once the inbox object reports the messages durable in D1.
+ */
+export const whatsappWebhooks = new Hono<AppEnv>();
+
+async function loadInbox(c: { get(k: "db"): AppEnv["Variables"]["db"] }, id: string) {
+  const inbox = await findInboxForRequest(c.get("db"), { id });
+  if (!inbox) throw notFound();
+  return inbox;
+}
+
+whatsappWebhooks.get("/webhooks/whatsapp/:inboxId", async (c) => {
+  const inbox = await loadInbox(c, c.req.param("inboxId"));
+  const { verify_token } = await inboxSecrets(c.env, inbox);
+  const mode = c.req.query("hub.mode");
+  const token = c.req.query("hub.verify_token") ?? "";
+  const challenge = c.req.query("hub.challenge") ?? "";
+  if (mode !== "subscribe" || !verify_token || !safeEqual(token, verify_token)) {
+    throw new ApiError(403, { detail: "Verification failed." });
+  }
+  return c.text(challenge, 200);
+});
+
+whatsappWebhooks.post("/webhooks/whatsapp/:inboxId", async (c) => {
+  const inbox = await loadInbox(c, c.req.param("inboxId"));
+  const { app_secret } = await inboxSecrets(c.env, inbox);
+  if (!app_secret) throw new ApiError(401, { detail: "Webhook signing is not configured for this inbox (config.app_secret)." });
+  const raw = await c.req.arrayBuffer();
+  if (!(await verifySignature(raw, c.req.header("x-hub-signature-256"), app_secret))) {
+    throw new ApiError(401, { detail: "Invalid or missing X-Hub-Signature-256." });
+  }
+  let body: unknown;
+  try {
+    body = JSON.parse(new TextDecoder().decode(raw));
+  } catch (e) {
+    throw new ApiError(400, { detail: `JSON parse error - ${(e as Error).message}` });
+  }
+  const batch = parseWebhook(body);
+  for (const item of batch.invalid) console.warn(JSON.stringify({ level: "warn", inbox: inbox.id, invalid: item.reason }));
+  const { messages, statuses } = toIngest(inbox.id, batch);
+  const stub = c.env.INBOX.get(c.env.INBOX.idFromName(inbox.id));
+  const result = await stub.ingest(inbox.id, messages, statuses);
+  return c.json({ stored: result.stored.length, duplicates: result.duplicates.length, invalid: batch.invalid.length }, 200);
+});

@@ -1,0 +1,37 @@
+import type { StatusRow } from "../db/queries/ingest";
+import type { InboundBatch, InboundContact } from "../inbound/envelope";
+import { searchableText } from "../inbound/search-text";
+import type { IncomingMessage } from "../inbox/inbox-object";
+import { indexText } from "./search";
+
+/** Status keys become JSON object keys in `waba_statuses`: anything odd is recorded as `unknown`. */
+const statusKey = (status: string) => (/^[a-z_]{1,32}$/.test(status) ? status : "unknown");
+
+/** Turns a parsed webhook into what the inbox object stores: messages with their chat and contact, and statuses. */
+export function toIngest(inboxId: string, batch: InboundBatch): { messages: IncomingMessage[]; statuses: StatusRow[] } {
+  const contactOf = (waId: string | null, userId: string | null): InboundContact | undefined =>
+    batch.contacts.find((c) => (waId && c.waId === waId) || (userId && c.userId === userId));
+  const messages = batch.messages.map((m): IncomingMessage => {
+    const contact = contactOf(m.from, m.fromUserId);
+    const waId = (m.from ?? m.fromUserId) as string;
+    return {
+      wamid: m.id,
+      waId,
+      fromUs: false,
+      timestamp: m.timestamp,
+      type: m.type,
+      payload: JSON.stringify(m.payload),
+      senderUserId: null,
+      contextWamid: m.contextId,
+      searchText: indexText(inboxId, searchableText(m.payload)),
+      contact: contact?.raw ?? null,
+      profileName: contact?.profileName ?? null,
+    };
+  });
+  const statuses = batch.statuses.map((s): StatusRow => {
+    const key = statusKey(s.status);
+    const value = key === "failed" || s.errors.length ? { timestamp: s.timestamp, errors: s.errors } : s.timestamp;
+    return { wamid: s.id, status: key, value };
+  });
+  return { messages, statuses };
+}

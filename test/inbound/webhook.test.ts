@@ -1,0 +1,139 @@
+import { env } from "cloudflare:workers";
+import { describe, expect, it } from "vitest";
+import { call, callJson } from "../helpers/api";
+import { createWorkspace } from "../helpers/factories";
+import { APP_SECRET, cloudEnvelope, contact, postWebhook, textMessage, VERIFY_TOKEN } from "../helpers/whatsapp";
+
+const sandbox = () => createWorkspace({ config: { app_secret: APP_SECRET, verify_token: VERIFY_TOKEN } });
+
+async function messageRows(inboxId: string) {
+  return (
+    await env.DB.prepare("SELECT wamid, wa_id, seq, type, statuses FROM messages WHERE inbox_id = ? ORDER BY seq").bind(inboxId).all()
+  ).results;
+}
+
+describe("GET /webhooks/whatsapp/{inboxId}", () => {
+  it("echoes hub.challenge for the right verify token, 403 otherwise", async () => {
+    const ws = await sandbox();
+    const ok = await call(`/webhooks/whatsapp/${ws.inboxId}?hub.mode=subscribe&hub.verify_token=${VERIFY_TOKEN}&hub.challenge=1158201444`);
+    expect(ok.status).toBe(200);
+    expect(await ok.text()).toBe("1158201444");
+    expect((await call(`/webhooks/whatsapp/${ws.inboxId}?hub.mode=subscribe&hub.verify_token=nope&hub.challenge=1`)).status).toBe(403);
+    expect(
+      (await call(`/webhooks/whatsapp/${ws.inboxId}?hub.mode=unsubscribe&hub.verify_token=${VERIFY_TOKEN}&hub.challenge=1`)).status,
+    ).toBe(403);
+  });
+});
+
+describe("POST /webhooks/whatsapp/{inboxId}", () => {
+  it("rejects a bad or missing signature and stores nothing", async () => {
+    const ws = await sandbox();
+    const payload = cloudEnvelope({ messages: [textMessage("4915100000001", "hi")] });
+    expect((await postWebhook(ws.inboxId, payload, "wrong-secret")).status).toBe(401);
+    const unsigned = await callJson(`/webhooks/whatsapp/${ws.inboxId}`, { body: payload });
+    expect(unsigned).toMatchObject({ status: 401, body: { detail: "Invalid or missing X-Hub-Signature-256." } });
+    expect(await messageRows(ws.inboxId)).toEqual([]);
+  });
+
+  it("stores every message of a batch once, in order, even when redelivered inside and across payloads", async () => {
+    const ws = await sandbox();
+    const a = textMessage("4915100000001", "first", 1700000000);
+    const b = textMessage("4915100000001", "second", 1700000000);
+    const c = textMessage("4915100000002", "third", 1700000001);
+    const payload = {
+      object: "whatsapp_business_account",
+      entry: [
+        { id: "1", changes: [{ field: "messages", value: { contacts: [contact("4915100000001", "Ann")], messages: [a, b, a] } }] },
+        { id: "2", changes: [{ field: "messages", value: { contacts: [contact("4915100000002", "Bob")], messages: [c] } }] },
+      ],
+    };
+    const first = await postWebhook(ws.inboxId, payload);
+    expect(first.status).toBe(200);
+    expect(await first.json()).toEqual({ stored: 3, duplicates: 1, invalid: 0 });
+    const again = await postWebhook(ws.inboxId, payload);
+    expect(await again.json()).toEqual({ stored: 0, duplicates: 4, invalid: 0 });
+    const rows = await messageRows(ws.inboxId);
+    expect(rows.map((r: any) => r.wamid)).toEqual([a.id, b.id, c.id]);
+    expect(rows.map((r: any) => r.seq)).toEqual([1, 2, 3]);
+  });
+
+  it("answers concurrent webhook calls once each of their messages is durable (group commit)", async () => {
+    const ws = await sandbox();
+    const payloads = Array.from({ length: 20 }, (_, i) =>
+      cloudEnvelope({ messages: [textMessage(`49151000001${String(i).padStart(2, "0")}`, `m${i}`)] }),
+    );
+    const results = await Promise.all(payloads.map((p) => postWebhook(ws.inboxId, p)));
+    expect(results.map((r) => r.status)).toEqual(Array(20).fill(200));
+    const rows = await messageRows(ws.inboxId);
+    expect(rows).toHaveLength(20);
+    expect(new Set(rows.map((r: any) => r.seq)).size).toBe(20);
+  });
+
+  it("keeps statuses monotonic and applies a status that arrives before its message", async () => {
+    const ws = await sandbox();
+    const m = textMessage("4915100000009", "status me");
+    const early = { id: m.id, status: "read", timestamp: "1700000300", recipient_id: "4915100000009" };
+    expect((await postWebhook(ws.inboxId, cloudEnvelope({ statuses: [early] }))).status).toBe(200);
+    await postWebhook(ws.inboxId, cloudEnvelope({ messages: [m] }));
+    await postWebhook(
+      ws.inboxId,
+      cloudEnvelope({
+        statuses: [
+          { id: m.id, status: "delivered", timestamp: "1700000200" },
+          { id: m.id, status: "read", timestamp: "1700000999" },
+          { id: m.id, status: "failed", timestamp: "1700001000", errors: [{ code: 131047, title: "Re-engagement message" }] },
+          { id: m.id, status: "deleted", timestamp: "1700001001" },
+        ],
+      }),
+    );
+    const [row] = (await messageRows(ws.inboxId)) as any[];
+    expect(JSON.parse(row.statuses)).toEqual({
+      read: 1700000300,
+      delivered: 1700000200,
+      failed: { timestamp: 1700001000, errors: [{ code: 131047, title: "Re-engagement message" }] },
+      deleted: 1700001001,
+    });
+  });
+
+  it("never fails a payload for one malformed item or a non-message field", async () => {
+    const ws = await sandbox();
+    const good = textMessage("4915100000010", "ok");
+    const payload = {
+      object: "whatsapp_business_account",
+      entry: [
+        {
+          id: "1",
+          changes: [
+            { field: "message_template_status_update", value: { event: "APPROVED", message_template_id: 1 } },
+            {
+              field: "messages",
+              value: {
+                messages: [
+                  { type: "text" },
+                  good,
+                  { from: "4915100000010", id: "wamid.u", timestamp: "1700000000", type: "unsupported", errors: [{ code: 131051 }] },
+                ],
+              },
+            },
+          ],
+        },
+      ],
+    };
+    const res = await postWebhook(ws.inboxId, payload);
+    expect(await res.json()).toEqual({ stored: 2, duplicates: 0, invalid: 1 });
+    expect((await messageRows(ws.inboxId)).map((r: any) => r.type)).toEqual(["text", "unsupported"]);
+  });
+
+  it("answers unknown inboxes with 404 and malformed JSON with 400", async () => {
+    expect((await postWebhook(crypto.randomUUID(), {})).status).toBe(404);
+    const ws = await sandbox();
+    const body = "{oops";
+    const { sign } = await import("../helpers/whatsapp");
+    const res = await call(`/webhooks/whatsapp/${ws.inboxId}`, {
+      method: "POST",
+      raw: body,
+      headers: { "x-hub-signature-256": await sign(body) },
+    });
+    expect(res.status).toBe(400);
+  });
+});
