@@ -66,16 +66,25 @@ export function onpremProvider(inbox: Pick<ProviderInbox, "id" | "config" | "sec
     return (await entry.login).token;
   }
 
+  /** Drops the cached login if it still holds `bearer` (a concurrent request may already have renewed it). */
+  async function forget(bearer: string): Promise<void> {
+    const cached = logins.get(inbox.id);
+    const current = await cached?.login.catch(() => undefined);
+    if (current?.token === bearer && logins.get(inbox.id) === cached) logins.delete(inbox.id);
+  }
+
   /** Calls with the bearer token; a rejected login token (on-prem restarted, user logged out) is renewed once. */
-  async function authorized(url: string, init: RequestInit = {}): Promise<Response> {
+  async function authorized(url: string, init: UpstreamInit = {}): Promise<Response> {
     if (settings.auth_token) return call(url, { ...init, headers: { ...init.headers, Authorization: `Bearer ${settings.auth_token}` } });
-    const attempt = async () => call(url, { ...init, headers: { ...init.headers, Authorization: `Bearer ${await token()}` } });
+    const withToken = (bearer: string) => call(url, { ...init, headers: { ...init.headers, Authorization: `Bearer ${bearer}` } });
+    // A 401 from the login itself (wrong password) is final; only the call's 401 is retried.
+    const bearer = await token();
     try {
-      return await attempt();
+      return await withToken(bearer);
     } catch (error) {
       if (!(error instanceof ProviderError && error.status === 401)) throw error;
-      logins.delete(inbox.id);
-      return attempt();
+      await forget(bearer);
+      return withToken(await token());
     }
   }
 
@@ -103,6 +112,9 @@ export function onpremProvider(inbox: Pick<ProviderInbox, "id" | "config" | "sec
     },
   };
 }
+
+/** Plain-object headers, so adding Authorization by spreading cannot drop any (as spreading a Headers would). */
+type UpstreamInit = { method?: string; headers?: Record<string, string>; body?: string | ArrayBuffer };
 
 /** btoa only takes Latin-1; credentials are UTF-8. */
 function base64(text: string): string {

@@ -1,11 +1,19 @@
-/** What a stubbed upstream received, read once so tests can compare it whole. */
-export type Received = { method: string; url: string; headers: Record<string, string>; body: string };
+import type { HttpResponseResolver } from "msw";
 
-export async function receive(request: Request): Promise<Received> {
-  return {
-    method: request.method,
-    url: request.url,
-    headers: Object.fromEntries(request.headers),
-    body: await request.clone().text(),
+/** msw's request type, which is not the Workers `Request` type. */
+type Received = Parameters<HttpResponseResolver>[0]["request"];
+
+/**
+ * Wraps an msw resolver so the test can afterwards assert on every request the
+ * upstream received (clones, so the body is still readable after the resolver ran).
+ */
+export function recording(resolver: HttpResponseResolver) {
+  const requests: Received[] = [];
+  const handler: HttpResponseResolver = (info) => {
+    requests.push(info.request.clone());
+    return resolver(info);
   };
+  return { requests, handler };
 }
+
+export const headersOf = (request: Received | undefined) => Object.fromEntries(request?.headers ?? []);
