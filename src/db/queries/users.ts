@@ -14,6 +14,14 @@ export async function getUser(db: Db, workspaceId: string, id: number): Promise<
     .get();
 }
 
+export async function getUsersByIds(db: Db, workspaceId: string, ids: number[]): Promise<User[]> {
+  if (ids.length === 0) return [];
+  return db
+    .select()
+    .from(users)
+    .where(and(eq(users.workspaceId, workspaceId), inArray(users.id, ids)));
+}
+
 export async function getUserByUsername(db: Db, workspaceId: string, username: string): Promise<User | undefined> {
   return db
     .select()

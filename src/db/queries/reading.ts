@@ -1,0 +1,143 @@
+import { type SQL, sql } from "drizzle-orm";
+import type { ChatFilter } from "../../services/permissions";
+import type { Db } from "../client";
+
+/**
+ * Read queries for chats, messages and persons. One filter builder serves all three,
+ * so permission, assignment and search filters mean the same thing everywhere.
+ */
+export type ChatScope = {
+  inboxId: string;
+  userId: number;
+  access: ChatFilter;
+  waId?: string;
+  assignedToMe?: boolean;
+  assignedGroup?: number;
+  /** FTS5 MATCH expression over message text, and/or a LIKE pattern over contact names and numbers. */
+  match?: string | null;
+  namePattern?: string | null;
+  numberPattern?: string | null;
+};
+
+/** Conditions on the chat alias `c`. */
+function chatConditions(s: ChatScope): SQL[] {
+  const where: SQL[] = [sql`c.inbox_id = ${s.inboxId}`];
+  if (s.access.kind === "none") where.push(sql`0`);
+  if (s.access.kind === "assigned") {
+    const groups = s.access.groupIds.length
+      ? sql`c.assigned_group IN (${sql.join(
+          s.access.groupIds.map((g) => sql`${g}`),
+          sql`, `,
+        )})`
+      : sql`0`;
+    where.push(sql`(c.assigned_to_user = ${s.access.userId} OR ${groups})`);
+  }
+  if (s.waId !== undefined) where.push(sql`c.wa_id = ${s.waId}`);
+  if (s.assignedToMe) where.push(sql`c.assigned_to_user = ${s.userId}`);
+  if (s.assignedGroup !== undefined) where.push(sql`c.assigned_group = ${s.assignedGroup}`);
+  return where;
+}
+
+function contactMatch(s: ChatScope): SQL | null {
+  const parts: SQL[] = [];
+  if (s.namePattern) parts.push(sql`c.profile_name LIKE ${s.namePattern} ESCAPE '\\'`);
+  if (s.numberPattern) parts.push(sql`c.wa_id LIKE ${s.numberPattern}`);
+  return parts.length ? sql`(${sql.join(parts, sql` OR `)})` : null;
+}
+
+const and = (parts: SQL[]) => sql.join(parts, sql` AND `);
+
+export type MessageRecord = {
+  id: number;
+  wamid: string;
+  wa_id: string;
+  from_us: number;
+  timestamp: number;
+  seq: number;
+  type: string;
+  payload: string;
+  statuses: string;
+  sender_user_id: number | null;
+  context_wamid: string | null;
+  contact: string;
+  profile_name: string | null;
+  chat_last_message_timestamp: number | null;
+  mark: number | null;
+};
+
+const MESSAGE_COLUMNS = sql`m.id, m.wamid, m.wa_id, m.from_us, m.timestamp, m.seq, m.type, m.payload, m.statuses, m.sender_user_id, m.context_wamid,
+  c.contact, c.profile_name, c.last_message_timestamp AS chat_last_message_timestamp, rm.timestamp AS mark`;
+
+export async function listMessages(
+  db: Db,
+  s: ChatScope & { sinceTime?: number; beforeTime?: number },
+  limit: number,
+  offset: number,
+): Promise<{ rows: MessageRecord[]; count: number }> {
+  const where = chatConditions(s);
+  where.push(sql`m.inbox_id = ${s.inboxId}`);
+  if (s.sinceTime !== undefined) where.push(sql`m.timestamp >= ${s.sinceTime}`);
+  if (s.beforeTime !== undefined) where.push(sql`m.timestamp < ${s.beforeTime}`);
+  const search: SQL[] = [];
+  if (s.match) search.push(sql`m.id IN (SELECT rowid FROM messages_fts WHERE messages_fts MATCH ${s.match})`);
+  const contact = contactMatch(s);
+  if (contact) search.push(contact);
+  if (search.length) where.push(sql`(${sql.join(search, sql` OR `)})`);
+  const from = sql`FROM messages m JOIN chats c ON c.inbox_id = m.inbox_id AND c.wa_id = m.wa_id
+    LEFT JOIN received_marks rm ON rm.user_id = ${s.userId} AND rm.inbox_id = m.inbox_id AND rm.wa_id = m.wa_id
+    WHERE ${and(where)}`;
+  const [rows, total] = await Promise.all([
+    db.all<MessageRecord>(sql`SELECT ${MESSAGE_COLUMNS} ${from} ORDER BY m.timestamp DESC, m.seq DESC LIMIT ${limit} OFFSET ${offset}`),
+    db.get<{ n: number }>(sql`SELECT count(*) AS n ${from}`),
+  ]);
+  return { rows, count: total?.n ?? 0 };
+}
+
+export type ChatRecord = {
+  wa_id: string;
+  contact: string;
+  profile_name: string | null;
+  last_message_timestamp: number | null;
+  assigned_to_user: number | null;
+  assigned_group: number | null;
+  new_messages: number;
+  last_message_id: number | null;
+};
+
+export async function listChats(db: Db, s: ChatScope, limit: number, offset: number): Promise<{ rows: ChatRecord[]; count: number }> {
+  const where = chatConditions(s);
+  const search: SQL[] = [];
+  if (s.match) {
+    search.push(
+      sql`EXISTS (SELECT 1 FROM messages m WHERE m.inbox_id = c.inbox_id AND m.wa_id = c.wa_id AND m.id IN (SELECT rowid FROM messages_fts WHERE messages_fts MATCH ${s.match}))`,
+    );
+  }
+  const contact = contactMatch(s);
+  if (contact) search.push(contact);
+  if (search.length) where.push(sql`(${sql.join(search, sql` OR `)})`);
+  const from = sql`FROM chats c LEFT JOIN received_marks rm ON rm.user_id = ${s.userId} AND rm.inbox_id = c.inbox_id AND rm.wa_id = c.wa_id WHERE ${and(where)}`;
+  const [rows, total] = await Promise.all([
+    db.all<ChatRecord>(sql`SELECT c.wa_id, c.contact, c.profile_name, c.last_message_timestamp, c.assigned_to_user, c.assigned_group, c.last_message_id,
+      (SELECT count(*) FROM messages n WHERE n.inbox_id = c.inbox_id AND n.wa_id = c.wa_id AND n.from_us = 0 AND n.timestamp > coalesce(rm.timestamp, -1)) AS new_messages
+      ${from} ORDER BY c.last_message_timestamp DESC, c.last_message_seq DESC LIMIT ${limit} OFFSET ${offset}`),
+    db.get<{ n: number }>(sql`SELECT count(*) AS n ${from}`),
+  ]);
+  return { rows, count: total?.n ?? 0 };
+}
+
+/** The last messages of the given chats (by message id), with the same columns as `listMessages`. */
+export async function messagesByIds(db: Db, inboxId: string, userId: number, ids: number[]): Promise<MessageRecord[]> {
+  if (ids.length === 0) return [];
+  return db.all<MessageRecord>(sql`SELECT ${MESSAGE_COLUMNS} FROM messages m JOIN chats c ON c.inbox_id = m.inbox_id AND c.wa_id = m.wa_id
+    LEFT JOIN received_marks rm ON rm.user_id = ${userId} AND rm.inbox_id = m.inbox_id AND rm.wa_id = m.wa_id
+    WHERE m.inbox_id = ${inboxId} AND m.id IN (${sql.join(
+      ids.map((id) => sql`${id}`),
+      sql`, `,
+    )})`);
+}
+
+/** Sets a user's received mark for a chat (`onlyForward`: never move it back). */
+export async function setReceivedMark(db: Db, userId: number, inboxId: string, waId: string, timestamp: number, onlyForward: boolean) {
+  await db.run(sql`INSERT INTO received_marks (user_id, inbox_id, wa_id, timestamp) VALUES (${userId}, ${inboxId}, ${waId}, ${timestamp})
+    ON CONFLICT (user_id, inbox_id, wa_id) DO UPDATE SET timestamp = ${onlyForward ? sql`max(timestamp, excluded.timestamp)` : sql`excluded.timestamp`}`);
+}

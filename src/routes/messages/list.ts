@@ -1,0 +1,61 @@
+import { createRoute, z } from "@hono/zod-openapi";
+import type { Context } from "hono";
+import type { AppEnv } from "../../context";
+import { listMessages, setReceivedMark } from "../../db/queries/reading";
+import { type App, errorResponses, json } from "../../http/openapi";
+import { requireUser } from "../../middleware/auth";
+import { ChatFilterQuery, chatScope, QueryBool } from "../../services/chat-scope";
+import { MessageSchema, toMessageWire } from "../../services/messages";
+import { PageQuery, page, paginated, paginatedSchema } from "../../services/pagination";
+import { loadPeople } from "../../services/people";
+
+const Query = PageQuery.extend(ChatFilterQuery.shape).extend({
+  wa_id: z.string().max(100).optional().openapi({ description: "WhatsApp id of the related contact." }),
+  since_time: z.coerce.number().int().optional().openapi({ description: "POSIX timestamp: only messages at this time or newer." }),
+  before_time: z.coerce.number().int().optional().openapi({ description: "POSIX timestamp: only messages older than this." }),
+  mark_as_received: QueryBool.optional().openapi({ description: "Mark every returned message as received by you." }),
+});
+
+const describe = (path: string) =>
+  createRoute({
+    method: "get",
+    path,
+    tags: ["Messages"],
+    summary: path.includes("wa_id") ? "List a contact's messages" : "List messages",
+    description:
+      "Newest first (equal timestamps in arrival order). Only chats you may read. Paginate with `before_time` (stable while messages arrive) or `limit`/`offset`.",
+    request: { query: Query, ...(path.includes("wa_id") ? { params: z.object({ wa_id: z.string().max(100) }) } : {}) },
+    responses: { 200: json(paginatedSchema(MessageSchema), "A page of messages."), ...errorResponses },
+  });
+
+async function handle(c: Context<AppEnv>, query: z.infer<typeof Query>, waId: string | undefined) {
+  const user = requireUser(c);
+  const db = c.get("db");
+  const scope = {
+    ...(await chatScope(c, user, query)),
+    waId: waId ?? query.wa_id,
+    sinceTime: query.since_time,
+    beforeTime: query.before_time,
+  };
+  const p = page(query);
+  const { rows, count } = await listMessages(db, scope, p.limit, p.offset);
+  if (query.mark_as_received) {
+    const newest = new Map<string, number>();
+    for (const r of rows) newest.set(r.wa_id, Math.max(newest.get(r.wa_id) ?? 0, r.timestamp));
+    for (const [chat, ts] of newest) await setReceivedMark(db, user.id, scope.inboxId, chat, ts, true);
+    for (const r of rows) r.mark = Math.max(r.mark ?? 0, newest.get(r.wa_id) ?? 0);
+  }
+  const people = await loadPeople(
+    db,
+    user.workspaceId,
+    rows.map((r) => r.sender_user_id),
+    false,
+  );
+  const results = rows.map((r) => toMessageWire(r, people, c.get("baseUrl")));
+  return c.json(paginated(c.req.url, p, count, results), 200);
+}
+
+export const registerListMessages = (app: App) => {
+  app.openapi(describe("/messages/"), (c) => handle(c, c.req.valid("query"), undefined));
+  app.openapi(describe("/messages/{wa_id}/"), (c) => handle(c, c.req.valid("query"), c.req.param("wa_id")));
+};

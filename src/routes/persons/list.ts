@@ -1,0 +1,46 @@
+import { createRoute, z } from "@hono/zod-openapi";
+import { listChats } from "../../db/queries/reading";
+import { notFound } from "../../errors";
+import { type App, errorResponses, json } from "../../http/openapi";
+import { requireUser } from "../../middleware/auth";
+import { chatScope } from "../../services/chat-scope";
+import { ContactSchema, toContactWire } from "../../services/messages";
+import { PageQuery, page, paginated, paginatedSchema } from "../../services/pagination";
+
+const list = createRoute({
+  method: "get",
+  path: "/persons/",
+  tags: ["Persons"],
+  summary: "List persons",
+  description: "Contacts of the chats you may read, most recent first; `search` matches names and number fragments.",
+  request: { query: PageQuery.extend({ search: z.string().max(200).optional() }) },
+  responses: { 200: json(paginatedSchema(ContactSchema), "A page of persons."), ...errorResponses },
+});
+
+const retrieve = createRoute({
+  method: "get",
+  path: "/persons/{wa_id}/",
+  tags: ["Persons"],
+  summary: "Retrieve a person",
+  request: { params: z.object({ wa_id: z.string().max(100) }) },
+  responses: { 200: json(ContactSchema, "The person."), ...errorResponses },
+});
+
+export const registerPersons = (app: App) => {
+  app.openapi(list, async (c) => {
+    const user = requireUser(c);
+    const query = c.req.valid("query");
+    const scope = await chatScope(c, user, { search: query.search });
+    const p = page(query);
+    // Persons are found by name or number, not by message text.
+    const { rows, count } = await listChats(c.get("db"), { ...scope, match: null }, p.limit, p.offset);
+    return c.json(paginated(c.req.url, p, count, rows.map(toContactWire)), 200);
+  });
+  app.openapi(retrieve, async (c) => {
+    const user = requireUser(c);
+    const scope = { ...(await chatScope(c, user, {})), waId: c.req.valid("param").wa_id };
+    const { rows } = await listChats(c.get("db"), scope, 1, 0);
+    if (!rows[0]) throw notFound();
+    return c.json(toContactWire(rows[0]), 200);
+  });
+};

@@ -1,0 +1,59 @@
+import { z } from "@hono/zod-openapi";
+import type { Context } from "hono";
+import type { AppEnv } from "../context";
+import type { ChatScope } from "../db/queries/reading";
+import { groupsOfUsers, type User } from "../db/queries/users";
+import { fieldErrors } from "../errors";
+import { chatAccess } from "./permissions";
+import { matchExpression, phoneFragment } from "./search";
+
+/** DRF's BooleanField spellings for query parameters. */
+export const QueryBool = z
+  .enum(["true", "false", "1", "0", "True", "False", "yes", "no"])
+  .transform((v) => ["true", "1", "True", "yes"].includes(v));
+
+export const ChatFilterQuery = z.object({
+  search: z
+    .string()
+    .max(200)
+    .optional()
+    .openapi({ description: "Words of message text, captions, file names; contact names; phone-number fragments." }),
+  assigned_to_me: QueryBool.optional().openapi({ description: "Only chats assigned to the current user." }),
+  assigned_group: z.coerce
+    .number()
+    .int()
+    .positive()
+    .optional()
+    .openapi({ description: "Only chats assigned to this group (one of yours)." }),
+});
+
+const escapeLike = (s: string) => s.replace(/[\\%_]/g, (ch) => `\\${ch}`);
+
+/**
+ * The one place a request's user, permissions and filters become a query scope:
+ * read permission is always applied, so no list or lookup can bypass it.
+ */
+export async function chatScope(
+  c: Context<AppEnv>,
+  user: User,
+  filters: z.infer<typeof ChatFilterQuery>,
+  mode: "read" | "write" = "read",
+): Promise<ChatScope> {
+  const groupIds = (await groupsOfUsers(c.get("db"), [user.id])).get(user.id)?.map((g) => g.id) ?? [];
+  if (filters.assigned_group !== undefined && !groupIds.includes(filters.assigned_group)) {
+    throw fieldErrors({ assigned_group: ["Only groups you are a member of can be used."] });
+  }
+  const inboxId = c.get("inbox").id;
+  const query = filters.search?.trim();
+  const digits = query ? phoneFragment(query) : null;
+  return {
+    inboxId,
+    userId: user.id,
+    access: chatAccess(user, groupIds, mode),
+    assignedToMe: filters.assigned_to_me,
+    assignedGroup: filters.assigned_group,
+    match: query ? matchExpression(inboxId, query) : undefined,
+    namePattern: query ? `%${escapeLike(query)}%` : undefined,
+    numberPattern: digits ? `%${digits}%` : undefined,
+  };
+}

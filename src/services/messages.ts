@@ -1,0 +1,104 @@
+import { z } from "@hono/zod-openapi";
+import type { ChatRecord, MessageRecord } from "../db/queries/reading";
+import type { GroupRef, User } from "../db/queries/users";
+import { GroupSchema, toUserWire, UserSchema } from "./users";
+
+/** Wire shapes of the seed's Chat, RetrieveMessage and Person (contact), and their mappers. */
+export const ContactSchema = z
+  .object({
+    wa_id: z.string(),
+    waba_payload: z.record(z.string(), z.unknown()),
+    initials: z.string(),
+    last_message_timestamp: z.number().int().nullable(),
+  })
+  .openapi("Person");
+
+export const MessageSchema = z
+  .object({
+    id: z.string(),
+    waba_payload: z.record(z.string(), z.unknown()),
+    waba_statuses: z.record(z.string(), z.unknown()),
+    contact: ContactSchema,
+    from_us: z.boolean(),
+    received: z.boolean(),
+    sender: UserSchema.nullable(),
+    context: z.record(z.string(), z.unknown()).nullable(),
+    customer_wa_id: z.string(),
+    tags: z.array(z.record(z.string(), z.unknown())),
+  })
+  .openapi("RetrieveMessage");
+
+export const ChatSchema = z
+  .object({
+    contact: ContactSchema,
+    new_messages: z.number().int(),
+    wa_id: z.string(),
+    last_message: MessageSchema.nullable(),
+    assigned_to_user: UserSchema.nullable(),
+    assigned_group: GroupSchema.nullable(),
+    tags: z.array(z.record(z.string(), z.unknown())),
+  })
+  .openapi("Chat");
+
+const MEDIA_TYPES = ["image", "audio", "voice", "video", "document", "sticker"];
+
+export function initials(name: string | null, waId: string): string {
+  const letters = (name ?? "")
+    .split(/\s+/)
+    .filter(Boolean)
+    .slice(0, 2)
+    .map((w) => Array.from(w)[0]?.toUpperCase() ?? "");
+  return letters.join("") || waId.slice(-2);
+}
+
+export function toContactWire(r: { wa_id: string; contact: string; profile_name: string | null; last_message_timestamp: number | null }) {
+  return {
+    wa_id: r.wa_id,
+    waba_payload: JSON.parse(r.contact) as Record<string, unknown>,
+    initials: initials(r.profile_name, r.wa_id),
+    last_message_timestamp: r.last_message_timestamp,
+  };
+}
+
+/** Media links point at this API (`{base}/api/v1/media/{id}/`) whatever the provider sent. */
+function withMediaLink(payload: Record<string, unknown>, baseUrl: string): Record<string, unknown> {
+  const type = String(payload.type ?? "");
+  const media = payload[type];
+  if (!MEDIA_TYPES.includes(type) || !media || typeof media !== "object" || typeof (media as { id?: unknown }).id !== "string")
+    return payload;
+  const id = (media as { id: string }).id;
+  return { ...payload, [type]: { ...media, link: `${baseUrl}/api/v1/media/${encodeURIComponent(id)}/` } };
+}
+
+export type People = { users: Map<number, User>; groups: Map<number, GroupRef[]>; groupNames: Map<number, GroupRef> };
+
+export function toMessageWire(r: MessageRecord, people: People, baseUrl: string): z.infer<typeof MessageSchema> {
+  const payload = JSON.parse(r.payload) as Record<string, unknown>;
+  const sender = r.sender_user_id === null ? undefined : people.users.get(r.sender_user_id);
+  const context = payload.context;
+  return {
+    id: r.wamid,
+    waba_payload: withMediaLink(payload, baseUrl),
+    waba_statuses: JSON.parse(r.statuses) as Record<string, unknown>,
+    contact: toContactWire({ ...r, last_message_timestamp: r.chat_last_message_timestamp }),
+    from_us: r.from_us === 1,
+    received: r.mark !== null && r.timestamp <= r.mark,
+    sender: sender ? toUserWire(sender, people.groups.get(sender.id) ?? [], baseUrl) : null,
+    context: context && typeof context === "object" ? (context as Record<string, unknown>) : null,
+    customer_wa_id: r.wa_id,
+    tags: [],
+  };
+}
+
+export function toChatWire(r: ChatRecord, last: MessageRecord | undefined, people: People, baseUrl: string): z.infer<typeof ChatSchema> {
+  const assignee = r.assigned_to_user === null ? undefined : people.users.get(r.assigned_to_user);
+  return {
+    contact: toContactWire(r),
+    new_messages: r.new_messages,
+    wa_id: r.wa_id,
+    last_message: last ? toMessageWire(last, people, baseUrl) : null,
+    assigned_to_user: assignee ? toUserWire(assignee, people.groups.get(assignee.id) ?? [], baseUrl) : null,
+    assigned_group: r.assigned_group === null ? null : (people.groupNames.get(r.assigned_group) ?? null),
+    tags: [],
+  };
+}

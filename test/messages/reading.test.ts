@@ -1,0 +1,174 @@
+import { env } from "cloudflare:workers";
+import { describe, expect, it } from "vitest";
+import { callJson } from "../helpers/api";
+import { createUser, createWorkspace } from "../helpers/factories";
+import { APP_SECRET, cloudEnvelope, contact, postWebhook, textMessage, VERIFY_TOKEN } from "../helpers/whatsapp";
+
+const sandbox = () => createWorkspace({ config: { app_secret: APP_SECRET, verify_token: VERIFY_TOKEN } });
+const ANN = "4915100000001";
+const BOB = "4915100000002";
+
+async function seed() {
+  const ws = await sandbox();
+  const admin = await createUser(ws, "admin");
+  const msgs = [
+    textMessage(ANN, "Hello, I need a quote for blue widgets", 1700000000),
+    textMessage(ANN, "Also for red gadgets", 1700000000),
+    textMessage(BOB, "Wie ist der Preis für Zubehör?", 1700000100),
+  ];
+  const res = await postWebhook(
+    ws.inboxId,
+    cloudEnvelope({ contacts: [contact(ANN, "Ann Smith"), contact(BOB, "Bob Müller")], messages: msgs }),
+  );
+  expect(res.status).toBe(200);
+  return { ws, admin, msgs };
+}
+
+describe("GET /api/v1/messages/", () => {
+  it("returns the RetrieveMessage shape, newest first, equal timestamps in arrival order", async () => {
+    const { ws, admin, msgs } = await seed();
+    const res = await callJson(`${ws.prefix}/messages/`, { token: admin.token });
+    expect(res.status).toBe(200);
+    expect(res.body.count).toBe(3);
+    expect(res.body.results.map((m: any) => m.id)).toEqual([msgs[2]!.id, msgs[1]!.id, msgs[0]!.id]);
+    expect(res.body.results[2]).toEqual({
+      id: msgs[0]!.id,
+      waba_payload: msgs[0],
+      waba_statuses: {},
+      contact: {
+        wa_id: ANN,
+        waba_payload: { profile: { name: "Ann Smith" }, wa_id: ANN },
+        initials: "AS",
+        last_message_timestamp: 1700000000,
+      },
+      from_us: false,
+      received: false,
+      sender: null,
+      context: null,
+      customer_wa_id: ANN,
+      tags: [],
+    });
+  });
+
+  it("filters by wa_id, since_time and before_time, and by path wa_id", async () => {
+    const { ws, admin, msgs } = await seed();
+    const byQuery = await callJson(`${ws.prefix}/messages/?wa_id=${ANN}&limit=1`, { token: admin.token });
+    expect(byQuery.body.count).toBe(2);
+    expect(byQuery.body.results.map((m: any) => m.id)).toEqual([msgs[1]!.id]);
+    expect(byQuery.body.next).toBe(`http://switchboard.test${ws.prefix}/messages/?wa_id=${ANN}&limit=1&offset=1`);
+    const byPath = await callJson(`${ws.prefix}/messages/${BOB}/`, { token: admin.token });
+    expect(byPath.body.results.map((m: any) => m.id)).toEqual([msgs[2]!.id]);
+    const before = await callJson(`${ws.prefix}/messages/?before_time=1700000100`, { token: admin.token });
+    expect(before.body.count).toBe(2);
+    const since = await callJson(`${ws.prefix}/messages/?since_time=1700000100`, { token: admin.token });
+    expect(since.body.results.map((m: any) => m.id)).toEqual([msgs[2]!.id]);
+    const bad = await callJson(`${ws.prefix}/messages/?since_time=yesterday`, { token: admin.token });
+    expect(bad).toMatchObject({ status: 400, body: { since_time: [expect.any(String)] } });
+  });
+
+  it("searches text (prefix, diacritics-insensitive), contact names and number fragments", async () => {
+    const { ws, admin, msgs } = await seed();
+    const search = async (q: string) =>
+      (await callJson(`${ws.prefix}/messages/?search=${encodeURIComponent(q)}`, { token: admin.token })).body.results.map((m: any) => m.id);
+    expect(await search("widgets")).toEqual([msgs[0]!.id]);
+    expect(await search("wid")).toEqual([msgs[0]!.id]);
+    expect(await search("zubehor")).toEqual([msgs[2]!.id]);
+    expect(await search("red gadg")).toEqual([msgs[1]!.id]);
+    expect(await search("Müller")).toEqual([msgs[2]!.id]);
+    expect(await search("00000002")).toEqual([msgs[2]!.id]);
+    expect(await search("nothing-like-this")).toEqual([]);
+    expect(await search("%")).toEqual([]);
+  });
+
+  it("keeps one inbox's search and lists away from another's", async () => {
+    const a = await seed();
+    const b = await seed();
+    const res = await callJson(`${a.ws.prefix}/messages/?search=widgets`, { token: a.admin.token });
+    expect(res.body.results.map((m: any) => m.id)).toEqual([a.msgs[0]!.id]);
+    const other = await callJson(`${a.ws.prefix}/messages/?search=widgets`, { token: b.admin.token });
+    expect(other.status).toBe(404);
+  });
+
+  it("marks returned messages as received for the caller only", async () => {
+    const { ws, admin } = await seed();
+    const app = await createUser(ws, "app");
+    await callJson(`${ws.prefix}/messages/?wa_id=${ANN}&mark_as_received=true`, { token: admin.token });
+    const mine = await callJson(`${ws.prefix}/chats/`, { token: admin.token });
+    expect(mine.body.results.map((c: any) => [c.wa_id, c.new_messages])).toEqual([
+      [BOB, 1],
+      [ANN, 0],
+    ]);
+    const theirs = await callJson(`${ws.prefix}/chats/`, { token: app.token });
+    expect(theirs.body.results.map((c: any) => c.new_messages)).toEqual([1, 2]);
+    const msgs = await callJson(`${ws.prefix}/messages/?wa_id=${ANN}`, { token: admin.token });
+    expect(msgs.body.results.map((m: any) => m.received)).toEqual([true, true]);
+  });
+});
+
+describe("chats, persons and marks", () => {
+  it("lists chats with contact, last message and per-user new_messages", async () => {
+    const { ws, admin, msgs } = await seed();
+    const res = await callJson(`${ws.prefix}/chats/`, { token: admin.token });
+    expect(res.body.count).toBe(2);
+    const [bob, ann] = res.body.results;
+    expect(bob).toMatchObject({ wa_id: BOB, new_messages: 1, assigned_to_user: null, assigned_group: null, tags: [] });
+    expect(ann.last_message.id).toBe(msgs[1]!.id);
+    expect(ann.contact.initials).toBe("AS");
+    const one = await callJson(`${ws.prefix}/chats/${ANN}/`, { token: admin.token });
+    expect(one.body).toEqual(ann);
+    expect((await callJson(`${ws.prefix}/chats/4900000000/`, { token: admin.token })).status).toBe(404);
+  });
+
+  it("POST /mark_as_received/ sets the mark; unknown chats are 404", async () => {
+    const { ws, admin } = await seed();
+    const ok = await callJson(`${ws.prefix}/mark_as_received/`, {
+      token: admin.token,
+      body: { timestamp: 1700000000, customer_wa_id: ANN },
+    });
+    expect(ok).toMatchObject({ status: 200, body: {} });
+    const chat = await callJson(`${ws.prefix}/chats/${ANN}/`, { token: admin.token });
+    expect(chat.body.new_messages).toBe(0);
+    const missing = await callJson(`${ws.prefix}/mark_as_received/`, {
+      token: admin.token,
+      body: { timestamp: 1, customer_wa_id: "1234" },
+    });
+    expect(missing.status).toBe(404);
+    const bad = await callJson(`${ws.prefix}/mark_as_received/`, { token: admin.token, body: { timestamp: "soon" } });
+    expect(bad.status).toBe(400);
+    expect(Object.keys(bad.body).sort()).toEqual(["customer_wa_id", "timestamp"]);
+  });
+
+  it("lists persons with initials and search", async () => {
+    const { ws, admin } = await seed();
+    const all = await callJson(`${ws.prefix}/persons/`, { token: admin.token });
+    expect(all.body.results.map((p: any) => [p.wa_id, p.initials])).toEqual([
+      [BOB, "BM"],
+      [ANN, "AS"],
+    ]);
+    const found = await callJson(`${ws.prefix}/persons/?search=ann`, { token: admin.token });
+    expect(found.body.results.map((p: any) => p.wa_id)).toEqual([ANN]);
+    expect((await callJson(`${ws.prefix}/persons/${BOB}/`, { token: admin.token })).body.contact).toBeUndefined();
+  });
+});
+
+describe("read permission", () => {
+  it("filters chats, messages and persons to what the user may read", async () => {
+    const { ws, admin } = await seed();
+    const agent = await createUser(ws, "user");
+    const none = await createUser(ws, "user");
+    await env.DB.prepare("UPDATE users SET can_read_chats = 'none' WHERE id = ?").bind(none.id).run();
+    // A regular user ("group" access) sees only chats assigned to them or their groups.
+    expect((await callJson(`${ws.prefix}/chats/`, { token: agent.token })).body.count).toBe(0);
+    await env.DB.prepare("UPDATE chats SET assigned_to_user = ? WHERE inbox_id = ? AND wa_id = ?").bind(agent.id, ws.inboxId, ANN).run();
+    expect((await callJson(`${ws.prefix}/chats/`, { token: agent.token })).body.results.map((c: any) => c.wa_id)).toEqual([ANN]);
+    expect((await callJson(`${ws.prefix}/messages/`, { token: agent.token })).body.count).toBe(2);
+    expect((await callJson(`${ws.prefix}/messages/${BOB}/`, { token: agent.token })).body.count).toBe(0);
+    expect((await callJson(`${ws.prefix}/chats/${BOB}/`, { token: agent.token })).status).toBe(404);
+    expect((await callJson(`${ws.prefix}/persons/`, { token: agent.token })).body.count).toBe(1);
+    expect((await callJson(`${ws.prefix}/chats/?assigned_to_me=true`, { token: agent.token })).body.count).toBe(1);
+    expect((await callJson(`${ws.prefix}/chats/?assigned_to_me=true`, { token: admin.token })).body.count).toBe(0);
+    expect((await callJson(`${ws.prefix}/messages/`, { token: none.token })).body.count).toBe(0);
+    const foreignGroup = await callJson(`${ws.prefix}/chats/?assigned_group=999999`, { token: agent.token });
+    expect(foreignGroup).toMatchObject({ status: 400, body: { assigned_group: ["Only groups you are a member of can be used."] } });
+  });
+});
