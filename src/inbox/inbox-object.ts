@@ -28,7 +28,7 @@ export class InboxObject extends DurableObject<Env> {
   }
 
   async ingest(inboxId: string, messages: IncomingMessage[], statuses: StatusRow[]): Promise<IngestResult> {
-    this.inboxId = inboxId;
+    this.inboxId = this.ledger.inboxId(inboxId);
     const rows: MessageRow[] = [];
     const duplicates: string[] = [];
     const waits: Promise<void>[] = [];
@@ -62,6 +62,32 @@ export class InboxObject extends DurableObject<Env> {
     }
     await Promise.all(waits);
     return { stored: rows.map((r) => r.wamid), duplicates };
+  }
+
+  /**
+   * Sandbox inboxes have no upstream: their sent messages are `delivered` and `read`
+   * a few seconds later, by alarm (alarms survive eviction; timers would not).
+   */
+  async simulateDelivery(inboxId: string, wamid: string, sentAt: number): Promise<void> {
+    this.ledger.inboxId(inboxId);
+    this.ledger.schedule(wamid, "sent", sentAt);
+    this.ledger.schedule(wamid, "delivered", sentAt + 1);
+    this.ledger.schedule(wamid, "read", sentAt + 3);
+    await this.ctx.storage.setAlarm(Date.now() + 100);
+  }
+
+  override async alarm(): Promise<void> {
+    const inboxId = this.ledger.inboxId();
+    const due = this.ledger.due(Math.floor(Date.now() / 1000));
+    if (inboxId && due.length) {
+      await this.ingest(
+        inboxId,
+        [],
+        due.map((d) => ({ wamid: d.wamid, status: d.status, value: d.dueAt })),
+      );
+    }
+    const next = this.ledger.unschedule(due);
+    if (next !== null) await this.ctx.storage.setAlarm(next * 1000);
   }
 
   private async write(batch: Pending[]): Promise<void> {

@@ -11,6 +11,8 @@ export class Ledger {
       CREATE TABLE IF NOT EXISTS seen (wamid TEXT PRIMARY KEY, seq INTEGER NOT NULL, stored INTEGER NOT NULL DEFAULT 0);
       CREATE TABLE IF NOT EXISTS pending_statuses (wamid TEXT NOT NULL, status TEXT NOT NULL, value TEXT NOT NULL, PRIMARY KEY (wamid, status));
       CREATE TABLE IF NOT EXISTS counters (name TEXT PRIMARY KEY, value INTEGER NOT NULL);
+      CREATE TABLE IF NOT EXISTS scheduled_statuses (wamid TEXT NOT NULL, status TEXT NOT NULL, due_at INTEGER NOT NULL, PRIMARY KEY (wamid, status));
+      CREATE TABLE IF NOT EXISTS meta (name TEXT PRIMARY KEY, value TEXT NOT NULL);
     `);
   }
 
@@ -56,5 +58,31 @@ export class Ledger {
       .exec<{ status: string; value: string }>("DELETE FROM pending_statuses WHERE wamid = ? RETURNING status, value", wamid)
       .toArray();
     return Object.fromEntries(rows.map((r) => [r.status, JSON.parse(r.value)]));
+  }
+
+  /** The inbox this object serves, remembered for alarms (which carry no arguments). */
+  inboxId(value?: string): string | null {
+    if (value) this.sql.exec("INSERT INTO meta (name, value) VALUES ('inbox_id', ?) ON CONFLICT (name) DO NOTHING", value);
+    return this.sql.exec<{ value: string }>("SELECT value FROM meta WHERE name = 'inbox_id'").toArray()[0]?.value ?? null;
+  }
+
+  schedule(wamid: string, status: string, dueAt: number): void {
+    this.sql.exec("INSERT INTO scheduled_statuses (wamid, status, due_at) VALUES (?, ?, ?) ON CONFLICT DO NOTHING", wamid, status, dueAt);
+  }
+
+  /** Scheduled statuses due by `now`; they stay scheduled until `unschedule` (an alarm that fails retries them). */
+  due(now: number): { wamid: string; status: string; dueAt: number }[] {
+    return this.sql
+      .exec<{ wamid: string; status: string; due_at: number }>(
+        "SELECT wamid, status, due_at FROM scheduled_statuses WHERE due_at <= ?",
+        now,
+      )
+      .toArray()
+      .map((r) => ({ wamid: r.wamid, status: r.status, dueAt: r.due_at }));
+  }
+
+  unschedule(items: { wamid: string; status: string }[]): number | null {
+    for (const i of items) this.sql.exec("DELETE FROM scheduled_statuses WHERE wamid = ? AND status = ?", i.wamid, i.status);
+    return this.sql.exec<{ next: number | null }>("SELECT min(due_at) AS next FROM scheduled_statuses").one().next;
   }
 }

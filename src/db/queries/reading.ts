@@ -141,3 +141,10 @@ export async function setReceivedMark(db: Db, userId: number, inboxId: string, w
   await db.run(sql`INSERT INTO received_marks (user_id, inbox_id, wa_id, timestamp) VALUES (${userId}, ${inboxId}, ${waId}, ${timestamp})
     ON CONFLICT (user_id, inbox_id, wa_id) DO UPDATE SET timestamp = ${onlyForward ? sql`max(timestamp, excluded.timestamp)` : sql`excluded.timestamp`}`);
 }
+
+/** What sending needs to know about a chat: its assignment and the customer-service window. */
+export async function getChatState(db: Db, inboxId: string, waId: string) {
+  return db.get<{ assigned_to_user: number | null; assigned_group: number | null; last_customer_message_timestamp: number | null }>(
+    sql`SELECT assigned_to_user, assigned_group, last_customer_message_timestamp FROM chats WHERE inbox_id = ${inboxId} AND wa_id = ${waId}`,
+  );
+}
