@@ -21,4 +21,12 @@ export const ENDPOINTS: Endpoint[] = [
   { method: "PATCH", path: "/users/{other}/", body: { first_name: "X" }, adminOnly: true },
   { method: "POST", path: "/users/{other}/password/change/", body: { password: "another-long-password" }, adminOnly: true },
   { method: "GET", path: "/groups/" },
+  { method: "GET", path: "/chats/" },
+  { method: "GET", path: "/chats/4915100000001/" },
+  { method: "GET", path: "/messages/" },
+  { method: "GET", path: "/messages/4915100000001/" },
+  { method: "POST", path: "/messages/", body: { wa_id: "4915100000001", text: { body: "hi" } } },
+  { method: "POST", path: "/mark_as_received/", body: { timestamp: 1, customer_wa_id: "4915100000001" } },
+  { method: "GET", path: "/persons/" },
+  { method: "GET", path: "/persons/4915100000001/" },
 ];

@@ -15,5 +15,6 @@ export const registerApiRoot = (app: App) =>
   app.openapi(route, (c) => {
     ensureCsrfCookie(c);
     const base = `${c.get("baseUrl")}/api/v1`;
-    return c.json({ users: `${base}/users/`, groups: `${base}/groups/` }, 200);
+    const roots = ["users", "groups", "chats", "messages", "persons", "mark_as_received"];
+    return c.json(Object.fromEntries(roots.map((r) => [r, `${base}/${r}/`])), 200);
   });
