@@ -97,8 +97,10 @@ export class InboxObject extends DurableObject<Env> {
     try {
       await this.env.DB.batch(writeStatements(this.env.DB, this.inboxId, rows, statuses));
     } catch (e) {
-      // Nothing of this batch is in D1 (one transaction): statuses taken from the ledger go back to it.
+      // Nothing of this batch is in D1 (one transaction). Statuses of messages that are not
+      // stored go (back) to the ledger, to be applied when the retried message is written.
       for (const r of rows) for (const [status, value] of Object.entries(r.statuses)) this.ledger.holdStatus(r.wamid, status, value);
+      for (const s of statuses) if (this.ledger.state(s.wamid).kind !== "stored") this.ledger.holdStatus(s.wamid, s.status, s.value);
       throw e;
     }
     this.ledger.markStored(rows.map((r) => r.wamid));

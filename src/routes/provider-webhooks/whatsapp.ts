@@ -51,6 +51,13 @@ whatsappWebhooks.post("/webhooks/whatsapp/:inboxId", async (c) => {
   for (const item of batch.invalid) console.warn(JSON.stringify({ level: "warn", inbox: inbox.id, invalid: item.reason }));
   const { messages, statuses } = toIngest(inbox.id, batch);
   const stub = c.env.INBOX.get(c.env.INBOX.idFromName(inbox.id));
-  const result = await stub.ingest(inbox.id, messages, statuses);
+  let result: Awaited<ReturnType<typeof stub.ingest>>;
+  try {
+    result = await stub.ingest(inbox.id, messages, statuses);
+  } catch (e) {
+    // Nothing was acknowledged: the provider retries, and the ledger stores each message once then.
+    console.error(JSON.stringify({ level: "error", inbox: inbox.id, error: String(e) }));
+    throw new ApiError(503, { detail: "Messages could not be stored yet; retry." }, { "Retry-After": "5" });
+  }
   return c.json({ stored: result.stored.length, duplicates: result.duplicates.length, invalid: batch.invalid.length }, 200);
 });

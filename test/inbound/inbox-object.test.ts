@@ -1,0 +1,58 @@
+import { evictDurableObject, runInDurableObject } from "cloudflare:test";
+import { env } from "cloudflare:workers";
+import { describe, expect, it } from "vitest";
+import { createWorkspace } from "../helpers/factories";
+import { APP_SECRET, cloudEnvelope, postWebhook, textMessage, VERIFY_TOKEN } from "../helpers/whatsapp";
+
+const sandbox = () => createWorkspace({ config: { app_secret: APP_SECRET, verify_token: VERIFY_TOKEN } });
+const rows = async (inboxId: string) =>
+  (
+    await env.DB.prepare("SELECT wamid, seq FROM messages WHERE inbox_id = ? ORDER BY seq")
+      .bind(inboxId)
+      .all<{ wamid: string; seq: number }>()
+  ).results;
+
+describe("the inbox object", () => {
+  it("keeps its sequence and dedupe across eviction", async () => {
+    const ws = await sandbox();
+    const a = textMessage("4915100000001", "one");
+    await postWebhook(ws.inboxId, cloudEnvelope({ messages: [a] }));
+    const stub = env.INBOX.get(env.INBOX.idFromName(ws.inboxId));
+    await evictDurableObject(stub);
+    const b = textMessage("4915100000001", "two");
+    const res = await postWebhook(ws.inboxId, cloudEnvelope({ messages: [a, b] }));
+    expect(await res.json()).toEqual({ stored: 1, duplicates: 1, invalid: 0 });
+    expect(await rows(ws.inboxId)).toEqual([
+      { wamid: a.id, seq: 1 },
+      { wamid: b.id, seq: 2 },
+    ]);
+  });
+
+  it("answers 503 when D1 fails, then stores the provider's retry once with the sequence it claimed", async () => {
+    const ws = await sandbox();
+    const m = textMessage("4915100000003", "retry me");
+    await env.DB.exec("ALTER TABLE messages_fts RENAME TO messages_fts_away");
+    const failed = await postWebhook(
+      ws.inboxId,
+      cloudEnvelope({ messages: [m], statuses: [{ id: m.id, status: "delivered", timestamp: "1700000000" }] }),
+    );
+    await env.DB.exec("ALTER TABLE messages_fts_away RENAME TO messages_fts");
+    expect(failed.status).toBe(503);
+    expect(failed.headers.get("retry-after")).toBe("5");
+    expect(await rows(ws.inboxId)).toEqual([]);
+    const retried = await postWebhook(ws.inboxId, cloudEnvelope({ messages: [m] }));
+    expect(await retried.json()).toEqual({ stored: 1, duplicates: 0, invalid: 0 });
+    expect(await rows(ws.inboxId)).toEqual([{ wamid: m.id, seq: 1 }]);
+    const stored = await env.DB.prepare("SELECT statuses FROM messages WHERE wamid = ?").bind(m.id).first<{ statuses: string }>();
+    expect(JSON.parse(stored!.statuses)).toEqual({ delivered: 1700000000 });
+  });
+
+  it("dedupes in its own storage before writing to D1", async () => {
+    const ws = await sandbox();
+    const m = textMessage("4915100000004", "ledger");
+    await postWebhook(ws.inboxId, cloudEnvelope({ messages: [m, m, m] }));
+    const stub = env.INBOX.get(env.INBOX.idFromName(ws.inboxId));
+    const seen = await runInDurableObject(stub, (_o, state) => state.storage.sql.exec("SELECT wamid, seq, stored FROM seen").toArray());
+    expect(seen).toEqual([{ wamid: m.id, seq: 1, stored: 1 }]);
+  });
+});
