@@ -9,6 +9,7 @@ import type { AppEnv } from "./context";
 import { createDb } from "./db/client";
 import { ApiError, notFound, renderError } from "./errors";
 import { api } from "./routes/api";
+import { MEDIA_MAX_BODY_BYTES } from "./routes/media/file";
 import { platform } from "./routes/platform";
 import { whatsappWebhooks } from "./routes/provider-webhooks/whatsapp";
 import { site } from "./routes/site/login";
@@ -24,14 +25,17 @@ app.use(async (c, next) => {
   c.set("db", createDb(c.env.DB));
   await next();
 });
-app.use((c, next) =>
-  bodyLimit({
-    maxSize: config(c.env).MAX_BODY_BYTES,
+// Media uploads carry files up to WhatsApp's 100 MB (base64: 4/3 of that); the route enforces the per-type limits.
+const MEDIA_UPLOAD = /^(\/inboxes\/[^/]+)?\/api\/v1\/media\/?$/;
+app.use((c, next) => {
+  const maxSize = c.req.method === "POST" && MEDIA_UPLOAD.test(c.req.path) ? MEDIA_MAX_BODY_BYTES : config(c.env).MAX_BODY_BYTES;
+  return bodyLimit({
+    maxSize,
     onError: () => {
-      throw new ApiError(413, { detail: `Request body is too large (limit ${config(c.env).MAX_BODY_BYTES} bytes).` });
+      throw new ApiError(413, { detail: `Request body is too large (limit ${maxSize} bytes).` });
     },
-  })(c, next),
-);
+  })(c, next);
+});
 
 // Django's APPEND_SLASH: a GET without the trailing slash is redirected to the seed's path.
 app.use("/api/*", appendTrailingSlash());

@@ -1,9 +1,9 @@
 import { app } from "./app";
-import { consumeDeliveries } from "./queues/consumer";
+import { consumeQueue } from "./queues/consumer";
 
 export { InboxObject } from "./inbox/inbox-object";
 
 export default {
   fetch: app.fetch,
-  queue: consumeDeliveries,
+  queue: consumeQueue,
 } satisfies ExportedHandler<Env>;

@@ -2,6 +2,7 @@ import type { StatusRow } from "../db/queries/ingest";
 import type { InboundBatch, InboundContact } from "../inbound/envelope";
 import { searchableText } from "../inbound/search-text";
 import type { IncomingMessage } from "../inbox/inbox-object";
+import { MEDIA_TYPES } from "./messages";
 import { indexText } from "./search";
 
 /** Status keys become JSON object keys in `waba_statuses`: anything odd is recorded as `unknown`. */
@@ -34,4 +35,21 @@ export function toIngest(inboxId: string, batch: InboundBatch): { messages: Inco
     return { wamid: s.id, status: key, value };
   });
   return { messages, statuses };
+}
+
+/** The provider media of inbound messages, for download jobs. */
+export function mediaOf(messages: InboundBatch["messages"]): { mediaId: string; sha256?: string; mimeType?: string }[] {
+  const out: { mediaId: string; sha256?: string; mimeType?: string }[] = [];
+  for (const m of messages) {
+    const media = MEDIA_TYPES.includes(m.type) ? m.payload[m.type] : undefined;
+    if (!media || typeof media !== "object") continue;
+    const { id, sha256, mime_type } = media as Record<string, unknown>;
+    if (typeof id !== "string" || !id || id.length > 200) continue;
+    out.push({
+      mediaId: id,
+      sha256: typeof sha256 === "string" ? sha256 : undefined,
+      mimeType: typeof mime_type === "string" ? mime_type : undefined,
+    });
+  }
+  return out;
 }

@@ -40,7 +40,7 @@ export const ChatSchema = z
   })
   .openapi("Chat");
 
-const MEDIA_TYPES = ["image", "audio", "voice", "video", "document", "sticker"];
+export const MEDIA_TYPES = ["image", "audio", "voice", "video", "document", "sticker"];
 
 export function initials(name: string | null, waId: string): string {
   const letters = (name ?? "")

@@ -29,4 +29,6 @@ export const ENDPOINTS: Endpoint[] = [
   { method: "POST", path: "/mark_as_received/", body: { timestamp: 1, customer_wa_id: "4915100000001" } },
   { method: "GET", path: "/persons/" },
   { method: "GET", path: "/persons/4915100000001/" },
+  { method: "POST", path: "/media/", body: { file_encoded: "aGk=" } },
+  { method: "GET", path: "/media/00000000-0000-4000-8000-000000000000/" },
 ];

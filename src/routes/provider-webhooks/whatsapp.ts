@@ -4,8 +4,9 @@ import { findInboxForRequest } from "../../db/queries/inboxes";
 import { ApiError, notFound } from "../../errors";
 import { parseWebhook } from "../../inbound/envelope";
 import { verifySignature } from "../../inbound/signature";
+import { enqueueMediaFetch } from "../../queues/jobs";
 import { safeEqual } from "../../services/crypto";
-import { toIngest } from "../../services/inbound";
+import { mediaOf, toIngest } from "../../services/inbound";
 import { inboxSecrets } from "../../services/inboxes";
 
 /**
@@ -59,5 +60,13 @@ whatsappWebhooks.post("/webhooks/whatsapp/:inboxId", async (c) => {
     console.error(JSON.stringify({ level: "error", inbox: inbox.id, error: String(e) }));
     throw new ApiError(503, { detail: "Messages could not be stored yet; retry." }, { "Retry-After": "5" });
   }
+  // Media ids in webhooks expire (7 days; download URLs in minutes): fetch at once, through the queue's retries.
+  // Queued before the 200, so a failure here makes the provider redeliver; duplicate jobs are harmless.
+  const media = inbox.provider === "sandbox" ? [] : mediaOf(batch.messages);
+  if (media.length)
+    await enqueueMediaFetch(
+      c.env,
+      media.map((m) => ({ inboxId: inbox.id, ...m })),
+    );
   return c.json({ stored: result.stored.length, duplicates: result.duplicates.length, invalid: batch.invalid.length }, 200);
 });

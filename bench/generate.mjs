@@ -1,0 +1,236 @@
+// Fills ONE inbox of a local D1 database with N synthetic inbound text messages, written
+// straight into the SQLite file wrangler keeps under <persist>/v3/d1/... (the dev server
+// must be stopped). Rows match what the ingest path writes (src/db/queries/ingest.ts):
+// messages (payload = the Cloud API message object), messages_fts (rowid = messages.id,
+// every token prefixed with the inbox key, src/services/search.ts) and chats with their
+// last_message_* fields.
+//
+//   node bench/generate.mjs --persist <dir> [--inbox <uuid>] [--messages 1000000] [--chats 5000] [--seed 1]
+//   node bench/generate.mjs --db <file.sqlite> ...
+//
+// BENCH_MESSAGES / BENCH_CHATS set the defaults. Needs node:sqlite (Node >= 22.13; `npm run`
+// puts the project's Node 24 first on PATH).
+import { existsSync, readdirSync, statSync } from "node:fs";
+import { join, resolve } from "node:path";
+import { fileURLToPath } from "node:url";
+
+/** Business-chat vocabulary: searches for any of these have hits (each word is in ~3% of messages). */
+export const WORDS = `
+hello hi thanks thank you please order delivery invoice payment refund receipt shipping tracking package parcel
+address street city postcode courier driver tomorrow today yesterday morning afternoon evening weekend monday tuesday
+wednesday thursday friday saturday sunday appointment booking reservation table room checkin checkout ticket seat
+flight train bus taxi pickup dropoff price quote discount coupon voucher promotion offer sale stock available size
+colour color black white blue red green small medium large extra return exchange warranty repair broken damaged
+missing wrong item product catalogue catalog menu pizza burger salad coffee tea breakfast lunch dinner dessert
+allergy vegan gluten spicy account password login email phone number update change cancel confirm confirmed
+pending processing shipped delivered arrived late delay sorry problem issue help support agent manager question
+answer information details photo picture document contract signature bank transfer card cash transaction balance
+subscription plan upgrade downgrade renewal expired license key code verification reference customer service hours
+open closed holiday location map branch store shop online website app download install error message notification
+reminder schedule meeting call video week month year minutes hour soon asap urgent quickly great perfect awesome
+nice good bad fine okay sure maybe unfortunately already still again first last next new old same different
+doctor dentist clinic prescription pharmacy insurance claim policy quotation estimate budget project proposal
+deadline report feedback review rating stars recommend friend family kids school lesson course class teacher
+student exam result certificate apartment rent lease landlord tenant maintenance plumber electrician cleaning
+laundry garden parking gate floor elevator keys wifi internet router battery charger laptop screen keyboard
+printer headphones camera watch shoes shirt jacket dress jeans bag gift wrapping birthday wedding party flowers
+`
+  .split(/\s+/)
+  .filter(Boolean);
+
+const FIRST =
+  "Ana Ben Carla David Elena Felix Grace Hugo Irene Jonas Kira Liam Maria Noah Olga Pablo Quinn Rosa Sam Tara Umar Vera Will Xena Yusuf Zoe".split(
+    " ",
+  );
+const LAST =
+  "Silva Smith Garcia Müller Rossi Dubois Kowalski Novak Jensen Costa Ahmed Tanaka Kim Nguyen Okafor Santos Haddad Ivanova Berg Moreau".split(
+    " ",
+  );
+
+/** The same normalizer as src/services/search.ts `words()`. */
+function words(text) {
+  return (
+    text
+      .normalize("NFKD")
+      .replace(/\p{M}+/gu, "")
+      .toLowerCase()
+      .match(/[\p{L}\p{N}]+/gu) ?? []
+  );
+}
+export const inboxKey = (inboxId) => `i${inboxId.replace(/-/g, "").slice(0, 8).toLowerCase()}x`;
+
+/** mulberry32: a small deterministic PRNG, so the same seed gives the same data set. */
+function prng(seed) {
+  let a = seed >>> 0;
+  return () => {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let t = a;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+/** The local D1 file of a wrangler persist dir: the .sqlite under v3/d1 that has a `messages` table. */
+export async function findD1File(persistDir) {
+  const root = join(persistDir, "v3", "d1");
+  if (!existsSync(root)) throw new Error(`no local D1 state under ${root} (run the migrations with --persist-to first)`);
+  const candidates = [];
+  const walk = (dir) => {
+    for (const name of readdirSync(dir)) {
+      const path = join(dir, name);
+      if (statSync(path).isDirectory()) walk(path);
+      else if (name.endsWith(".sqlite") && name !== "metadata.sqlite") candidates.push(path);
+    }
+  };
+  walk(root);
+  const { DatabaseSync } = await import("node:sqlite");
+  const found = candidates.filter((file) => {
+    const db = new DatabaseSync(file, { readOnly: true });
+    try {
+      return !!db.prepare("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'messages'").get();
+    } finally {
+      db.close();
+    }
+  });
+  if (found.length !== 1) throw new Error(`expected one D1 database with a messages table under ${root}, found ${found.length}`);
+  return found[0];
+}
+
+/**
+ * Writes the rows; returns counts and how many messages hold `probeWord` (to report search hit counts).
+ * Timestamps run from `days` ago up to one hour ago, increasing with the row id, like live traffic.
+ */
+export async function generate({
+  dbPath,
+  inboxId,
+  messages = 1_000_000,
+  chats = 5_000,
+  seed = 1,
+  days = 180,
+  now = Math.floor(Date.now() / 1000),
+  txSize = 20_000,
+  probeWords = [],
+  log = console.log,
+}) {
+  const { DatabaseSync } = await import("node:sqlite");
+  const db = new DatabaseSync(dbPath);
+  const started = performance.now();
+  try {
+    db.exec("PRAGMA synchronous = OFF; PRAGMA cache_size = -262144; PRAGMA temp_store = MEMORY;");
+    if (!inboxId) {
+      const rows = db.prepare("SELECT id FROM inboxes ORDER BY created_at, id").all();
+      if (rows.length !== 1) throw new Error(`--inbox is required when the database has ${rows.length} inboxes`);
+      inboxId = rows[0].id;
+    } else if (!db.prepare("SELECT 1 FROM inboxes WHERE id = ?").get(inboxId)) {
+      throw new Error(`inbox ${inboxId} not found in ${dbPath} (create it through the platform API first)`);
+    }
+    const key = inboxKey(inboxId);
+    const rand = prng(seed);
+    const pick = (list) => list[Math.floor(rand() * list.length)];
+
+    // Chats: wa_id, profile name; a skewed share of traffic (a few busy chats, a long tail).
+    const chatList = Array.from({ length: chats }, (_, i) => {
+      const waId = `${4915100000000 + i * 7919}`;
+      const name = `${pick(FIRST)} ${pick(LAST)}`;
+      return { waId, name, contact: JSON.stringify({ profile: { name }, wa_id: waId }), last: null };
+    });
+    const probes = new Map(probeWords.map((w) => [w, 0]));
+
+    const insertMessage = db.prepare(
+      `INSERT INTO messages (inbox_id, wamid, wa_id, from_us, timestamp, seq, type, payload, statuses, sender_user_id, context_wamid)
+       VALUES (?, ?, ?, 0, ?, ?, 'text', ?, '{}', NULL, NULL)`,
+    );
+    const insertFts = db.prepare("INSERT INTO messages_fts (rowid, body) VALUES (?, ?)");
+    const seqBase = db.prepare("SELECT coalesce(max(seq), 0) AS s FROM messages WHERE inbox_id = ?").get(inboxId).s;
+
+    const start = now - days * 86_400;
+    const step = (now - 3_600 - start) / Math.max(messages, 1);
+    let done = 0;
+    while (done < messages) {
+      const end = Math.min(messages, done + txSize);
+      db.exec("BEGIN");
+      try {
+        for (let i = done; i < end; i++) {
+          const chat = chatList[Math.floor(chats * rand() ** 2)];
+          const n = 3 + Math.floor(rand() * 14);
+          const parts = [];
+          for (let w = 0; w < n; w++) parts.push(pick(WORDS));
+          let body = parts.join(" ");
+          body = `${body[0].toUpperCase()}${body.slice(1)}${rand() < 0.3 ? "?" : "."}`;
+          const timestamp = Math.floor(start + i * step);
+          const wamid = `wamid.HBgN${chat.waId}FQIAEhgg${(seed * 1e9 + i).toString(16).toUpperCase().padStart(20, "0")}`;
+          const payload = JSON.stringify({ from: chat.waId, id: wamid, timestamp: String(timestamp), type: "text", text: { body } });
+          const seq = seqBase + i + 1;
+          const { lastInsertRowid } = insertMessage.run(inboxId, wamid, chat.waId, timestamp, seq, payload);
+          const tokens = words(body);
+          insertFts.run(lastInsertRowid, tokens.map((t) => key + t).join(" "));
+          for (const p of probes.keys()) if (tokens.some((t) => t.startsWith(p))) probes.set(p, probes.get(p) + 1);
+          chat.last = { id: Number(lastInsertRowid), timestamp, seq };
+        }
+        db.exec("COMMIT");
+      } catch (e) {
+        db.exec("ROLLBACK");
+        throw e;
+      }
+      done = end;
+      if (done % 100_000 === 0 || done === messages) {
+        const s = (performance.now() - started) / 1000;
+        log(
+          `  generated ${done.toLocaleString("en")} / ${messages.toLocaleString("en")} messages (${Math.round(done / s).toLocaleString("en")}/s)`,
+        );
+      }
+    }
+
+    const upsertChat = db.prepare(
+      `INSERT INTO chats (inbox_id, wa_id, contact, profile_name, last_message_id, last_message_timestamp, last_message_seq, last_customer_message_timestamp)
+       VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?6)
+       ON CONFLICT (inbox_id, wa_id) DO UPDATE SET contact = excluded.contact, profile_name = excluded.profile_name,
+         last_message_id = excluded.last_message_id, last_message_timestamp = excluded.last_message_timestamp,
+         last_message_seq = excluded.last_message_seq, last_customer_message_timestamp = excluded.last_customer_message_timestamp`,
+    );
+    let chatRows = 0;
+    db.exec("BEGIN");
+    for (const c of chatList) {
+      if (!c.last) continue;
+      upsertChat.run(inboxId, c.waId, c.contact, c.name, c.last.id, c.last.timestamp, c.last.seq);
+      chatRows++;
+    }
+    db.exec("COMMIT");
+    const seconds = (performance.now() - started) / 1000;
+    return { inboxId, dbPath, messages, chats: chatRows, seconds, probeHits: Object.fromEntries(probes) };
+  } finally {
+    db.close();
+  }
+}
+
+function parseArgs(argv) {
+  const out = {};
+  for (let i = 0; i < argv.length; i++) {
+    const a = argv[i];
+    if (!a.startsWith("--")) throw new Error(`unexpected argument ${a}`);
+    const [k, v] = a.includes("=") ? a.slice(2).split(/=(.*)/s) : [a.slice(2), argv[++i]];
+    if (v === undefined) throw new Error(`--${k} needs a value`);
+    out[k] = v;
+  }
+  return out;
+}
+
+if (process.argv[1] && resolve(process.argv[1]) === fileURLToPath(import.meta.url)) {
+  const args = parseArgs(process.argv.slice(2));
+  const dbPath = args.db ?? (args.persist ? await findD1File(args.persist) : null);
+  if (!dbPath) {
+    console.error(
+      "usage: node bench/generate.mjs (--persist <dir> | --db <file.sqlite>) [--inbox <uuid>] [--messages N] [--chats N] [--seed N]",
+    );
+    process.exit(2);
+  }
+  const result = await generate({
+    dbPath,
+    inboxId: args.inbox,
+    messages: Number(args.messages ?? process.env.BENCH_MESSAGES ?? 1_000_000),
+    chats: Number(args.chats ?? process.env.BENCH_CHATS ?? 5_000),
+    seed: Number(args.seed ?? 1),
+  });
+  console.log(JSON.stringify(result));
+}
