@@ -171,3 +171,36 @@ describe("POST /api/v1/messages/", () => {
     expect(JSON.parse(row.statuses)).toEqual({ delivered: 1700000000 });
   });
 });
+
+describe("POST /api/v1/messages/ with media", () => {
+  it("uploads our media to the provider and sends the provider's id; the stored message links to our copy", async () => {
+    const { ws, admin } = await withCustomer("cloud");
+    const png = new Uint8Array([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a, 1, 2, 3]);
+    const uploaded = await callJson(`${ws.prefix}/media/`, {
+      token: admin.token,
+      body: { file_encoded: btoa(String.fromCharCode(...png)) },
+    });
+    expect(uploaded.status).toBe(201);
+    const sentBodies: any[] = [];
+    upstream.use(
+      http.post(`${GRAPH}/PNID1/media`, async ({ request }) => {
+        const form = await request.formData();
+        const file = form.get("file") as File;
+        expect(new Uint8Array(await file.arrayBuffer())).toEqual(png);
+        return HttpResponse.json({ id: "meta-media-9" });
+      }),
+      http.post(`${GRAPH}/PNID1/messages`, async ({ request }) => {
+        sentBodies.push(await request.json());
+        return HttpResponse.json({ messaging_product: "whatsapp", contacts: [], messages: [{ id: "wamid.IMG" }] });
+      }),
+    );
+    const res = await callJson(`${ws.prefix}/messages/`, {
+      token: admin.token,
+      body: { wa_id: CUSTOMER, type: "image", image: { id: uploaded.body.id, caption: "look" } },
+    });
+    expect(res.status).toBe(201);
+    expect(sentBodies[0].image).toEqual({ id: "meta-media-9", caption: "look" });
+    const list = await callJson(`${ws.prefix}/messages/?wa_id=${CUSTOMER}&limit=1`, { token: admin.token });
+    expect(list.body.results[0].waba_payload.image.link).toBe(`http://switchboard.test${ws.prefix}/media/${uploaded.body.id}/`);
+  });
+});

@@ -9,6 +9,7 @@ import { requireUser } from "../../middleware/auth";
 import { ProviderError, providerFor } from "../../providers/provider";
 import { assertWindowOpen } from "../../services/customer-window";
 import { inboxSecrets } from "../../services/inboxes";
+import { toProviderMedia } from "../../services/outbound-media";
 import { canAccessChat, chatAccess } from "../../services/permissions";
 import { parsePhoneNumber } from "../../services/phone-numbers";
 import { indexText } from "../../services/search";
@@ -48,7 +49,8 @@ export const registerCreateMessage = (app: App) =>
     let sent: Awaited<ReturnType<ReturnType<typeof providerFor>["sendMessage"]>>;
     try {
       const provider = providerFor({ ...inbox, secrets: await inboxSecrets(c.env, inbox) });
-      sent = await provider.sendMessage(message);
+      const content = await toProviderMedia(c.env, db, inbox.id, provider, body.content);
+      sent = await provider.sendMessage({ ...message, [body.type]: content });
     } catch (e) {
       if (!(e instanceof ProviderError)) throw e;
       throw new ApiError(502, { detail: "The WhatsApp provider did not accept the message.", waba_response: e.body });
