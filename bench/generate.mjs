@@ -57,7 +57,7 @@ function words(text) {
       .match(/[\p{L}\p{N}]+/gu) ?? []
   );
 }
-export const inboxKey = (inboxId) => `i${inboxId.replace(/-/g, "").slice(0, 8).toLowerCase()}x`;
+export const inboxKey = (inboxId) => `i${inboxId.replace(/-/g, "").slice(0, 12).toLowerCase()}x`;
 
 /** mulberry32: a small deterministic PRNG, so the same seed gives the same data set. */
 function prng(seed) {
@@ -183,9 +183,9 @@ export async function generate({
     }
 
     const upsertChat = db.prepare(
-      `INSERT INTO chats (inbox_id, wa_id, contact, profile_name, last_message_id, last_message_timestamp, last_message_seq, last_customer_message_timestamp)
-       VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?6)
-       ON CONFLICT (inbox_id, wa_id) DO UPDATE SET contact = excluded.contact, profile_name = excluded.profile_name,
+      `INSERT INTO chats (inbox_id, wa_id, contact, profile_name, last_message_id, last_message_timestamp, last_message_seq, last_customer_message_timestamp, message_count)
+       VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?6, (SELECT count(*) FROM messages WHERE inbox_id = ?1 AND wa_id = ?2))
+       ON CONFLICT (inbox_id, wa_id) DO UPDATE SET contact = excluded.contact, profile_name = excluded.profile_name, message_count = excluded.message_count,
          last_message_id = excluded.last_message_id, last_message_timestamp = excluded.last_message_timestamp,
          last_message_seq = excluded.last_message_seq, last_customer_message_timestamp = excluded.last_customer_message_timestamp`,
     );

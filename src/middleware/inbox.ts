@@ -1,8 +1,7 @@
 import { createMiddleware } from "hono/factory";
 import type { AppEnv } from "../context";
-import { findInboxForRequest, type Inbox } from "../db/queries/inboxes";
-import { defaultWorkspaceId } from "../db/queries/workspaces";
 import { notFound } from "../errors";
+import { defaultInbox, inboxByHostname, inboxById } from "../services/inbox-cache";
 
 /**
  * Finds the inbox an API request addresses: `/inboxes/{inboxId}/...` first, then a
@@ -13,16 +12,7 @@ export const resolveInbox = createMiddleware<AppEnv>(async (c, next) => {
   const db = c.get("db");
   const url = new URL(c.req.url);
   const pathId = c.req.param("inboxId");
-  let inbox: Inbox | undefined;
-  if (pathId) {
-    inbox = await findInboxForRequest(db, { id: pathId });
-  } else {
-    inbox = await findInboxForRequest(db, { hostname: url.hostname });
-    if (!inbox) {
-      const workspaceId = await defaultWorkspaceId(db);
-      inbox = workspaceId ? await findInboxForRequest(db, { workspaceId }) : undefined;
-    }
-  }
+  const inbox = pathId ? await inboxById(db, pathId) : ((await inboxByHostname(db, url.hostname)) ?? (await defaultInbox(db)));
   if (!inbox) throw notFound();
   c.set("inbox", inbox);
   c.set("baseUrl", pathId ? `${url.origin}/inboxes/${inbox.id}` : url.origin);

@@ -1,10 +1,11 @@
 /**
  * Search terms and index text share one normalizer: NFKD without diacritics,
  * lower-case, runs of letters and digits. Each token is prefixed with the inbox key
- * (see migrations/0002_messages_fts.sql), so FTS5 term lookups stay inside one inbox.
+ * (see migrations/0002_messages_fts.sql): 48 random bits of the inbox id, so keys of
+ * different inboxes practically never collide (and queries still filter by inbox_id), so FTS5 term lookups stay inside one inbox.
  */
 export function inboxKey(inboxId: string): string {
-  return `i${inboxId.replace(/-/g, "").slice(0, 8).toLowerCase()}x`;
+  return `i${inboxId.replace(/-/g, "").slice(0, 12).toLowerCase()}x`;
 }
 
 export function words(text: string): string[] {

@@ -51,9 +51,11 @@ export function writeStatements(d1: D1Database, inboxId: string, rows: MessageRo
       d1.prepare("INSERT INTO messages_fts (rowid, body) SELECT last_insert_rowid(), ? WHERE changes() = 1").bind(m.searchText),
       d1
         .prepare(
-          `INSERT INTO chats (inbox_id, wa_id, contact, profile_name, last_message_id, last_message_timestamp, last_message_seq, last_customer_message_timestamp)
-           SELECT ?1, ?2, ?3, ?4, id, timestamp, seq, CASE WHEN from_us THEN NULL ELSE timestamp END FROM messages WHERE inbox_id = ?1 AND wamid = ?5
+          // changes() is still the FTS insert's: 1 when the message is new, 0 for a redelivery.
+          `INSERT INTO chats (inbox_id, wa_id, contact, profile_name, last_message_id, last_message_timestamp, last_message_seq, last_customer_message_timestamp, message_count)
+           SELECT ?1, ?2, ?3, ?4, id, timestamp, seq, CASE WHEN from_us THEN NULL ELSE timestamp END, changes() FROM messages WHERE inbox_id = ?1 AND wamid = ?5
            ON CONFLICT (inbox_id, wa_id) DO UPDATE SET
+             message_count = chats.message_count + excluded.message_count,
              contact = CASE WHEN ?6 THEN excluded.contact ELSE chats.contact END,
              profile_name = coalesce(excluded.profile_name, chats.profile_name),
              last_message_id = CASE WHEN chats.last_message_seq IS NULL OR excluded.last_message_timestamp > chats.last_message_timestamp

@@ -38,11 +38,29 @@ function chatConditions(s: ChatScope): SQL[] {
   return where;
 }
 
-function contactMatch(s: ChatScope): SQL | null {
+function contactMatch(s: ChatScope, alias: SQL): SQL | null {
   const parts: SQL[] = [];
-  if (s.namePattern) parts.push(sql`c.profile_name LIKE ${s.namePattern} ESCAPE '\\'`);
-  if (s.numberPattern) parts.push(sql`c.wa_id LIKE ${s.numberPattern}`);
+  if (s.namePattern) parts.push(sql`${alias}.profile_name LIKE ${s.namePattern} ESCAPE '\\'`);
+  if (s.numberPattern) parts.push(sql`${alias}.wa_id LIKE ${s.numberPattern}`);
   return parts.length ? sql`(${sql.join(parts, sql` OR `)})` : null;
+}
+
+/**
+ * Ids of the messages a search matches: FTS hits plus every message of a chat whose
+ * contact name or number matches. As an id set, SQLite can drive a count from it
+ * instead of scanning the inbox.
+ */
+function searchedMessageIds(s: ChatScope): SQL | null {
+  const sets: SQL[] = [];
+  if (s.match) sets.push(sql`SELECT rowid AS id FROM messages_fts WHERE messages_fts MATCH ${s.match}`);
+  const contact = contactMatch(s, sql.raw("sc"));
+  if (contact) {
+    // CROSS JOIN fixes the order: the few matching chats first, then their messages by index.
+    sets.push(
+      sql`SELECT sm.id FROM chats sc CROSS JOIN messages sm ON sm.inbox_id = sc.inbox_id AND sm.wa_id = sc.wa_id WHERE sc.inbox_id = ${s.inboxId} AND ${contact}`,
+    );
+  }
+  return sets.length ? sql.join(sets, sql` UNION `) : null;
 }
 
 const and = (parts: SQL[]) => sql.join(parts, sql` AND `);
@@ -68,6 +86,9 @@ export type MessageRecord = {
 const MESSAGE_COLUMNS = sql`m.id, m.wamid, m.wa_id, m.from_us, m.timestamp, m.seq, m.type, m.payload, m.statuses, m.sender_user_id, m.context_wamid,
   c.contact, c.profile_name, c.last_message_timestamp AS chat_last_message_timestamp, rm.timestamp AS mark`;
 
+/** Above this many search hits, walking the newest-first index finds a page sooner than sorting the hits. */
+const DENSE_SEARCH = 2000;
+
 export async function listMessages(
   db: Db,
   s: ChatScope & { sinceTime?: number; beforeTime?: number },
@@ -78,19 +99,32 @@ export async function listMessages(
   where.push(sql`m.inbox_id = ${s.inboxId}`);
   if (s.sinceTime !== undefined) where.push(sql`m.timestamp >= ${s.sinceTime}`);
   if (s.beforeTime !== undefined) where.push(sql`m.timestamp < ${s.beforeTime}`);
-  const search: SQL[] = [];
-  if (s.match) search.push(sql`m.id IN (SELECT rowid FROM messages_fts WHERE messages_fts MATCH ${s.match})`);
-  const contact = contactMatch(s);
-  if (contact) search.push(contact);
-  if (search.length) where.push(sql`(${sql.join(search, sql` OR `)})`);
-  const from = sql`FROM messages m JOIN chats c ON c.inbox_id = m.inbox_id AND c.wa_id = m.wa_id
+  const timed = s.sinceTime !== undefined || s.beforeTime !== undefined;
+  const searched = searchedMessageIds(s);
+  const chats = sql`CROSS JOIN chats c ON c.inbox_id = m.inbox_id AND c.wa_id = m.wa_id`;
+
+  // The count never scans the inbox: chat counters, the search hits themselves, or the
+  // hits joined through a covering index when permissions or times filter them.
+  let count: number;
+  if (!searched && !timed) {
+    count =
+      (await db.get<{ n: number }>(sql`SELECT coalesce(sum(c.message_count), 0) AS n FROM chats c WHERE ${and(chatConditions(s))}`))?.n ??
+      0;
+  } else if (searched && !timed && s.access.kind === "all" && s.waId === undefined && !s.assignedToMe && s.assignedGroup === undefined) {
+    count = (await db.get<{ n: number }>(sql`SELECT count(*) AS n FROM (${searched})`))?.n ?? 0;
+  } else {
+    const source = searched ? sql`(${searched}) s CROSS JOIN messages m INDEXED BY messages_id_cover ON m.id = s.id` : sql`messages m`;
+    count = (await db.get<{ n: number }>(sql`SELECT count(*) AS n FROM ${source} ${chats} WHERE ${and(where)}`))?.n ?? 0;
+  }
+  if (count === 0 || offset >= count) return { rows: [], count };
+
+  let source = sql`messages m`;
+  if (searched && count > DENSE_SEARCH) where.push(sql`m.id IN (${searched})`);
+  else if (searched) source = sql`(${searched}) s CROSS JOIN messages m ON m.id = s.id`;
+  const rows = await db.all<MessageRecord>(sql`SELECT ${MESSAGE_COLUMNS} FROM ${source} ${chats}
     LEFT JOIN received_marks rm ON rm.user_id = ${s.userId} AND rm.inbox_id = m.inbox_id AND rm.wa_id = m.wa_id
-    WHERE ${and(where)}`;
-  const [rows, total] = await Promise.all([
-    db.all<MessageRecord>(sql`SELECT ${MESSAGE_COLUMNS} ${from} ORDER BY m.timestamp DESC, m.seq DESC LIMIT ${limit} OFFSET ${offset}`),
-    db.get<{ n: number }>(sql`SELECT count(*) AS n ${from}`),
-  ]);
-  return { rows, count: total?.n ?? 0 };
+    WHERE ${and(where)} ORDER BY m.timestamp DESC, m.seq DESC LIMIT ${limit} OFFSET ${offset}`);
+  return { rows, count };
 }
 
 export type ChatRecord = {
@@ -109,10 +143,10 @@ export async function listChats(db: Db, s: ChatScope, limit: number, offset: num
   const search: SQL[] = [];
   if (s.match) {
     search.push(
-      sql`EXISTS (SELECT 1 FROM messages m WHERE m.inbox_id = c.inbox_id AND m.wa_id = c.wa_id AND m.id IN (SELECT rowid FROM messages_fts WHERE messages_fts MATCH ${s.match}))`,
+      sql`c.wa_id IN (SELECT fm.wa_id FROM messages fm WHERE fm.id IN (SELECT rowid FROM messages_fts WHERE messages_fts MATCH ${s.match}))`,
     );
   }
-  const contact = contactMatch(s);
+  const contact = contactMatch(s, sql.raw("c"));
   if (contact) search.push(contact);
   if (search.length) where.push(sql`(${sql.join(search, sql` OR `)})`);
   const from = sql`FROM chats c LEFT JOIN received_marks rm ON rm.user_id = ${s.userId} AND rm.inbox_id = c.inbox_id AND rm.wa_id = c.wa_id WHERE ${and(where)}`;

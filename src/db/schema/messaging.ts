@@ -23,6 +23,8 @@ export const chats = sqliteTable(
     lastMessageSeq: integer(),
     /** Start of the 24-hour customer-service window: the customer's last message. */
     lastCustomerMessageTimestamp: integer(),
+    /** Messages in the chat, kept by the write path: list counts add these up instead of counting rows. */
+    messageCount: integer().notNull().default(0),
     assignedToUser: integer().references(() => users.id, { onDelete: "set null" }),
     assignedGroup: integer(),
   },
@@ -59,6 +61,10 @@ export const messages = sqliteTable(
     uniqueIndex("messages_wamid_idx").on(t.inboxId, t.wamid),
     index("messages_recent_idx").on(t.inboxId, t.timestamp, t.seq),
     index("messages_chat_idx").on(t.inboxId, t.waId, t.timestamp, t.seq),
+    // Covers the per-user unread count (`new_messages`): customer messages after a mark.
+    index("messages_unread_idx").on(t.inboxId, t.waId, t.fromUs, t.timestamp),
+    // Lets a filtered search count its hits without reading message rows (payloads).
+    index("messages_id_cover").on(t.id, t.inboxId, t.waId, t.timestamp, t.seq),
   ],
 );
 

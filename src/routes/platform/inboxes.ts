@@ -7,6 +7,7 @@ import { fieldErrors, notFound } from "../../errors";
 import { bodyDoc, readBody } from "../../http/body";
 import { type App, errorResponses, json } from "../../http/openapi";
 import { PROVIDERS } from "../../providers/config";
+import { forgetInboxes } from "../../services/inbox-cache";
 import { InboxSchema, inboxSecrets, storeProviderConfig, toInboxWire } from "../../services/inboxes";
 import { PageQuery, page, paginated, paginatedSchema } from "../../services/pagination";
 import { parsePhoneNumber } from "../../services/phone-numbers";
@@ -98,6 +99,7 @@ export const registerInboxes = (app: App) => {
         ...stored,
       }),
     );
+    forgetInboxes();
     return c.json(await toInboxWire(c.env, inbox, new URL(c.req.url).origin), 201);
   });
 
@@ -128,6 +130,7 @@ export const registerInboxes = (app: App) => {
       }),
     );
     if (!inbox) throw notFound();
+    forgetInboxes();
     return c.json(await toInboxWire(c.env, inbox, new URL(c.req.url).origin), 200);
   });
 };

@@ -1,12 +1,12 @@
 import { Hono } from "hono";
 import type { AppEnv } from "../../context";
-import { findInboxForRequest } from "../../db/queries/inboxes";
 import { ApiError, notFound } from "../../errors";
 import { parseWebhook } from "../../inbound/envelope";
 import { verifySignature } from "../../inbound/signature";
 import { enqueueMediaFetch } from "../../queues/jobs";
 import { safeEqual } from "../../services/crypto";
 import { mediaOf, toIngest } from "../../services/inbound";
+import { inboxById } from "../../services/inbox-cache";
 import { inboxSecrets } from "../../services/inboxes";
 
 /**
@@ -17,7 +17,7 @@ import { inboxSecrets } from "../../services/inboxes";
 export const whatsappWebhooks = new Hono<AppEnv>();
 
 async function loadInbox(c: { get(k: "db"): AppEnv["Variables"]["db"] }, id: string) {
-  const inbox = await findInboxForRequest(c.get("db"), { id });
+  const inbox = await inboxById(c.get("db"), id);
   if (!inbox) throw notFound();
   return inbox;
 }
