@@ -208,3 +208,15 @@ describe("search at volume", () => {
     expect(all.body.count).toBe(1050);
   }, 60_000);
 });
+
+describe("large pages", () => {
+  it("serves limit=1000 (more ids than one D1 statement may bind)", async () => {
+    const ws = await sandbox();
+    const admin = await createUser(ws, "admin");
+    const msgs = Array.from({ length: 250 }, (_, i) => textMessage(ANN, `bulk ${i}`, 1700000000 + i));
+    await postWebhook(ws.inboxId, cloudEnvelope({ messages: msgs }));
+    const res = await callJson(`${ws.prefix}/messages/?limit=1000`, { token: admin.token });
+    expect(res.body.count).toBe(250);
+    expect(res.body.results.map((m: any) => m.id)).toEqual(msgs.map((m) => m.id).reverse());
+  });
+});

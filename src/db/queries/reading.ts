@@ -118,13 +118,24 @@ export async function listMessages(
   }
   if (count === 0 || offset >= count) return { rows: [], count };
 
+  // Two steps: the page's ids from indexes alone (no payloads read or sorted), then 20 rows by id.
   let source = sql`messages m`;
   if (searched && count > DENSE_SEARCH) where.push(sql`m.id IN (${searched})`);
   else if (searched) source = sql`(${searched}) s CROSS JOIN messages m ON m.id = s.id`;
-  const rows = await db.all<MessageRecord>(sql`SELECT ${MESSAGE_COLUMNS} FROM ${source} ${chats}
-    LEFT JOIN received_marks rm ON rm.user_id = ${s.userId} AND rm.inbox_id = m.inbox_id AND rm.wa_id = m.wa_id
-    WHERE ${and(where)} ORDER BY m.timestamp DESC, m.seq DESC LIMIT ${limit} OFFSET ${offset}`);
-  return { rows, count };
+  const ids = await db.all<{ id: number }>(
+    sql`SELECT m.id FROM ${source} ${chats} WHERE ${and(where)} ORDER BY m.timestamp DESC, m.seq DESC LIMIT ${limit} OFFSET ${offset}`,
+  );
+  const byId = new Map(
+    (
+      await messagesByIds(
+        db,
+        s.inboxId,
+        s.userId,
+        ids.map((r) => r.id),
+      )
+    ).map((m) => [m.id, m]),
+  );
+  return { rows: ids.flatMap((r) => byId.get(r.id) ?? []), count };
 }
 
 export type ChatRecord = {
@@ -159,15 +170,22 @@ export async function listChats(db: Db, s: ChatScope, limit: number, offset: num
   return { rows, count: total?.n ?? 0 };
 }
 
-/** The last messages of the given chats (by message id), with the same columns as `listMessages`. */
+/** Messages by id, with the same columns as `listMessages`; chunked under D1's 100 bound parameters. */
 export async function messagesByIds(db: Db, inboxId: string, userId: number, ids: number[]): Promise<MessageRecord[]> {
-  if (ids.length === 0) return [];
-  return db.all<MessageRecord>(sql`SELECT ${MESSAGE_COLUMNS} FROM messages m JOIN chats c ON c.inbox_id = m.inbox_id AND c.wa_id = m.wa_id
-    LEFT JOIN received_marks rm ON rm.user_id = ${userId} AND rm.inbox_id = m.inbox_id AND rm.wa_id = m.wa_id
-    WHERE m.inbox_id = ${inboxId} AND m.id IN (${sql.join(
-      ids.map((id) => sql`${id}`),
-      sql`, `,
-    )})`);
+  const chunks: number[][] = [];
+  for (let i = 0; i < ids.length; i += 90) chunks.push(ids.slice(i, i + 90));
+  const pages = await Promise.all(
+    chunks.map((chunk) =>
+      // CROSS JOIN keeps SQLite from driving this from the chats table (workerd's planner would).
+      db.all<MessageRecord>(sql`SELECT ${MESSAGE_COLUMNS} FROM messages m CROSS JOIN chats c ON c.inbox_id = m.inbox_id AND c.wa_id = m.wa_id
+        LEFT JOIN received_marks rm ON rm.user_id = ${userId} AND rm.inbox_id = m.inbox_id AND rm.wa_id = m.wa_id
+        WHERE m.inbox_id = ${inboxId} AND m.id IN (${sql.join(
+          chunk.map((id) => sql`${id}`),
+          sql`, `,
+        )})`),
+    ),
+  );
+  return pages.flat();
 }
 
 /** Sets a user's received mark for a chat (`onlyForward`: never move it back). */
