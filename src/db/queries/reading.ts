@@ -65,6 +65,16 @@ function searchedMessageIds(s: ChatScope): SQL | null {
 
 const and = (parts: SQL[]) => sql.join(parts, sql` AND `);
 
+/**
+ * LIMIT/OFFSET inlined as literals (they are validated integers): with a bound LIMIT,
+ * SQLite cannot tell that a page is small and may sort every match instead of walking
+ * the newest-first index (measured: 65 ms instead of 5 ms at a million messages).
+ */
+function pageClause(limit: number, offset: number): SQL {
+  if (!Number.isSafeInteger(limit) || !Number.isSafeInteger(offset) || limit < 0 || offset < 0) throw new Error("invalid page");
+  return sql.raw(`LIMIT ${limit} OFFSET ${offset}`);
+}
+
 export type MessageRecord = {
   id: number;
   wamid: string;
@@ -100,7 +110,13 @@ export async function listMessages(
   if (s.sinceTime !== undefined) where.push(sql`m.timestamp >= ${s.sinceTime}`);
   if (s.beforeTime !== undefined) where.push(sql`m.timestamp < ${s.beforeTime}`);
   const timed = s.sinceTime !== undefined || s.beforeTime !== undefined;
-  const searched = searchedMessageIds(s);
+  // Most searches match no contact: then the hits are the FTS rowids alone, with no union to build.
+  const contact = contactMatch(s, sql.raw("sc"));
+  const contactHit = contact
+    ? await db.get(sql`SELECT 1 AS hit FROM chats sc WHERE sc.inbox_id = ${s.inboxId} AND ${contact} LIMIT 1`)
+    : undefined;
+  const searched = searchedMessageIds(contactHit ? s : { ...s, namePattern: null, numberPattern: null });
+  if (!searched && (s.match !== undefined || contact)) return { rows: [], count: 0 }; // a search that can match nothing
   const chats = sql`CROSS JOIN chats c ON c.inbox_id = m.inbox_id AND c.wa_id = m.wa_id`;
 
   // The count never scans the inbox: chat counters, the search hits themselves, or the
@@ -123,7 +139,7 @@ export async function listMessages(
   if (searched && count > DENSE_SEARCH) where.push(sql`m.id IN (${searched})`);
   else if (searched) source = sql`(${searched}) s CROSS JOIN messages m ON m.id = s.id`;
   const ids = await db.all<{ id: number }>(
-    sql`SELECT m.id FROM ${source} ${chats} WHERE ${and(where)} ORDER BY m.timestamp DESC, m.seq DESC LIMIT ${limit} OFFSET ${offset}`,
+    sql`SELECT m.id FROM ${source} ${chats} WHERE ${and(where)} ORDER BY m.timestamp DESC, m.seq DESC ${pageClause(limit, offset)}`,
   );
   const byId = new Map(
     (
@@ -164,7 +180,7 @@ export async function listChats(db: Db, s: ChatScope, limit: number, offset: num
   const [rows, total] = await Promise.all([
     db.all<ChatRecord>(sql`SELECT c.wa_id, c.contact, c.profile_name, c.last_message_timestamp, c.assigned_to_user, c.assigned_group, c.last_message_id,
       (SELECT count(*) FROM messages n WHERE n.inbox_id = c.inbox_id AND n.wa_id = c.wa_id AND n.from_us = 0 AND n.timestamp > coalesce(rm.timestamp, -1)) AS new_messages
-      ${from} ORDER BY c.last_message_timestamp DESC, c.last_message_seq DESC LIMIT ${limit} OFFSET ${offset}`),
+      ${from} ORDER BY c.last_message_timestamp DESC, c.last_message_seq DESC ${pageClause(limit, offset)}`),
     db.get<{ n: number }>(sql`SELECT count(*) AS n ${from}`),
   ]);
   return { rows, count: total?.n ?? 0 };
