@@ -110,48 +110,52 @@ export async function listMessages(
   if (s.sinceTime !== undefined) where.push(sql`m.timestamp >= ${s.sinceTime}`);
   if (s.beforeTime !== undefined) where.push(sql`m.timestamp < ${s.beforeTime}`);
   const timed = s.sinceTime !== undefined || s.beforeTime !== undefined;
+  const chats = sql`CROSS JOIN chats c ON c.inbox_id = m.inbox_id AND c.wa_id = m.wa_id`;
+  // Two steps: the page's ids from indexes alone (no payloads read or sorted), then its rows by id.
+  const pageIds = (source: SQL, extra: SQL[] = []) =>
+    db.all<{ id: number }>(
+      sql`SELECT m.id FROM ${source} ${chats} WHERE ${and([...where, ...extra])} ORDER BY m.timestamp DESC, m.seq DESC ${pageClause(limit, offset)}`,
+    );
+  const withRows = async (ids: { id: number }[], count: number) => {
+    const byId = new Map(
+      (
+        await messagesByIds(
+          db,
+          s.inboxId,
+          s.userId,
+          ids.map((r) => r.id),
+        )
+      ).map((m) => [m.id, m]),
+    );
+    return { rows: ids.flatMap((r) => byId.get(r.id) ?? []), count };
+  };
+
+  if (s.match === undefined && !s.namePattern && !s.numberPattern) {
+    // No search: the count comes from the chats' counters (or an index range when timed), in parallel with the page.
+    const counted = timed
+      ? sql`SELECT count(*) AS n FROM messages m ${chats} WHERE ${and(where)}`
+      : sql`SELECT coalesce(sum(c.message_count), 0) AS n FROM chats c WHERE ${and(chatConditions(s))}`;
+    const [total, ids] = await Promise.all([db.get<{ n: number }>(counted), pageIds(sql`messages m`)]);
+    return withRows(ids, total?.n ?? 0);
+  }
+
   // Most searches match no contact: then the hits are the FTS rowids alone, with no union to build.
   const contact = contactMatch(s, sql.raw("sc"));
-  const contactHit = contact
-    ? await db.get(sql`SELECT 1 AS hit FROM chats sc WHERE sc.inbox_id = ${s.inboxId} AND ${contact} LIMIT 1`)
-    : undefined;
+  const contactHit = contact && (await db.get(sql`SELECT 1 AS hit FROM chats sc WHERE sc.inbox_id = ${s.inboxId} AND ${contact} LIMIT 1`));
   const searched = searchedMessageIds(contactHit ? s : { ...s, namePattern: null, numberPattern: null });
-  if (!searched && (s.match !== undefined || contact)) return { rows: [], count: 0 }; // a search that can match nothing
-  const chats = sql`CROSS JOIN chats c ON c.inbox_id = m.inbox_id AND c.wa_id = m.wa_id`;
-
-  // The count never scans the inbox: chat counters, the search hits themselves, or the
-  // hits joined through a covering index when permissions or times filter them.
-  let count: number;
-  if (!searched && !timed) {
-    count =
-      (await db.get<{ n: number }>(sql`SELECT coalesce(sum(c.message_count), 0) AS n FROM chats c WHERE ${and(chatConditions(s))}`))?.n ??
-      0;
-  } else if (searched && !timed && s.access.kind === "all" && s.waId === undefined && !s.assignedToMe && s.assignedGroup === undefined) {
-    count = (await db.get<{ n: number }>(sql`SELECT count(*) AS n FROM (${searched})`))?.n ?? 0;
-  } else {
-    const source = searched ? sql`(${searched}) s CROSS JOIN messages m INDEXED BY messages_id_cover ON m.id = s.id` : sql`messages m`;
-    count = (await db.get<{ n: number }>(sql`SELECT count(*) AS n FROM ${source} ${chats} WHERE ${and(where)}`))?.n ?? 0;
-  }
+  if (!searched) return { rows: [], count: 0 }; // nothing in the query can match
+  const unfiltered = !timed && s.access.kind === "all" && s.waId === undefined && !s.assignedToMe && s.assignedGroup === undefined;
+  const counted = unfiltered
+    ? sql`SELECT count(*) AS n FROM (${searched})`
+    : sql`SELECT count(*) AS n FROM (${searched}) s CROSS JOIN messages m INDEXED BY messages_id_cover ON m.id = s.id ${chats} WHERE ${and(where)}`;
+  const count = (await db.get<{ n: number }>(counted))?.n ?? 0;
   if (count === 0 || offset >= count) return { rows: [], count };
-
-  // Two steps: the page's ids from indexes alone (no payloads read or sorted), then 20 rows by id.
-  let source = sql`messages m`;
-  if (searched && count > DENSE_SEARCH) where.push(sql`m.id IN (${searched})`);
-  else if (searched) source = sql`(${searched}) s CROSS JOIN messages m ON m.id = s.id`;
-  const ids = await db.all<{ id: number }>(
-    sql`SELECT m.id FROM ${source} ${chats} WHERE ${and(where)} ORDER BY m.timestamp DESC, m.seq DESC ${pageClause(limit, offset)}`,
-  );
-  const byId = new Map(
-    (
-      await messagesByIds(
-        db,
-        s.inboxId,
-        s.userId,
-        ids.map((r) => r.id),
-      )
-    ).map((m) => [m.id, m]),
-  );
-  return { rows: ids.flatMap((r) => byId.get(r.id) ?? []), count };
+  // Many hits: walk the newest-first index and stop after a page; few: sort just the hits.
+  const ids =
+    count > DENSE_SEARCH
+      ? await pageIds(sql`messages m`, [sql`m.id IN (${searched})`])
+      : await pageIds(sql`(${searched}) s CROSS JOIN messages m ON m.id = s.id`);
+  return withRows(ids, count);
 }
 
 export type ChatRecord = {
