@@ -122,6 +122,14 @@ describe("POST /webhooks/whatsapp/{inboxId}", () => {
     const res = await postWebhook(ws.inboxId, payload);
     expect(await res.json()).toEqual({ stored: 2, duplicates: 0, invalid: 1 });
     expect((await messageRows(ws.inboxId)).map((r: any) => r.type)).toEqual(["text", "unsupported"]);
+    const events = await env.DB.prepare("SELECT kind, name, payload FROM provider_events WHERE inbox_id = ? ORDER BY id")
+      .bind(ws.inboxId)
+      .all<any>();
+    expect(events.results.map((e) => [e.kind, e.name])).toEqual([
+      ["field", "message_template_status_update"],
+      ["invalid", expect.stringMatching(/^message: id/)],
+    ]);
+    expect(JSON.parse(events.results[0].payload)).toEqual({ event: "APPROVED", message_template_id: 1 });
   });
 
   it("answers unknown inboxes with 404 and malformed JSON with 400", async () => {

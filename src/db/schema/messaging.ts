@@ -104,3 +104,24 @@ export const media = sqliteTable(
   },
   (t) => [primaryKey({ columns: [t.inboxId, t.id] })],
 );
+
+/**
+ * Webhook content that is not a message or status: changes of other fields
+ * (`message_template_status_update`, `account_update`, ...), top-level `errors`, and
+ * items that could not be read. Kept as received so nothing a provider sent is lost.
+ */
+export const providerEvents = sqliteTable(
+  "provider_events",
+  {
+    id: integer().primaryKey({ autoIncrement: true }),
+    inboxId: text()
+      .notNull()
+      .references(() => inboxes.id, { onDelete: "cascade" }),
+    kind: text({ enum: ["field", "error", "invalid"] }).notNull(),
+    /** The change's field, or the reason an item was unreadable. */
+    name: text().notNull(),
+    payload: text({ mode: "json" }).$type<unknown>().notNull(),
+    receivedAt: integer().notNull().default(sql`(unixepoch())`),
+  },
+  (t) => [index("provider_events_inbox_idx").on(t.inboxId, t.id)],
+);

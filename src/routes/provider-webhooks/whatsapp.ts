@@ -1,5 +1,6 @@
 import { Hono } from "hono";
 import type { AppEnv } from "../../context";
+import { insertProviderEvents, type ProviderEvent } from "../../db/queries/provider-events";
 import { ApiError, notFound } from "../../errors";
 import { parseWebhook } from "../../inbound/envelope";
 import { verifySignature } from "../../inbound/signature";
@@ -49,7 +50,12 @@ whatsappWebhooks.post("/webhooks/whatsapp/:inboxId", async (c) => {
     throw new ApiError(400, { detail: `JSON parse error - ${(e as Error).message}` });
   }
   const batch = parseWebhook(body);
-  for (const item of batch.invalid) console.warn(JSON.stringify({ level: "warn", inbox: inbox.id, invalid: item.reason }));
+  const events: ProviderEvent[] = [
+    ...batch.other.map((o) => ({ kind: "field" as const, name: o.field, payload: o.value })),
+    ...batch.errors.map((e) => ({ kind: "error" as const, name: "errors", payload: e })),
+    ...batch.invalid.map((i) => ({ kind: "invalid" as const, name: i.reason.slice(0, 500), payload: i.item ?? null })),
+  ];
+  if (events.length) await insertProviderEvents(c.get("db"), inbox.id, events);
   const { messages, statuses } = toIngest(inbox.id, batch);
   const stub = c.env.INBOX.get(c.env.INBOX.idFromName(inbox.id));
   let result: Awaited<ReturnType<typeof stub.ingest>>;
