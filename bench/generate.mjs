@@ -13,6 +13,7 @@
 import { existsSync, readdirSync, statSync } from "node:fs";
 import { join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
+import { inboxKey, words } from "../src/services/search.ts";
 
 /** Business-chat vocabulary: searches for any of these have hits (each word is in ~3% of messages). */
 export const WORDS = `
@@ -47,17 +48,8 @@ const LAST =
     " ",
   );
 
-/** The same normalizer as src/services/search.ts `words()`. */
-function words(text) {
-  return (
-    text
-      .normalize("NFKD")
-      .replace(/\p{M}+/gu, "")
-      .toLowerCase()
-      .match(/[\p{L}\p{N}]+/gu) ?? []
-  );
-}
-export const inboxKey = (inboxId) => `i${inboxId.replace(/-/g, "").slice(0, 12).toLowerCase()}x`;
+// The app's own tokenizer (Node 24 strips the types), so generated FTS rows match what the write path indexes.
+export { inboxKey } from "../src/services/search.ts";
 
 /** mulberry32: a small deterministic PRNG, so the same seed gives the same data set. */
 function prng(seed) {

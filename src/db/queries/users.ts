@@ -98,20 +98,23 @@ export async function updateUser(
   if (!current) return undefined;
   const role = values.role ?? current.role;
   const statements = [];
-  if (values.role && values.role !== current.role) {
-    statements.push(
-      db.delete(userGroups).where(
-        and(
-          eq(userGroups.userId, id),
-          inArray(
-            userGroups.groupId,
-            db
-              .select({ id: groups.id })
-              .from(groups)
-              .where(and(eq(groups.workspaceId, workspaceId), sql`${groups.role} IS NOT NULL`)),
-          ),
+  // Memberships of the workspace's role groups (role IS NOT NULL) or of its other groups.
+  const leaveGroups = (roleGroups: boolean) =>
+    db.delete(userGroups).where(
+      and(
+        eq(userGroups.userId, id),
+        inArray(
+          userGroups.groupId,
+          db
+            .select({ id: groups.id })
+            .from(groups)
+            .where(and(eq(groups.workspaceId, workspaceId), roleGroups ? sql`${groups.role} IS NOT NULL` : isNull(groups.role))),
         ),
       ),
+    );
+  if (values.role && values.role !== current.role) {
+    statements.push(
+      leaveGroups(true),
       db.insert(userGroups).select(
         db
           .select({ userId: users.id, groupId: groups.id })
@@ -122,20 +125,7 @@ export async function updateUser(
     );
   }
   if (extraGroupIds) {
-    statements.push(
-      db.delete(userGroups).where(
-        and(
-          eq(userGroups.userId, id),
-          inArray(
-            userGroups.groupId,
-            db
-              .select({ id: groups.id })
-              .from(groups)
-              .where(and(eq(groups.workspaceId, workspaceId), isNull(groups.role))),
-          ),
-        ),
-      ),
-    );
+    statements.push(leaveGroups(false));
     if (extraGroupIds.length) statements.push(db.insert(userGroups).values(extraGroupIds.map((groupId) => ({ userId: id, groupId }))));
   }
   const update = db.update(users).set(values).where(scope).returning();
