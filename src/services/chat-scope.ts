@@ -5,7 +5,11 @@ import type { ChatScope } from "../db/queries/reading";
 import { groupsOfUsers, type User } from "../db/queries/users";
 import { fieldErrors } from "../errors";
 import { chatAccess } from "./permissions";
+import { toWaId } from "./phone-numbers";
 import { matchExpression, phoneFragment } from "./search";
+
+/** A customer's WhatsApp id as clients send it; phone numbers lose their formatting (see `toWaId`). */
+export const WaId = z.string().trim().min(1).max(100).transform(toWaId);
 
 /** DRF's BooleanField spellings for query parameters. */
 export const QueryBool = z

@@ -220,3 +220,18 @@ describe("large pages", () => {
     expect(res.body.results.map((m: any) => m.id)).toEqual(msgs.map((m) => m.id).reverse());
   });
 });
+
+describe("wa_id formatting", () => {
+  it("accepts phone numbers with formatting wherever a wa_id is given", async () => {
+    const { ws, admin } = await seed();
+    const formatted = encodeURIComponent("+49 151-0000-0001");
+    expect((await callJson(`${ws.prefix}/chats/${formatted}/`, { token: admin.token })).body.wa_id).toBe(ANN);
+    expect((await callJson(`${ws.prefix}/messages/?wa_id=${formatted}`, { token: admin.token })).body.count).toBe(2);
+    expect((await callJson(`${ws.prefix}/persons/${formatted}/`, { token: admin.token })).body.wa_id).toBe(ANN);
+    const mark = await callJson(`${ws.prefix}/mark_as_received/`, {
+      token: admin.token,
+      body: { timestamp: 1700000000, customer_wa_id: "+49 151 0000 0001" },
+    });
+    expect(mark.status).toBe(200);
+  });
+});

@@ -5,7 +5,7 @@ import { listChats, messagesByIds } from "../../db/queries/reading";
 import { notFound } from "../../errors";
 import { type App, errorResponses, json } from "../../http/openapi";
 import { requireUser } from "../../middleware/auth";
-import { ChatFilterQuery, chatScope } from "../../services/chat-scope";
+import { ChatFilterQuery, chatScope, WaId } from "../../services/chat-scope";
 import { ChatSchema, toChatWire } from "../../services/messages";
 import { PageQuery, page, paginated, paginatedSchema } from "../../services/pagination";
 import { loadPeople } from "../../services/people";
@@ -25,7 +25,7 @@ const retrieve = createRoute({
   path: "/chats/{wa_id}/",
   tags: ["Chats"],
   summary: "Retrieve a chat",
-  request: { params: z.object({ wa_id: z.string().max(100) }) },
+  request: { params: z.object({ wa_id: WaId }) },
   responses: { 200: json(ChatSchema, "The chat."), ...errorResponses },
 });
 

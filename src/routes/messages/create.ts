@@ -11,7 +11,7 @@ import { assertWindowOpen } from "../../services/customer-window";
 import { inboxSecrets } from "../../services/inboxes";
 import { toProviderMedia } from "../../services/outbound-media";
 import { canAccessChat, chatAccess } from "../../services/permissions";
-import { parsePhoneNumber } from "../../services/phone-numbers";
+import { toWaId } from "../../services/phone-numbers";
 import { indexText } from "../../services/search";
 import { SendMessageBody, TEMPLATE_TYPES } from "./send-schemas";
 
@@ -36,7 +36,7 @@ export const registerCreateMessage = (app: App) =>
     const body = await readBody(c, SendMessageBody);
     const db = c.get("db");
     const inbox = c.get("inbox");
-    const waId = parsePhoneNumber(body.wa_id) ?? body.wa_id;
+    const waId = toWaId(body.wa_id);
     const chat = await getChatState(db, inbox.id, waId);
     const groupIds = (await groupsOfUsers(db, [user.id])).get(user.id)?.map((g) => g.id) ?? [];
     const assignment = { assignedToUser: chat?.assigned_to_user ?? null, assignedGroup: chat?.assigned_group ?? null };

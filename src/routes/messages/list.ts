@@ -4,29 +4,32 @@ import type { AppEnv } from "../../context";
 import { listMessages, setReceivedMark } from "../../db/queries/reading";
 import { type App, errorResponses, json } from "../../http/openapi";
 import { requireUser } from "../../middleware/auth";
-import { ChatFilterQuery, chatScope, QueryBool } from "../../services/chat-scope";
+import { ChatFilterQuery, chatScope, QueryBool, WaId } from "../../services/chat-scope";
 import { MessageSchema, toMessageWire } from "../../services/messages";
 import { PageQuery, page, paginated, paginatedSchema } from "../../services/pagination";
 import { loadPeople } from "../../services/people";
 
 const Query = PageQuery.extend(ChatFilterQuery.shape).extend({
-  wa_id: z.string().max(100).optional().openapi({ description: "WhatsApp id of the related contact." }),
+  wa_id: WaId.optional().openapi({ description: "WhatsApp id of the related contact." }),
   since_time: z.coerce.number().int().optional().openapi({ description: "POSIX timestamp: only messages at this time or newer." }),
   before_time: z.coerce.number().int().optional().openapi({ description: "POSIX timestamp: only messages older than this." }),
   mark_as_received: QueryBool.optional().openapi({ description: "Mark every returned message as received by you." }),
 });
 
-const describe = (path: string) =>
-  createRoute({
-    method: "get",
-    path,
-    tags: ["Messages"],
-    summary: path.includes("wa_id") ? "List a contact's messages" : "List messages",
-    description:
-      "Newest first (equal timestamps in arrival order). Only chats you may read. Paginate with `before_time` (stable while messages arrive) or `limit`/`offset`.",
-    request: { query: Query, ...(path.includes("wa_id") ? { params: z.object({ wa_id: z.string().max(100) }) } : {}) },
-    responses: { 200: json(paginatedSchema(MessageSchema), "A page of messages."), ...errorResponses },
-  });
+const base = {
+  method: "get" as const,
+  tags: ["Messages"],
+  description:
+    "Newest first (equal timestamps in arrival order). Only chats you may read. Paginate with `before_time` (stable while messages arrive) or `limit`/`offset`.",
+  responses: { 200: json(paginatedSchema(MessageSchema), "A page of messages."), ...errorResponses },
+};
+const list = createRoute({ ...base, path: "/messages/", summary: "List messages", request: { query: Query } });
+const ofContact = createRoute({
+  ...base,
+  path: "/messages/{wa_id}/",
+  summary: "List a contact's messages",
+  request: { query: Query, params: z.object({ wa_id: WaId }) },
+});
 
 async function handle(c: Context<AppEnv>, query: z.infer<typeof Query>, waId: string | undefined) {
   const user = requireUser(c);
@@ -56,6 +59,6 @@ async function handle(c: Context<AppEnv>, query: z.infer<typeof Query>, waId: st
 }
 
 export const registerListMessages = (app: App) => {
-  app.openapi(describe("/messages/"), (c) => handle(c, c.req.valid("query"), undefined));
-  app.openapi(describe("/messages/{wa_id}/"), (c) => handle(c, c.req.valid("query"), c.req.param("wa_id")));
+  app.openapi(list, (c) => handle(c, c.req.valid("query"), undefined));
+  app.openapi(ofContact, (c) => handle(c, c.req.valid("query"), c.req.valid("param").wa_id));
 };

@@ -4,11 +4,11 @@ import { notFound } from "../../errors";
 import { bodyDoc, readBody } from "../../http/body";
 import { type App, errorResponses, json } from "../../http/openapi";
 import { requireUser } from "../../middleware/auth";
-import { chatScope } from "../../services/chat-scope";
+import { chatScope, WaId } from "../../services/chat-scope";
 
 const Body = z.object({
   timestamp: z.coerce.number().int().min(0),
-  customer_wa_id: z.string().min(1).max(100),
+  customer_wa_id: WaId,
 });
 
 const route = createRoute({

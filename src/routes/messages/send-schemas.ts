@@ -58,7 +58,7 @@ export const TEMPLATE_TYPES: MessageType[] = ["template", "hsm"];
 
 export const SendMessageBody = z
   .object({
-    wa_id: z.string().min(1).max(100),
+    wa_id: z.string().trim().min(1).max(100),
     type: z
       .enum(MESSAGE_TYPES)
       .optional()

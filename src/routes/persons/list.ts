@@ -3,7 +3,7 @@ import { listChats } from "../../db/queries/reading";
 import { notFound } from "../../errors";
 import { type App, errorResponses, json } from "../../http/openapi";
 import { requireUser } from "../../middleware/auth";
-import { chatScope } from "../../services/chat-scope";
+import { chatScope, WaId } from "../../services/chat-scope";
 import { ContactSchema, toContactWire } from "../../services/messages";
 import { PageQuery, page, paginated, paginatedSchema } from "../../services/pagination";
 
@@ -22,7 +22,7 @@ const retrieve = createRoute({
   path: "/persons/{wa_id}/",
   tags: ["Persons"],
   summary: "Retrieve a person",
-  request: { params: z.object({ wa_id: z.string().max(100) }) },
+  request: { params: z.object({ wa_id: WaId }) },
   responses: { 200: json(ContactSchema, "The person."), ...errorResponses },
 });
 
