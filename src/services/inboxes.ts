@@ -39,8 +39,18 @@ export async function toInboxWire(env: Env, inbox: Inbox, origin: string): Promi
   };
 }
 
+/** Decrypted secrets per ciphertext: an update writes a new ciphertext, so nothing stale is ever served. */
+const decrypted = new Map<string, Promise<Record<string, string>>>();
+
 export function inboxSecrets(env: Env, inbox: Pick<Inbox, "secrets">): Promise<Record<string, string>> {
-  return decryptJson(config(env).SECRET_KEY, inbox.secrets);
+  let secrets = decrypted.get(inbox.secrets);
+  if (!secrets) {
+    if (decrypted.size > 1000) decrypted.clear();
+    secrets = decryptJson(config(env).SECRET_KEY, inbox.secrets);
+    secrets.catch(() => decrypted.delete(inbox.secrets));
+    decrypted.set(inbox.secrets, secrets);
+  }
+  return secrets;
 }
 
 /**
