@@ -3,7 +3,7 @@ CREATE TABLE `provider_events` (
 	`inbox_id` text NOT NULL,
 	`kind` text NOT NULL,
 	`name` text NOT NULL,
-	`payload` text NOT NULL,
+	`payload` text,
 	`received_at` integer DEFAULT (unixepoch()) NOT NULL,
 	FOREIGN KEY (`inbox_id`) REFERENCES `inboxes`(`id`) ON UPDATE no action ON DELETE cascade
 );

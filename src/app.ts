@@ -27,8 +27,17 @@ app.use(async (c, next) => {
 });
 // Media uploads carry files up to WhatsApp's 100 MB (base64: 4/3 of that); the route enforces the per-type limits.
 const MEDIA_UPLOAD = /^(\/inboxes\/[^/]+)?\/api\/v1\/media\/?$/;
+// Meta documents webhook payloads of up to 3 MB: refusing one would lose its messages.
+const WEBHOOK_MAX_BODY_BYTES = 4 * 1024 * 1024;
 app.use((c, next) => {
-  const maxSize = c.req.method === "POST" && MEDIA_UPLOAD.test(c.req.path) ? MEDIA_MAX_BODY_BYTES : config(c.env).MAX_BODY_BYTES;
+  const maxSize =
+    c.req.method !== "POST"
+      ? config(c.env).MAX_BODY_BYTES
+      : MEDIA_UPLOAD.test(c.req.path)
+        ? MEDIA_MAX_BODY_BYTES
+        : c.req.path.startsWith("/webhooks/")
+          ? WEBHOOK_MAX_BODY_BYTES
+          : config(c.env).MAX_BODY_BYTES;
   return bodyLimit({
     maxSize,
     onError: () => {

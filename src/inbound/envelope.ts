@@ -62,7 +62,7 @@ function hasLists(value: Record<string, unknown>): boolean {
   return LIST_KEYS.some((key) => value[key] !== undefined && value[key] !== null);
 }
 
-function collectChange(batch: InboundBatch, change: unknown): void {
+function collectChange(batch: InboundBatch, change: unknown, phoneNumberId: string | undefined): void {
   const parsed = Change.safeParse(change);
   if (!parsed.success) {
     batch.invalid.push({ reason: "change has no field", item: change });
@@ -74,7 +74,14 @@ function collectChange(batch: InboundBatch, change: unknown): void {
     batch.other.push({ field, value });
     return;
   }
-  batch.phoneNumberId ??= stringAt(value, "metadata", "phone_number_id");
+  const number = stringAt(value, "metadata", "phone_number_id");
+  // One Meta app may serve many numbers with one app secret: a change for another number
+  // is not this inbox's traffic, however validly signed.
+  if (phoneNumberId && number !== phoneNumberId) {
+    batch.invalid.push({ reason: `change is for phone_number_id ${number ?? "(none)"}, not this inbox's`, item: change });
+    return;
+  }
+  batch.phoneNumberId ??= number;
   collect(batch, value);
 }
 
@@ -82,9 +89,10 @@ function collectChange(batch: InboundBatch, change: unknown): void {
  * Reads an inbound WhatsApp webhook body, either a Cloud API envelope
  * (`{object, entry: [{changes: [{field, value}]}]}`) or an on-premises payload
  * (`{contacts, messages, statuses, errors}`). Every entry, change and item is
- * processed; what cannot be read lands in `invalid`. Never throws.
+ * processed; what cannot be read lands in `invalid`. With `phoneNumberId`, Cloud changes
+ * for any other number land there too. Never throws.
  */
-export function parseWebhook(body: unknown): InboundBatch {
+export function parseWebhook(body: unknown, options: { phoneNumberId?: string } = {}): InboundBatch {
   const batch = emptyBatch();
   if (!isRecord(body)) {
     batch.invalid.push({ reason: "body is not a JSON object", item: body });
@@ -99,7 +107,7 @@ export function parseWebhook(body: unknown): InboundBatch {
     for (const entry of envelope.data.entry) {
       const parsed = Entry.safeParse(entry);
       if (!parsed.success) batch.invalid.push({ reason: "entry has no changes array", item: entry });
-      else for (const change of parsed.data.changes) collectChange(batch, change);
+      else for (const change of parsed.data.changes) collectChange(batch, change, options.phoneNumberId);
     }
     return batch;
   }

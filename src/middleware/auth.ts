@@ -17,7 +17,7 @@ const UNSAFE = new Set(["POST", "PUT", "PATCH", "DELETE"]);
  * Authenticates in the seed's order: provider key (`D360-Api-Key`, silently skipped
  * when invalid), then `Authorization: Token`, then the session cookie. A credential
  * that belongs to another workspace is answered exactly like a missing inbox (404),
- * so inbox ids of other tenants cannot be probed. Sets `user` (or null) and `authMethod`.
+ * so another tenant's credentials cannot tell its inboxes from ids that do not exist. Sets `user` (or null) and `authMethod`.
  */
 export const authenticate = createMiddleware<AppEnv>(async (c, next) => {
   const found = await identify(c);
@@ -56,7 +56,7 @@ async function identify(c: Context<AppEnv>): Promise<{ user: User; method: AuthM
 }
 
 /** Django's CSRF check for session-authenticated unsafe requests: header must match the cookie. */
-function checkCsrf(header: string | undefined, cookie: string | undefined): void {
+export function checkCsrf(header: string | undefined, cookie: string | undefined): void {
   if (!cookie) throw new ApiError(403, { detail: "CSRF Failed: CSRF cookie not set." });
   if (!header) throw new ApiError(403, { detail: "CSRF Failed: CSRF token missing." });
   if (!safeEqual(header, cookie)) throw new ApiError(403, { detail: "CSRF Failed: CSRF token incorrect." });

@@ -31,8 +31,6 @@ export const ChatFilterQuery = z.object({
     .openapi({ description: "Only chats assigned to this group (one of yours)." }),
 });
 
-const escapeLike = (s: string) => s.replace(/[\\%_]/g, (ch) => `\\${ch}`);
-
 /**
  * The one place a request's user, permissions and filters become a query scope:
  * read permission is always applied, so no list or lookup can bypass it.
@@ -57,7 +55,7 @@ export async function chatScope(
     assignedToMe: filters.assigned_to_me,
     assignedGroup: filters.assigned_group,
     match: query ? matchExpression(inboxId, query) : undefined,
-    namePattern: query ? `%${escapeLike(query)}%` : undefined,
-    numberPattern: digits ? `%${digits}%` : undefined,
+    nameContains: query ? query.toLowerCase() : undefined,
+    numberContains: digits ?? undefined,
   };
 }

@@ -47,8 +47,9 @@ export function mediaOf(messages: InboundBatch["messages"]): { mediaId: string; 
     if (typeof id !== "string" || !id || id.length > 200) continue;
     out.push({
       mediaId: id,
-      sha256: typeof sha256 === "string" ? sha256 : undefined,
-      mimeType: typeof mime_type === "string" ? mime_type : undefined,
+      // Empty strings say nothing (and would fail the job schema): leave them out.
+      sha256: typeof sha256 === "string" && sha256 ? sha256 : undefined,
+      mimeType: typeof mime_type === "string" && mime_type ? mime_type : undefined,
     });
   }
   return out;

@@ -1,6 +1,6 @@
 import { config } from "../config";
 import type { Db } from "../db/client";
-import { clearLoginFailures, ensureToken, insertSession, loginFailuresOf, saveLoginFailures, tokenOf } from "../db/queries/credentials";
+import { clearLoginFailures, ensureToken, insertSession, lockLogins, reserveLoginAttempt, tokenOf } from "../db/queries/credentials";
 import { getUserByUsername, type User, updateUser } from "../db/queries/users";
 import { ApiError } from "../errors";
 import { randomHex, sha256Hex } from "./crypto";
@@ -16,14 +16,20 @@ export const SESSION_SECONDS = 14 * 86400;
 const nowSeconds = () => Math.floor(Date.now() / 1000);
 
 /**
- * Checks a username and password for a workspace. Throws 429 while the username is
- * locked (before spending CPU on PBKDF2) and counts failures; returns the active user.
+ * Checks a username and password for a workspace. Every attempt is counted before the
+ * password is hashed; past MAX_FAILURES in the window the username is locked (429 with
+ * Retry-After) without spending CPU on PBKDF2. A success clears the count.
  */
 export async function checkCredentials(db: Db, workspaceId: string, username: string, password: string): Promise<User> {
   const now = nowSeconds();
-  const record = await loginFailuresOf(db, workspaceId, username);
-  if (record?.lockedUntil && record.lockedUntil > now) {
-    const retryAfter = String(record.lockedUntil - now);
+  const attempt = await reserveLoginAttempt(db, workspaceId, username, now, WINDOW_SECONDS);
+  let lockedUntil = attempt?.locked_until ?? 0;
+  if (lockedUntil <= now && (attempt?.failures ?? 0) > MAX_FAILURES) {
+    lockedUntil = now + LOCK_SECONDS;
+    await lockLogins(db, workspaceId, username, lockedUntil);
+  }
+  if (lockedUntil > now) {
+    const retryAfter = String(lockedUntil - now);
     throw new ApiError(
       429,
       { detail: `Too many failed login attempts. Expected available in ${retryAfter} seconds.` },
@@ -32,19 +38,8 @@ export async function checkCredentials(db: Db, workspaceId: string, username: st
   }
   const user = await getUserByUsername(db, workspaceId, username);
   const ok = await verifyPassword(password, user?.passwordHash ?? null);
-  if (!ok || !user?.isActive) {
-    const fresh = !record || record.windowStart + WINDOW_SECONDS < now;
-    const failures = fresh ? 1 : record.failures + 1;
-    await saveLoginFailures(db, {
-      workspaceId,
-      username,
-      failures,
-      windowStart: fresh ? now : record.windowStart,
-      lockedUntil: failures >= MAX_FAILURES ? now + LOCK_SECONDS : null,
-    });
-    throw new ApiError(400, { non_field_errors: ["Unable to log in with provided credentials."] });
-  }
-  if (record) await clearLoginFailures(db, workspaceId, username);
+  if (!ok || !user?.isActive) throw new ApiError(400, { non_field_errors: ["Unable to log in with provided credentials."] });
+  await clearLoginFailures(db, workspaceId, username);
   if (user.passwordHash && needsRehash(user.passwordHash)) {
     await updateUser(db, workspaceId, user.id, { passwordHash: await hashPassword(password) });
   }

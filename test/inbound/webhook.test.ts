@@ -145,3 +145,53 @@ describe("POST /webhooks/whatsapp/{inboxId}", () => {
     expect(res.status).toBe(400);
   });
 });
+
+describe("webhook edge cases", () => {
+  it("stores the valid messages when other items are null, and keeps the nulls", async () => {
+    const ws = await sandbox();
+    const good = textMessage("4915100000020", "survivor");
+    const res = await postWebhook(ws.inboxId, {
+      object: "whatsapp_business_account",
+      entry: [
+        { id: "1", changes: [{ field: "account_update" }, { field: "messages", value: { messages: [good, null], errors: [null] } }] },
+      ],
+    });
+    expect(res.status).toBe(200);
+    expect((await messageRows(ws.inboxId)).map((r: any) => r.wamid)).toEqual([good.id]);
+    const events = await env.DB.prepare("SELECT kind, payload FROM provider_events WHERE inbox_id = ? ORDER BY id")
+      .bind(ws.inboxId)
+      .all<any>();
+    // The change without a value is unreadable (kept as invalid); the null message too; the null error as an error.
+    expect(events.results.map((e) => e.kind).sort()).toEqual(["error", "invalid", "invalid"]);
+  });
+
+  it("ignores changes for another phone number of the same Meta app", async () => {
+    const ws = await createWorkspace({
+      provider: "cloud",
+      config: {
+        phone_number_id: "PN-MINE",
+        access_token: "t",
+        app_secret: APP_SECRET,
+        verify_token: VERIFY_TOKEN,
+        api_base_url: "https://graph.stub.test",
+      },
+    });
+    const mine = textMessage("4915100000021", "for me");
+    const theirs = textMessage("4915100000022", "not for me");
+    const change = (pn: string, m: unknown) => ({ field: "messages", value: { metadata: { phone_number_id: pn }, messages: [m] } });
+    const res = await postWebhook(ws.inboxId, {
+      object: "whatsapp_business_account",
+      entry: [{ id: "1", changes: [change("PN-MINE", mine), change("PN-OTHER", theirs)] }],
+    });
+    expect(await res.json()).toEqual({ stored: 1, duplicates: 0, invalid: 1 });
+    expect((await messageRows(ws.inboxId)).map((r: any) => r.wamid)).toEqual([mine.id]);
+  });
+
+  it("accepts webhooks above the API's 1 MiB body cap (Meta sends up to 3 MB)", async () => {
+    const ws = await sandbox();
+    const big = Array.from({ length: 400 }, (_, i) => textMessage("4915100000023", `${"x".repeat(3000)} ${i}`));
+    const res = await postWebhook(ws.inboxId, cloudEnvelope({ messages: big }));
+    expect(res.status).toBe(200);
+    expect(await messageRows(ws.inboxId)).toHaveLength(400);
+  });
+});

@@ -13,7 +13,7 @@ describe("inbound media", () => {
     const ws = await createWorkspace({
       provider: "cloud",
       config: {
-        phone_number_id: "PN",
+        phone_number_id: "PNID",
         access_token: "EAAG-token",
         app_secret: APP_SECRET,
         verify_token: VERIFY_TOKEN,

@@ -1,6 +1,6 @@
 import { env } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
-import { callJson } from "../helpers/api";
+import { call, callJson } from "../helpers/api";
 import { createUser, createWorkspace } from "../helpers/factories";
 import { APP_SECRET, cloudEnvelope, contact, postWebhook, textMessage, VERIFY_TOKEN } from "../helpers/whatsapp";
 
@@ -233,5 +233,38 @@ describe("wa_id formatting", () => {
       body: { timestamp: 1700000000, customer_wa_id: "+49 151 0000 0001" },
     });
     expect(mark.status).toBe(200);
+  });
+});
+
+describe("search input limits", () => {
+  it("answers long and non-Latin searches (D1 caps LIKE patterns at 50 bytes; names use instr)", async () => {
+    const { ws, admin } = await seed();
+    const long = "widgets ".repeat(20).trim();
+    const res = await callJson(`${ws.prefix}/messages/?search=${encodeURIComponent(long)}`, { token: admin.token });
+    expect(res.status).toBe(200);
+    expect(res.body.count).toBe(1);
+    const cjk = await callJson(
+      `${ws.prefix}/chats/?search=${encodeURIComponent("東京都渋谷区神南一丁目二番地三号東京都渋谷区神南一丁目")}`,
+      { token: admin.token },
+    );
+    expect(cjk).toMatchObject({ status: 200, body: { count: 0 } });
+    const upper = await callJson(`${ws.prefix}/persons/?search=SMITH`, { token: admin.token });
+    expect(upper.body.results.map((p: any) => p.wa_id)).toEqual([ANN]);
+  });
+
+  it("needs the CSRF token for mark_as_received=true under session auth", async () => {
+    const { ws, admin } = await seed();
+    const page = await call(`/inboxes/${ws.inboxId}/login/`);
+    const csrf = /csrftoken=([0-9a-f]+)/.exec(page.headers.get("set-cookie") ?? "")![1]!;
+    const login = await call(`/inboxes/${ws.inboxId}/login/`, {
+      raw: new URLSearchParams({ username: admin.username, password: admin.password, csrfmiddlewaretoken: csrf }),
+      headers: { cookie: `csrftoken=${csrf}`, "content-type": "application/x-www-form-urlencoded" },
+    });
+    const session = /sessionid=([0-9a-f]+)/.exec(login.headers.getSetCookie().join(";"))![1];
+    const cookie = `sessionid=${session}; csrftoken=${csrf}`;
+    const forged = await callJson(`${ws.prefix}/messages/?mark_as_received=true`, { headers: { cookie } });
+    expect(forged).toMatchObject({ status: 403, body: { detail: "CSRF Failed: CSRF token missing." } });
+    const ok = await callJson(`${ws.prefix}/messages/?mark_as_received=true`, { headers: { cookie, "x-csrftoken": csrf } });
+    expect(ok.status).toBe(200);
   });
 });

@@ -13,7 +13,7 @@ const GRAPH = "https://graph.stub.test/v21.0";
 async function withCustomer(provider: "sandbox" | "cloud" = "sandbox", lastMessageAt = Math.floor(Date.now() / 1000) - 60) {
   const config =
     provider === "cloud"
-      ? { phone_number_id: "PNID1", access_token: "EAAG-token", app_secret: APP_SECRET, verify_token: VERIFY_TOKEN, api_base_url: GRAPH }
+      ? { phone_number_id: "PNID", access_token: "EAAG-token", app_secret: APP_SECRET, verify_token: VERIFY_TOKEN, api_base_url: GRAPH }
       : { app_secret: APP_SECRET, verify_token: VERIFY_TOKEN };
   const ws = await createWorkspace({ provider, config });
   const admin = await createUser(ws, "admin");
@@ -117,7 +117,7 @@ describe("POST /api/v1/messages/", () => {
     const { ws, admin } = await withCustomer("cloud");
     const seen: { auth: string | null; body: unknown }[] = [];
     upstream.use(
-      http.post(`${GRAPH}/PNID1/messages`, async ({ request }) => {
+      http.post(`${GRAPH}/PNID/messages`, async ({ request }) => {
         seen.push({ auth: request.headers.get("authorization"), body: await request.json() });
         return HttpResponse.json({
           messaging_product: "whatsapp",
@@ -146,7 +146,7 @@ describe("POST /api/v1/messages/", () => {
     ]);
 
     upstream.use(
-      http.post(`${GRAPH}/PNID1/messages`, () =>
+      http.post(`${GRAPH}/PNID/messages`, () =>
         HttpResponse.json({ error: { message: "(#131030) Recipient not in allowed list", code: 131030 } }, { status: 400 }),
       ),
     );
@@ -158,7 +158,7 @@ describe("POST /api/v1/messages/", () => {
   it("applies a status that arrived before the send call returned", async () => {
     const { ws, admin } = await withCustomer("cloud");
     upstream.use(
-      http.post(`${GRAPH}/PNID1/messages`, async () => {
+      http.post(`${GRAPH}/PNID/messages`, async () => {
         // The status webhook overtakes the API answer.
         await postWebhook(ws.inboxId, cloudEnvelope({ statuses: [{ id: "wamid.RACE", status: "delivered", timestamp: "1700000000" }] }));
         return HttpResponse.json({ messaging_product: "whatsapp", contacts: [], messages: [{ id: "wamid.RACE" }] });
@@ -183,13 +183,13 @@ describe("POST /api/v1/messages/ with media", () => {
     expect(uploaded.status).toBe(201);
     const sentBodies: any[] = [];
     upstream.use(
-      http.post(`${GRAPH}/PNID1/media`, async ({ request }) => {
+      http.post(`${GRAPH}/PNID/media`, async ({ request }) => {
         const form = await request.formData();
         const file = form.get("file") as File;
         expect(new Uint8Array(await file.arrayBuffer())).toEqual(png);
         return HttpResponse.json({ id: "meta-media-9" });
       }),
-      http.post(`${GRAPH}/PNID1/messages`, async ({ request }) => {
+      http.post(`${GRAPH}/PNID/messages`, async ({ request }) => {
         sentBodies.push(await request.json());
         return HttpResponse.json({ messaging_product: "whatsapp", contacts: [], messages: [{ id: "wamid.IMG" }] });
       }),

@@ -48,22 +48,25 @@ export async function deleteSessionsOf(db: Db, userId: number) {
   await db.delete(sessions).where(eq(sessions.userId, userId));
 }
 
-export async function loginFailuresOf(db: Db, workspaceId: string, username: string) {
-  return db
-    .select()
-    .from(loginFailures)
-    .where(and(eq(loginFailures.workspaceId, workspaceId), eq(loginFailures.username, username)))
-    .get();
+/**
+ * Counts one login attempt for a username, atomically, before any password is checked:
+ * concurrent guesses each get their own count, so a burst cannot slip past the limit.
+ * A window older than `windowSeconds` starts again at 1; a lock in force is kept.
+ */
+export async function reserveLoginAttempt(db: Db, workspaceId: string, username: string, now: number, windowSeconds: number) {
+  return db.get<{ failures: number; locked_until: number | null }>(sql`
+    INSERT INTO login_failures (workspace_id, username, failures, window_start, locked_until) VALUES (${workspaceId}, ${username}, 1, ${now}, NULL)
+    ON CONFLICT (workspace_id, username) DO UPDATE SET
+      failures = CASE WHEN coalesce(locked_until, 0) > ${now} THEN failures WHEN window_start + ${windowSeconds} < ${now} THEN 1 ELSE failures + 1 END,
+      window_start = CASE WHEN coalesce(locked_until, 0) > ${now} THEN window_start WHEN window_start + ${windowSeconds} < ${now} THEN ${now} ELSE window_start END
+    RETURNING failures, locked_until`);
 }
 
-export async function saveLoginFailures(db: Db, row: typeof loginFailures.$inferInsert) {
+export async function lockLogins(db: Db, workspaceId: string, username: string, until: number) {
   await db
-    .insert(loginFailures)
-    .values(row)
-    .onConflictDoUpdate({
-      target: [loginFailures.workspaceId, loginFailures.username],
-      set: { failures: row.failures, windowStart: row.windowStart, lockedUntil: row.lockedUntil ?? null },
-    });
+    .update(loginFailures)
+    .set({ lockedUntil: until })
+    .where(and(eq(loginFailures.workspaceId, workspaceId), eq(loginFailures.username, username)));
 }
 
 export async function clearLoginFailures(db: Db, workspaceId: string, username: string) {

@@ -1,6 +1,7 @@
 import { and, asc, eq, inArray, isNull, sql } from "drizzle-orm";
 import type { Db } from "../client";
 import { groups, userGroups, users } from "../schema";
+import { chunks } from "./chunks";
 
 export type User = typeof users.$inferSelect;
 export type NewUser = Omit<typeof users.$inferInsert, "id" | "createdAt" | "workspaceId">;
@@ -15,11 +16,15 @@ export async function getUser(db: Db, workspaceId: string, id: number): Promise<
 }
 
 export async function getUsersByIds(db: Db, workspaceId: string, ids: number[]): Promise<User[]> {
-  if (ids.length === 0) return [];
-  return db
-    .select()
-    .from(users)
-    .where(and(eq(users.workspaceId, workspaceId), inArray(users.id, ids)));
+  const pages = await Promise.all(
+    chunks(ids).map((chunk) =>
+      db
+        .select()
+        .from(users)
+        .where(and(eq(users.workspaceId, workspaceId), inArray(users.id, chunk))),
+    ),
+  );
+  return pages.flat();
 }
 
 export async function getUserByUsername(db: Db, workspaceId: string, username: string): Promise<User | undefined> {
@@ -54,12 +59,17 @@ export async function firstActiveAdmin(db: Db, workspaceId: string): Promise<Use
 export async function groupsOfUsers(db: Db, userIds: number[]): Promise<Map<number, GroupRef[]>> {
   const out = new Map<number, GroupRef[]>(userIds.map((id) => [id, []]));
   if (userIds.length === 0) return out;
-  const rows = await db
-    .select({ userId: userGroups.userId, id: groups.id, name: groups.name })
-    .from(userGroups)
-    .innerJoin(groups, eq(groups.id, userGroups.groupId))
-    .where(inArray(userGroups.userId, userIds))
-    .orderBy(asc(groups.id));
+  const pages = await Promise.all(
+    chunks(userIds).map((chunk) =>
+      db
+        .select({ userId: userGroups.userId, id: groups.id, name: groups.name })
+        .from(userGroups)
+        .innerJoin(groups, eq(groups.id, userGroups.groupId))
+        .where(inArray(userGroups.userId, chunk))
+        .orderBy(asc(groups.id)),
+    ),
+  );
+  const rows = pages.flat();
   for (const row of rows) out.get(row.userId)?.push({ id: row.id, name: row.name });
   return out;
 }

@@ -120,7 +120,8 @@ export const providerEvents = sqliteTable(
     kind: text({ enum: ["field", "error", "invalid"] }).notNull(),
     /** The change's field, or the reason an item was unreadable. */
     name: text().notNull(),
-    payload: text({ mode: "json" }).$type<unknown>().notNull(),
+    /** As received; null when the item itself was null. */
+    payload: text({ mode: "json" }).$type<unknown>(),
     receivedAt: integer().notNull().default(sql`(unixepoch())`),
   },
   (t) => [index("provider_events_inbox_idx").on(t.inboxId, t.id)],

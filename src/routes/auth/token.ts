@@ -3,7 +3,7 @@ import { bodyDoc, readBody } from "../../http/body";
 import { type App, errorResponses, json } from "../../http/openapi";
 import { checkCredentials, issueToken } from "../../services/login";
 
-const Credentials = z.object({
+export const Credentials = z.object({
   username: z.string().min(1).max(150),
   password: z.string().min(1).max(4096),
 });

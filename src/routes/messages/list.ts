@@ -1,9 +1,10 @@
 import { createRoute, z } from "@hono/zod-openapi";
 import type { Context } from "hono";
+import { getCookie } from "hono/cookie";
 import type { AppEnv } from "../../context";
 import { listMessages, setReceivedMark } from "../../db/queries/reading";
 import { type App, errorResponses, json } from "../../http/openapi";
-import { requireUser } from "../../middleware/auth";
+import { CSRF_COOKIE, checkCsrf, requireUser } from "../../middleware/auth";
 import { ChatFilterQuery, chatScope, QueryBool, WaId } from "../../services/chat-scope";
 import { MessageSchema, toMessageWire } from "../../services/messages";
 import { PageQuery, page, paginated, paginatedSchema } from "../../services/pagination";
@@ -43,6 +44,8 @@ async function handle(c: Context<AppEnv>, query: z.infer<typeof Query>, waId: st
   const p = page(query);
   const { rows, count } = await listMessages(db, scope, p.limit, p.offset);
   if (query.mark_as_received) {
+    // A GET that writes: from a browser session it needs the CSRF token like any unsafe method.
+    if (c.get("authMethod") === "session") checkCsrf(c.req.header("x-csrftoken"), getCookie(c, CSRF_COOKIE));
     const newest = new Map<string, number>();
     for (const r of rows) newest.set(r.wa_id, Math.max(newest.get(r.wa_id) ?? 0, r.timestamp));
     for (const [chat, ts] of newest) await setReceivedMark(db, user.id, scope.inboxId, chat, ts, true);

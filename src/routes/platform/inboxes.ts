@@ -11,6 +11,7 @@ import { forgetInboxes } from "../../services/inbox-cache";
 import { InboxSchema, inboxSecrets, storeProviderConfig, toInboxWire } from "../../services/inboxes";
 import { PageQuery, page, paginated, paginatedSchema } from "../../services/pagination";
 import { parsePhoneNumber } from "../../services/phone-numbers";
+import { uniqueField } from "../../services/unique";
 import { WorkspaceParams } from "./workspaces";
 
 const Hostname = z
@@ -68,20 +69,9 @@ function normalizePhone(value: string | null | undefined) {
   return parsed;
 }
 
-/** Hostnames are unique across workspaces: a taken one is a 400, not a constraint error. */
-async function withUniqueHostname<T>(write: () => Promise<T>): Promise<T> {
-  try {
-    return await write();
-  } catch (e) {
-    if (
-      String((e as Error)?.message).includes("UNIQUE constraint failed: inboxes.hostname") ||
-      String((e as Error & { cause?: Error })?.cause?.message).includes("inboxes.hostname")
-    ) {
-      throw fieldErrors({ hostname: ["An inbox with this hostname already exists."] });
-    }
-    throw e;
-  }
-}
+/** Hostnames are unique across workspaces: a taken one is a 400. */
+const withUniqueHostname = <T>(write: () => Promise<T>) =>
+  uniqueField(write, "inboxes.hostname", "hostname", "An inbox with this hostname already exists.");
 
 export const registerInboxes = (app: App) => {
   app.openapi(create, async (c) => {

@@ -49,13 +49,8 @@ whatsappWebhooks.post("/webhooks/whatsapp/:inboxId", async (c) => {
   } catch (e) {
     throw new ApiError(400, { detail: `JSON parse error - ${(e as Error).message}` });
   }
-  const batch = parseWebhook(body);
-  const events: ProviderEvent[] = [
-    ...batch.other.map((o) => ({ kind: "field" as const, name: o.field, payload: o.value })),
-    ...batch.errors.map((e) => ({ kind: "error" as const, name: "errors", payload: e })),
-    ...batch.invalid.map((i) => ({ kind: "invalid" as const, name: i.reason.slice(0, 500), payload: i.item ?? null })),
-  ];
-  if (events.length) await insertProviderEvents(c.get("db"), inbox.id, events);
+  const phoneNumberId = typeof inbox.config.phone_number_id === "string" ? inbox.config.phone_number_id : undefined;
+  const batch = parseWebhook(body, { phoneNumberId });
   const { messages, statuses } = toIngest(inbox.id, batch);
   const stub = c.env.INBOX.get(c.env.INBOX.idFromName(inbox.id));
   let result: Awaited<ReturnType<typeof stub.ingest>>;
@@ -74,5 +69,12 @@ whatsappWebhooks.post("/webhooks/whatsapp/:inboxId", async (c) => {
       c.env,
       media.map((m) => ({ inboxId: inbox.id, ...m })),
     );
+  // Last: everything else the provider sent, kept as received (after the messages, which matter most).
+  const events: ProviderEvent[] = [
+    ...batch.other.map((o) => ({ kind: "field" as const, name: o.field, payload: o.value ?? null })),
+    ...batch.errors.map((e) => ({ kind: "error" as const, name: "errors", payload: e ?? null })),
+    ...batch.invalid.map((i) => ({ kind: "invalid" as const, name: i.reason.slice(0, 500), payload: i.item ?? null })),
+  ];
+  if (events.length) await insertProviderEvents(c.get("db"), inbox.id, events);
   return c.json({ stored: result.stored.length, duplicates: result.duplicates.length, invalid: batch.invalid.length }, 200);
 });

@@ -8,6 +8,7 @@ import { authenticate, CSRF_COOKIE, requireUser, SESSION_COOKIE } from "../../mi
 import { resolveInbox } from "../../middleware/inbox";
 import { safeEqual, sha256Hex } from "../../services/crypto";
 import { checkCredentials, SESSION_SECONDS, startSession } from "../../services/login";
+import { Credentials } from "../auth/token";
 import { ensureCsrfCookie } from "./csrf";
 
 /** Session login for browsers (Django's `/login/` form): sets `sessionid` and `csrftoken`. */
@@ -64,7 +65,10 @@ site.post("/login/", async (c) => {
     );
   }
   try {
-    const user = await checkCredentials(c.get("db"), c.get("inbox").workspaceId, String(form.username ?? ""), String(form.password ?? ""));
+    const credentials = Credentials.safeParse(form);
+    if (!credentials.success) throw new ApiError(400, { detail: "invalid" });
+    const { username, password } = credentials.data;
+    const user = await checkCredentials(c.get("db"), c.get("inbox").workspaceId, username, password);
     const session = await startSession(c.get("db"), user);
     setCookie(c, SESSION_COOKIE, session, {
       path: "/",

@@ -1,11 +1,11 @@
 import { createRoute } from "@hono/zod-openapi";
-import { getUserByUsername, insertUser } from "../../db/queries/users";
-import { fieldErrors } from "../../errors";
+import { insertUser } from "../../db/queries/users";
 import { bodyDoc, readBody } from "../../http/body";
 import { type App, errorResponses, json } from "../../http/openapi";
 import { requireUser } from "../../middleware/auth";
 import { randomHex, sha256Hex } from "../../services/crypto";
 import { ROLE_DEFAULTS, requireAdmin } from "../../services/permissions";
+import { USERNAME_TAKEN, uniqueField } from "../../services/unique";
 import { userWire } from "./load";
 import { CreatedUserSchema, CreateUserBody } from "./schemas";
 
@@ -26,21 +26,25 @@ export const registerCreateUser = (app: App) =>
     const body = await readBody(c, CreateUserBody);
     const db = c.get("db");
     const workspaceId = c.get("inbox").workspaceId;
-    if (await getUserByUsername(db, workspaceId, body.username)) {
-      throw fieldErrors({ username: ["A user with that username already exists."] });
-    }
     const role = body.profile?.role ?? "user";
     const code = randomHex(20);
-    const user = await insertUser(db, workspaceId, {
-      username: body.username,
-      firstName: body.first_name ?? "",
-      lastName: body.last_name ?? "",
-      email: body.email ?? "",
-      role,
-      isActive: false,
-      activationCodeHash: await sha256Hex(code),
-      ...ROLE_DEFAULTS[role],
-    });
+    const activationCodeHash = await sha256Hex(code);
+    const user = await uniqueField(
+      () =>
+        insertUser(db, workspaceId, {
+          username: body.username,
+          firstName: body.first_name ?? "",
+          lastName: body.last_name ?? "",
+          email: body.email ?? "",
+          role,
+          isActive: false,
+          activationCodeHash,
+          ...ROLE_DEFAULTS[role],
+        }),
+      "users.username",
+      "username",
+      USERNAME_TAKEN,
+    );
     const activation_url = `${c.get("baseUrl")}/api/v1/users/activate/${code}/`;
     return c.json({ ...(await userWire(c, user)), activation_url }, 201);
   });

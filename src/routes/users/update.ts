@@ -1,12 +1,13 @@
 import { createRoute, z } from "@hono/zod-openapi";
 import type { Context } from "hono";
 import type { AppEnv } from "../../context";
-import { countActiveAdmins, getUserByUsername, groupsOfUsers, type User, updateUser, workspaceGroups } from "../../db/queries/users";
+import { countActiveAdmins, groupsOfUsers, type User, updateUser, workspaceGroups } from "../../db/queries/users";
 import { fieldErrors, forbidden, notFound } from "../../errors";
 import { bodyDoc, readBody } from "../../http/body";
 import { type App, errorResponses, IntId, json } from "../../http/openapi";
 import { requireUser } from "../../middleware/auth";
 import { ROLE_DEFAULTS } from "../../services/permissions";
+import { USERNAME_TAKEN, uniqueField } from "../../services/unique";
 import { UserSchema } from "../../services/users";
 import { loadUser, userWire } from "./load";
 import { PatchUserBody, UpdateUserBody, type UserChanges } from "./schemas";
@@ -53,22 +54,25 @@ async function applyUpdate(c: Context<AppEnv>, id: string, body: UserChanges) {
   if (target.role === "admin" && role !== "admin" && target.isActive && (await countActiveAdmins(db, workspaceId)) <= 1) {
     throw fieldErrors({ profile: { role: ["The workspace's last active admin cannot lose the admin role."] } });
   }
-  if (body.username && body.username !== target.username && (await getUserByUsername(db, workspaceId, body.username))) {
-    throw fieldErrors({ username: ["A user with that username already exists."] });
-  }
-  const updated = await updateUser(
-    db,
-    workspaceId,
-    target.id,
-    {
-      username: body.username,
-      firstName: body.first_name,
-      lastName: body.last_name,
-      email: body.email,
-      role,
-      ...permissions,
-    },
-    extraGroupIds,
+  const updated = await uniqueField(
+    () =>
+      updateUser(
+        db,
+        workspaceId,
+        target.id,
+        {
+          username: body.username,
+          firstName: body.first_name,
+          lastName: body.last_name,
+          email: body.email,
+          role,
+          ...permissions,
+        },
+        extraGroupIds,
+      ),
+    "users.username",
+    "username",
+    USERNAME_TAKEN,
   );
   if (!updated) throw notFound();
   return userWire(c, updated);
