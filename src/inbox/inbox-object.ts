@@ -9,6 +9,9 @@ export type IngestResult = { stored: string[]; duplicates: string[] };
 
 type Pending = { rows: MessageRow[]; statuses: StatusRow[] };
 
+/** How soon a failed D1 write is tried again by alarm. */
+const RETRY_MS = 5_000;
+
 /**
  * One object per inbox: the single writer that orders and dedupes the inbox's
  * messages. Dedupe and sequencing happen synchronously in the object's SQLite before
@@ -43,7 +46,7 @@ export class InboxObject extends DurableObject<Env> {
       }
       const seq = this.ledger.claim(m.wamid, state.kind === "claimed" ? state.seq : undefined);
       claimedNow.add(m.wamid);
-      rows.push({ ...m, seq, statuses: this.ledger.takeStatuses(m.wamid) });
+      rows.push({ ...m, seq, statuses: this.ledger.heldStatuses(m.wamid) });
     }
     const ready: StatusRow[] = [];
     for (const s of statuses) {
@@ -76,33 +79,50 @@ export class InboxObject extends DurableObject<Env> {
     await this.ctx.storage.setAlarm(Date.now() + 100);
   }
 
+  /** Sandbox statuses that are due, and rows whose D1 write failed: both retried until they land. */
   override async alarm(): Promise<void> {
     const inboxId = this.ledger.inboxId();
+    if (inboxId) this.inboxId = inboxId;
     const due = this.ledger.due(Math.floor(Date.now() / 1000));
-    if (inboxId && due.length) {
-      await this.ingest(
-        inboxId,
-        [],
-        due.map((d) => ({ wamid: d.wamid, status: d.status, value: d.dueAt })),
-      );
+    let applied = false;
+    try {
+      const retry = this.ledger.outbox().map((r) => ({ ...r, statuses: this.ledger.heldStatuses(r.wamid) }));
+      if (retry.length) await this.commit.add([{ rows: retry, statuses: [] }]);
+      if (inboxId && due.length)
+        await this.ingest(
+          inboxId,
+          [],
+          due.map((d) => ({ wamid: d.wamid, status: d.status, value: d.dueAt })),
+        );
+      applied = true;
+    } catch (e) {
+      console.error(JSON.stringify({ level: "error", inbox: inboxId, alarm: String(e) }));
     }
-    const next = this.ledger.unschedule(due);
-    if (next !== null) await this.ctx.storage.setAlarm(next * 1000);
+    const next = this.ledger.unschedule(applied ? due : []);
+    const times = [next === null ? null : next * 1000, this.ledger.outbox().length ? Date.now() + RETRY_MS : null];
+    const at = times.filter((t): t is number => t !== null);
+    if (at.length) await this.ctx.storage.setAlarm(Math.min(...at));
   }
 
   private async write(batch: Pending[]): Promise<void> {
     if (!this.inboxId) throw new Error("inbox id unknown");
     const rows = batch.flatMap((p) => p.rows);
+    // Held statuses go in with their row and also as updates: if an earlier, seemingly failed
+    // write did land, the insert is a no-op and the updates still apply (first value wins).
+    const held = rows.flatMap((r) => Object.entries(r.statuses).map(([status, value]) => ({ wamid: r.wamid, status, value })));
     const statuses = batch.flatMap((p) => p.statuses);
     try {
-      await this.env.DB.batch(writeStatements(this.env.DB, this.inboxId, rows, statuses));
+      await this.env.DB.batch(writeStatements(this.env.DB, this.inboxId, rows, [...held, ...statuses]));
     } catch (e) {
-      // Nothing of this batch is in D1 (one transaction). Statuses of messages that are not
-      // stored go (back) to the ledger, to be applied when the retried message is written.
-      for (const r of rows) for (const [status, value] of Object.entries(r.statuses)) this.ledger.holdStatus(r.wamid, status, value);
+      // Nothing of this batch is in D1 (one transaction). The rows wait in the outbox for the
+      // alarm (nobody resends an outbound message); statuses of messages not yet stored wait
+      // in the ledger for their message.
+      this.ledger.keepForRetry(rows);
       for (const s of statuses) if (this.ledger.state(s.wamid).kind !== "stored") this.ledger.holdStatus(s.wamid, s.status, s.value);
+      const alarm = await this.ctx.storage.getAlarm();
+      if (alarm === null || alarm > Date.now() + RETRY_MS) await this.ctx.storage.setAlarm(Date.now() + RETRY_MS);
       throw e;
     }
-    this.ledger.markStored(rows.map((r) => r.wamid));
+    this.ledger.stored(rows.map((r) => r.wamid));
   }
 }

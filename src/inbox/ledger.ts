@@ -1,10 +1,11 @@
-/**
- * The inbox object's own SQLite: which WhatsApp message ids it has seen (dedupe),
- * the per-inbox sequence, and statuses waiting for their message. Every call here is
- * synchronous, so it runs before any other I/O and no other request interleaves.
- */
-export type Claim = { wamid: string; seq: number };
+import type { MessageRow } from "../db/queries/ingest";
 
+/**
+ * The inbox object's own SQLite: which WhatsApp message ids it has seen (dedupe), the
+ * per-inbox sequence, statuses waiting for their message, rows whose D1 write failed,
+ * and scheduled sandbox statuses. Every call is synchronous, so it runs before any other
+ * I/O and no other request interleaves.
+ */
 export class Ledger {
   constructor(private readonly sql: SqlStorage) {
     sql.exec(`
@@ -13,6 +14,7 @@ export class Ledger {
       CREATE TABLE IF NOT EXISTS counters (name TEXT PRIMARY KEY, value INTEGER NOT NULL);
       CREATE TABLE IF NOT EXISTS scheduled_statuses (wamid TEXT NOT NULL, status TEXT NOT NULL, due_at INTEGER NOT NULL, PRIMARY KEY (wamid, status));
       CREATE TABLE IF NOT EXISTS meta (name TEXT PRIMARY KEY, value TEXT NOT NULL);
+      CREATE TABLE IF NOT EXISTS outbox (wamid TEXT PRIMARY KEY, row TEXT NOT NULL);
     `);
   }
 
@@ -30,8 +32,13 @@ export class Ledger {
     return seq;
   }
 
-  markStored(wamids: string[]): void {
-    for (const wamid of wamids) this.sql.exec("UPDATE seen SET stored = 1 WHERE wamid = ?", wamid);
+  /** The messages are in D1: mark them, and forget their held statuses and outbox copies. */
+  stored(wamids: string[]): void {
+    for (const wamid of wamids) {
+      this.sql.exec("UPDATE seen SET stored = 1 WHERE wamid = ?", wamid);
+      this.sql.exec("DELETE FROM pending_statuses WHERE wamid = ?", wamid);
+      this.sql.exec("DELETE FROM outbox WHERE wamid = ?", wamid);
+    }
   }
 
   private nextSeq(): number {
@@ -42,7 +49,7 @@ export class Ledger {
       .one().value;
   }
 
-  /** Keeps a status whose message is unknown yet; the first value per status wins, as in D1. */
+  /** Keeps a status whose message is not stored yet; the first value per status wins, as in D1. */
   holdStatus(wamid: string, status: string, value: unknown): void {
     this.sql.exec(
       "INSERT INTO pending_statuses (wamid, status, value) VALUES (?, ?, ?) ON CONFLICT DO NOTHING",
@@ -52,12 +59,24 @@ export class Ledger {
     );
   }
 
-  /** Statuses that were waiting for this message, removed from the ledger. */
-  takeStatuses(wamid: string): Record<string, unknown> {
+  /** Statuses waiting for this message; they stay held until the message is stored. */
+  heldStatuses(wamid: string): Record<string, unknown> {
     const rows = this.sql
-      .exec<{ status: string; value: string }>("DELETE FROM pending_statuses WHERE wamid = ? RETURNING status, value", wamid)
+      .exec<{ status: string; value: string }>("SELECT status, value FROM pending_statuses WHERE wamid = ?", wamid)
       .toArray();
     return Object.fromEntries(rows.map((r) => [r.status, JSON.parse(r.value)]));
+  }
+
+  /** Keeps rows whose D1 write failed, for the alarm to write again (nobody resends an outbound message). */
+  keepForRetry(rows: MessageRow[]): void {
+    for (const r of rows) this.sql.exec("INSERT OR REPLACE INTO outbox (wamid, row) VALUES (?, ?)", r.wamid, JSON.stringify(r));
+  }
+
+  outbox(): MessageRow[] {
+    return this.sql
+      .exec<{ row: string }>("SELECT row FROM outbox")
+      .toArray()
+      .map((r) => JSON.parse(r.row) as MessageRow);
   }
 
   /** The inbox this object serves, remembered for alarms (which carry no arguments). */
@@ -81,6 +100,7 @@ export class Ledger {
       .map((r) => ({ wamid: r.wamid, status: r.status, dueAt: r.due_at }));
   }
 
+  /** Removes applied schedule entries; returns the next due time, if any. */
   unschedule(items: { wamid: string; status: string }[]): number | null {
     for (const i of items) this.sql.exec("DELETE FROM scheduled_statuses WHERE wamid = ? AND status = ?", i.wamid, i.status);
     return this.sql.exec<{ next: number | null }>("SELECT min(due_at) AS next FROM scheduled_statuses").one().next;

@@ -1,7 +1,8 @@
-import { evictDurableObject, runInDurableObject } from "cloudflare:test";
+import { evictDurableObject, runDurableObjectAlarm, runInDurableObject } from "cloudflare:test";
 import { env } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
-import { createWorkspace } from "../helpers/factories";
+import { callJson } from "../helpers/api";
+import { createUser, createWorkspace } from "../helpers/factories";
 import { APP_SECRET, cloudEnvelope, postWebhook, textMessage, VERIFY_TOKEN } from "../helpers/whatsapp";
 
 const sandbox = () => createWorkspace({ config: { app_secret: APP_SECRET, verify_token: VERIFY_TOKEN } });
@@ -54,5 +55,38 @@ describe("the inbox object", () => {
     const stub = env.INBOX.get(env.INBOX.idFromName(ws.inboxId));
     const seen = await runInDurableObject(stub, (_o, state) => state.storage.sql.exec("SELECT wamid, seq, stored FROM seen").toArray());
     expect(seen).toEqual([{ wamid: m.id, seq: 1, stored: 1 }]);
+  });
+});
+
+describe("the outbox", () => {
+  it("writes a row whose D1 write failed by alarm, even if the provider never redelivers", async () => {
+    const ws = await sandbox();
+    const m = textMessage("4915100000005", "outbox me");
+    await env.DB.exec("ALTER TABLE messages_fts RENAME TO messages_fts_away");
+    const failed = await postWebhook(ws.inboxId, cloudEnvelope({ messages: [m] }));
+    await env.DB.exec("ALTER TABLE messages_fts_away RENAME TO messages_fts");
+    expect(failed.status).toBe(503);
+    const stub = env.INBOX.get(env.INBOX.idFromName(ws.inboxId));
+    expect(await runDurableObjectAlarm(stub)).toBe(true);
+    expect(await rows(ws.inboxId)).toEqual([{ wamid: m.id, seq: 1 }]);
+    const left = await runInDurableObject(stub, (_o, state) => state.storage.sql.exec("SELECT count(*) AS n FROM outbox").one());
+    expect(left).toEqual({ n: 0 });
+  });
+
+  it("answers 201 for a sent message whose record could not be written, and records it by alarm", async () => {
+    const ws = await sandbox();
+    const admin = await createUser(ws, "admin");
+    await postWebhook(ws.inboxId, cloudEnvelope({ messages: [textMessage("4915100000006", "hi")] }));
+    await env.DB.exec("ALTER TABLE messages_fts RENAME TO messages_fts_away");
+    const sent = await callJson(`${ws.prefix}/messages/`, {
+      token: admin.token,
+      body: { wa_id: "4915100000006", text: { body: "sent anyway" } },
+    });
+    await env.DB.exec("ALTER TABLE messages_fts_away RENAME TO messages_fts");
+    expect(sent.status).toBe(201);
+    const id = sent.body.waba_response.messages[0].id;
+    expect((await rows(ws.inboxId)).map((r) => r.wamid)).not.toContain(id);
+    await runDurableObjectAlarm(env.INBOX.get(env.INBOX.idFromName(ws.inboxId)));
+    expect((await rows(ws.inboxId)).map((r) => r.wamid)).toContain(id);
   });
 });

@@ -58,25 +58,26 @@ export const registerCreateMessage = (app: App) =>
 
     const payload = { ...message, id: sent.id, timestamp: String(now) };
     const stub = c.env.INBOX.get(c.env.INBOX.idFromName(inbox.id));
-    await stub.ingest(
-      inbox.id,
-      [
-        {
-          wamid: sent.id,
-          waId,
-          fromUs: true,
-          timestamp: now,
-          type: body.type,
-          payload: JSON.stringify(payload),
-          senderUserId: user.id,
-          contextWamid: body.context?.message_id ?? null,
-          searchText: indexText(inbox.id, searchableText(payload)),
-          contact: null,
-          profileName: null,
-        },
-      ],
-      [],
-    );
+    const record = {
+      wamid: sent.id,
+      waId,
+      fromUs: true,
+      timestamp: now,
+      type: body.type,
+      payload: JSON.stringify(payload),
+      senderUserId: user.id,
+      contextWamid: body.context?.message_id ?? null,
+      searchText: indexText(inbox.id, searchableText(payload)),
+      contact: null,
+      profileName: null,
+    };
+    try {
+      await stub.ingest(inbox.id, [record], []);
+    } catch (e) {
+      // The message went out: answering an error now would make the client send it again.
+      // The inbox object keeps a row it could not write in its outbox and writes it by alarm.
+      console.error(JSON.stringify({ level: "error", inbox: inbox.id, wamid: sent.id, error: String(e) }));
+    }
     if (inbox.provider === "sandbox") await stub.simulateDelivery(inbox.id, sent.id, now);
     return c.json({ waba_response: sent.response }, 201);
   });
