@@ -24,6 +24,7 @@ export function toIngest(inboxId: string, batch: InboundBatch): { messages: Inco
       payload: JSON.stringify(m.payload),
       senderUserId: null,
       contextWamid: m.contextId,
+      mediaId: mediaObject(m.type, m.payload)?.id ?? null,
       searchText: indexText(inboxId, searchableText(m.payload)),
       contact: contact?.raw ?? null,
       profileName: contact?.profileName ?? null,
@@ -37,20 +38,30 @@ export function toIngest(inboxId: string, batch: InboundBatch): { messages: Inco
   return { messages, statuses };
 }
 
+/** The media object of a media message (`payload[type]` with a usable id), if any. */
+export function mediaObject(
+  type: string,
+  payload: Record<string, unknown>,
+): { id: string; sha256?: unknown; mime_type?: unknown } | undefined {
+  const media = MEDIA_TYPES.includes(type) ? payload[type] : undefined;
+  if (!media || typeof media !== "object") return undefined;
+  const { id } = media as Record<string, unknown>;
+  return typeof id === "string" && id && id.length <= 200 ? (media as { id: string }) : undefined;
+}
+
 /** The provider media of inbound messages, for download jobs. */
 export function mediaOf(messages: InboundBatch["messages"]): { mediaId: string; sha256?: string; mimeType?: string }[] {
-  const out: { mediaId: string; sha256?: string; mimeType?: string }[] = [];
-  for (const m of messages) {
-    const media = MEDIA_TYPES.includes(m.type) ? m.payload[m.type] : undefined;
-    if (!media || typeof media !== "object") continue;
-    const { id, sha256, mime_type } = media as Record<string, unknown>;
-    if (typeof id !== "string" || !id || id.length > 200) continue;
-    out.push({
-      mediaId: id,
-      // Empty strings say nothing (and would fail the job schema): leave them out.
-      sha256: typeof sha256 === "string" && sha256 ? sha256 : undefined,
-      mimeType: typeof mime_type === "string" && mime_type ? mime_type : undefined,
-    });
-  }
-  return out;
+  return messages.flatMap((m) => {
+    const media = mediaObject(m.type, m.payload);
+    if (!media) return [];
+    const { sha256, mime_type } = media;
+    // Empty strings say nothing (and would fail the job schema): leave them out.
+    return [
+      {
+        mediaId: media.id,
+        sha256: typeof sha256 === "string" && sha256 ? sha256 : undefined,
+        mimeType: typeof mime_type === "string" && mime_type ? mime_type : undefined,
+      },
+    ];
+  });
 }

@@ -12,7 +12,7 @@ let foreign: TestUser;
 let mediaId: string;
 beforeAll(async () => {
   ws = await createWorkspace();
-  user = await createUser(ws, "user");
+  user = await createUser(ws, "admin");
   foreign = await createUser(await createWorkspace(), "admin");
   const res = await callJson(`${ws.prefix}/media/`, { body: { file_encoded: base64(bytesOf(64, PNG)) }, token: user.token });
   if (res.status !== 201) throw new Error(`upload: ${res.status} ${JSON.stringify(res.body)}`);

@@ -22,7 +22,7 @@ beforeAll(async () => {
     provider: "cloud",
     config: { phone_number_id: "106540352242922", access_token: TOKEN, app_secret: "s", verify_token: "v", api_base_url: GRAPH },
   });
-  user = await createUser(ws, "user");
+  user = await createUser(ws, "admin");
 });
 
 let n = 0;

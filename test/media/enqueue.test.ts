@@ -10,7 +10,7 @@ let ws: TestWorkspace;
 let user: TestUser;
 beforeAll(async () => {
   ws = await createWorkspace();
-  user = await createUser(ws, "user");
+  user = await createUser(ws, "admin");
 });
 
 /** The real queue would hand the jobs to the Worker's consumer; here the bodies are only recorded. */

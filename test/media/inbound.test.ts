@@ -1,6 +1,7 @@
+import { env } from "cloudflare:workers";
 import { HttpResponse, http } from "msw";
 import { describe, expect, it } from "vitest";
-import { call } from "../helpers/api";
+import { call, callJson } from "../helpers/api";
 import { createUser, createWorkspace } from "../helpers/factories";
 import { upstream } from "../helpers/upstream";
 import { APP_SECRET, cloudEnvelope, postWebhook, VERIFY_TOKEN } from "../helpers/whatsapp";
@@ -54,4 +55,42 @@ describe("inbound media", () => {
     expect(res?.headers.get("content-type")).toBe("image/jpeg");
     expect(new Uint8Array(await res!.arrayBuffer())).toEqual(bytes);
   }, 20_000);
+});
+
+describe("who may read media", () => {
+  it("follows the chat: readers of the chat and the uploader, nobody else", async () => {
+    const ws = await createWorkspace({ config: { app_secret: APP_SECRET, verify_token: VERIFY_TOKEN } });
+    const admin = await createUser(ws, "admin");
+    const agent = await createUser(ws, "user");
+    const other = await createUser(ws, "user");
+    const png = new Uint8Array([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a, 9, 9]);
+    const uploaded = await callJson(`${ws.prefix}/media/`, {
+      token: agent.token,
+      body: { file_encoded: btoa(String.fromCharCode(...png)) },
+    });
+    expect(uploaded.status).toBe(201);
+    const path = `${ws.prefix}/media/${uploaded.body.id}/`;
+    expect((await call(path, { token: agent.token })).status).toBe(200);
+    expect((await call(path, { token: admin.token })).status).toBe(200);
+    expect((await call(path, { token: other.token })).status).toBe(404);
+
+    // Sent in a chat assigned to `other`: now they may read it too.
+    await postWebhook(
+      ws.inboxId,
+      cloudEnvelope({
+        messages: [
+          { from: "4915100000070", id: "wamid.m70", timestamp: String(Math.floor(Date.now() / 1000)), type: "text", text: { body: "hi" } },
+        ],
+      }),
+    );
+    await env.DB.prepare("UPDATE chats SET assigned_to_user = ? WHERE inbox_id = ? AND wa_id = ?")
+      .bind(other.id, ws.inboxId, "4915100000070")
+      .run();
+    const sent = await callJson(`${ws.prefix}/messages/`, {
+      token: admin.token,
+      body: { wa_id: "4915100000070", type: "image", image: { id: uploaded.body.id } },
+    });
+    expect(sent.status).toBe(201);
+    expect((await call(path, { token: other.token })).status).toBe(200);
+  });
 });

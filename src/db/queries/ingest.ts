@@ -16,6 +16,8 @@ export type MessageRow = {
   statuses: Record<string, unknown>;
   senderUserId: number | null;
   contextWamid: string | null;
+  /** The media id in the payload, if any (who may read a file follows its chat). */
+  mediaId: string | null;
   /** Already-tokenized FTS text (services/search.ts). */
   searchText: string;
   /** The contact object WhatsApp sent with the message, when any. */
@@ -31,8 +33,8 @@ export function writeStatements(d1: D1Database, inboxId: string, rows: MessageRo
     out.push(
       d1
         .prepare(
-          `INSERT INTO messages (inbox_id, wamid, wa_id, from_us, timestamp, seq, type, payload, statuses, sender_user_id, context_wamid)
-           VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (inbox_id, wamid) DO NOTHING`,
+          `INSERT INTO messages (inbox_id, wamid, wa_id, from_us, timestamp, seq, type, payload, statuses, sender_user_id, context_wamid, media_id)
+           VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (inbox_id, wamid) DO NOTHING`,
         )
         .bind(
           inboxId,
@@ -46,6 +48,7 @@ export function writeStatements(d1: D1Database, inboxId: string, rows: MessageRo
           JSON.stringify(m.statuses),
           m.senderUserId,
           m.contextWamid,
+          m.mediaId,
         ),
       // Only when the insert above added a row (changes() = 1): a redelivery adds nothing.
       d1.prepare("INSERT INTO messages_fts (rowid, body) SELECT last_insert_rowid(), ? WHERE changes() = 1").bind(m.searchText),

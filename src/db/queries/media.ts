@@ -3,7 +3,7 @@ import type { Db } from "../client";
 import { media } from "../schema";
 
 export type Media = typeof media.$inferSelect;
-type StoredFile = { mimeType: string; sha256: string; size: number; filename?: string | null };
+type StoredFile = { mimeType: string; sha256: string; size: number; filename?: string | null; uploadedBy?: number };
 
 /** Longer upstream errors are cut: the row is for people, the logs keep the rest. */
 const MAX_ERROR_CHARS = 1000;

@@ -220,3 +220,10 @@ export async function getChatState(db: Db, inboxId: string, waId: string) {
     sql`SELECT assigned_to_user, assigned_group, last_customer_message_timestamp FROM chats WHERE inbox_id = ${inboxId} AND wa_id = ${waId}`,
   );
 }
+
+/** Whether a message carrying this media id sits in a chat the scope may read. */
+export async function mediaInReadableChat(db: Db, s: ChatScope, mediaId: string): Promise<boolean> {
+  const found = await db.get(sql`SELECT 1 AS ok FROM messages m CROSS JOIN chats c ON c.inbox_id = m.inbox_id AND c.wa_id = m.wa_id
+    WHERE m.inbox_id = ${s.inboxId} AND m.media_id = ${mediaId} AND ${and(chatConditions(s))} LIMIT 1`);
+  return Boolean(found);
+}

@@ -56,6 +56,8 @@ export const messages = sqliteTable(
     statuses: text({ mode: "json" }).$type<Record<string, unknown>>().notNull().default(sql`'{}'`),
     senderUserId: integer().references(() => users.id, { onDelete: "set null" }),
     contextWamid: text(),
+    /** The media id in the payload (provider id inbound, our upload id outbound): who may read a file follows its chat. */
+    mediaId: text(),
   },
   (t) => [
     uniqueIndex("messages_wamid_idx").on(t.inboxId, t.wamid),
@@ -65,6 +67,7 @@ export const messages = sqliteTable(
     index("messages_unread_idx").on(t.inboxId, t.waId, t.fromUs, t.timestamp),
     // Lets a filtered search count its hits without reading message rows (payloads).
     index("messages_id_cover").on(t.id, t.inboxId, t.waId, t.timestamp, t.seq),
+    index("messages_media_idx").on(t.inboxId, t.mediaId),
   ],
 );
 
@@ -100,6 +103,8 @@ export const media = sqliteTable(
     state: text({ enum: ["pending", "stored", "failed"] }).notNull(),
     attempts: integer().notNull().default(0),
     lastError: text(),
+    /** Who uploaded it (null for inbound media): the uploader may read it before any message carries it. */
+    uploadedBy: integer(),
     createdAt: integer().notNull().default(sql`(unixepoch())`),
   },
   (t) => [primaryKey({ columns: [t.inboxId, t.id] })],

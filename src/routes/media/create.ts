@@ -51,7 +51,7 @@ async function readUpload(body: z.infer<typeof CreateMediaBody>) {
 
 export const registerCreateMedia = (app: App) =>
   app.openapi(route, async (c) => {
-    requireUser(c);
+    const user = requireUser(c);
     const body = await readBody(c, CreateMediaBody);
     const upload = await readUpload(body);
     // The part's own type first, then the client's `mime_type`, then the bytes themselves.
@@ -67,6 +67,12 @@ export const registerCreateMedia = (app: App) =>
       httpMetadata: { contentType: mimeType },
       customMetadata: filename ? { sha256, filename } : { sha256 },
     });
-    await insertMedia(c.get("db"), inboxId, id, { mimeType, sha256, size: upload.bytes.byteLength, filename: filename ?? null });
+    await insertMedia(c.get("db"), inboxId, id, {
+      mimeType,
+      sha256,
+      size: upload.bytes.byteLength,
+      filename: filename ?? null,
+      uploadedBy: user.id,
+    });
     return c.json({ file: `${c.get("baseUrl")}/api/v1/media/${id}/`, id }, 201);
   });

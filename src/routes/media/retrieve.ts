@@ -1,8 +1,10 @@
 import { createRoute, z } from "@hono/zod-openapi";
 import { getMedia } from "../../db/queries/media";
+import { mediaInReadableChat } from "../../db/queries/reading";
 import { ApiError, notFound } from "../../errors";
 import { type App, ErrorSchema, errorResponses, json } from "../../http/openapi";
 import { requireUser } from "../../middleware/auth";
+import { chatScope } from "../../services/chat-scope";
 import { mediaKey } from "../../services/media-fetch";
 
 /** Upload UUIDs and provider media ids (digits for Meta); anything else cannot exist. */
@@ -14,7 +16,7 @@ const route = createRoute({
   tags: ["Media"],
   summary: "Retrieve binary raw media file",
   description:
-    "The file with its Content-Type: uploads by their UUID, inbound media by the provider's media id (as in `waba_payload`). Any authenticated user.",
+    "The file with its Content-Type: uploads by their UUID, inbound media by the provider's media id (as in `waba_payload`). Readable by users who may read a chat the file was sent in, and by its uploader.",
   request: {
     params: z.object({ id: z.string().openapi({ param: { name: "id", in: "path" }, example: "497f6eca-6276-4993-bfeb-53cbbbba6f08" }) }),
   },
@@ -28,12 +30,16 @@ const route = createRoute({
 
 export const registerRetrieveMedia = (app: App) =>
   app.openapi(route, async (c) => {
-    requireUser(c);
+    const user = requireUser(c);
     const { id } = c.req.valid("param");
     if (!MEDIA_ID.test(id)) throw notFound();
     const inboxId = c.get("inbox").id;
     const row = await getMedia(c.get("db"), inboxId, id);
     if (!row) throw notFound();
+    // A file is readable by whoever may read a chat it was sent in, and by its uploader.
+    const scope = await chatScope(c, user, {});
+    const allowed = scope.access.kind === "all" || row.uploadedBy === user.id || (await mediaInReadableChat(c.get("db"), scope, id));
+    if (!allowed) throw notFound();
     if (row.state === "pending") throw new ApiError(409, { detail: "Media is still being downloaded from the provider." });
     if (row.state === "failed") {
       throw new ApiError(502, { detail: `The provider's media could not be downloaded: ${row.lastError ?? "unknown error"}` });

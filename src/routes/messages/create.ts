@@ -8,6 +8,7 @@ import { searchableText } from "../../inbound/search-text";
 import { requireUser } from "../../middleware/auth";
 import { ProviderError, providerFor } from "../../providers/provider";
 import { assertWindowOpen } from "../../services/customer-window";
+import { mediaObject } from "../../services/inbound";
 import { inboxSecrets } from "../../services/inboxes";
 import { toProviderMedia } from "../../services/outbound-media";
 import { canAccessChat, chatAccess } from "../../services/permissions";
@@ -67,6 +68,7 @@ export const registerCreateMessage = (app: App) =>
       payload: JSON.stringify(payload),
       senderUserId: user.id,
       contextWamid: body.context?.message_id ?? null,
+      mediaId: mediaObject(body.type, payload)?.id ?? null,
       searchText: indexText(inbox.id, searchableText(payload)),
       contact: null,
       profileName: null,
