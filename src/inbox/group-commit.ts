@@ -1,18 +1,15 @@
 /**
  * Group commit: callers add items and wait; one write runs at a time and takes every
  * item that arrived while the previous write was in flight. Under load, concurrent
- * webhook calls share D1 round trips; each caller resolves only once its own items
- * are durable, and a failed write rejects exactly the callers whose items it held.
+ * webhook calls share D1 round trips; each caller resolves once the write holding its
+ * items succeeded, and is rejected if that write failed.
  */
 export class GroupCommit<T> {
   private pending: T[] = [];
   private waiting: { resolve: () => void; reject: (e: unknown) => void }[] = [];
   private running = false;
 
-  constructor(
-    private readonly write: (items: T[]) => Promise<void>,
-    private readonly maxItems = 200,
-  ) {}
+  constructor(private readonly write: (items: T[]) => Promise<void>) {}
 
   add(items: T[]): Promise<void> {
     return new Promise((resolve, reject) => {
@@ -30,7 +27,7 @@ export class GroupCommit<T> {
       this.pending = [];
       this.waiting = [];
       try {
-        for (let i = 0; i < items.length; i += this.maxItems) await this.write(items.slice(i, i + this.maxItems));
+        await this.write(items);
         for (const w of waiting) w.resolve();
       } catch (e) {
         for (const w of waiting) w.reject(e);

@@ -4,26 +4,30 @@ import { GroupCommit } from "./group-commit";
 import { Ledger } from "./ledger";
 
 /** A message as the Worker hands it over: everything but its sequence number. */
-export type IncomingMessage = Omit<MessageRow, "seq" | "statuses">;
+export type IncomingMessage = Omit<MessageRow, "seq">;
 export type IngestResult = { stored: string[]; duplicates: string[] };
 
-type Pending = { rows: MessageRow[]; statuses: StatusRow[] };
-
-/** How soon a failed D1 write is tried again by alarm. */
+/** Rows per D1 batch, held statuses per write, outbox rows per alarm run. */
+const ROWS_PER_BATCH = 100;
+const STATUSES_PER_WRITE = 500;
+const OUTBOX_PER_ALARM = 500;
+/** A failed write is tried again this much later; any activity leaves a safety alarm this far out. */
 const RETRY_MS = 5_000;
+const SAFETY_MS = 60_000;
 
 /**
- * One object per inbox: the single writer that orders and dedupes the inbox's
- * messages. Dedupe and sequencing happen synchronously in the object's SQLite before
- * any other I/O; messages then go to D1 through a group commit, and `ingest` answers
- * only when its own messages are durable there.
+ * One object per inbox: the single writer that orders and dedupes the inbox's messages.
+ * Synchronously, before any other I/O, a message is deduped, sequenced and kept in the
+ * ledger's outbox; then a group commit writes it to D1, and `ingest` answers only when
+ * its own messages are there. Whatever a failed write (or a restart) leaves in the
+ * outbox, and any status not yet applied, the alarm writes later.
  */
 export class InboxObject extends DurableObject<Env> {
   private readonly ledger: Ledger;
-  /** wamid → the commit that is writing it, so a concurrent redelivery waits for the same write. */
+  /** wamid → the commit writing it, so a concurrent redelivery waits for that write. */
   private readonly inflight = new Map<string, Promise<void>>();
   private inboxId: string | null = null;
-  private readonly commit = new GroupCommit<Pending>((batch) => this.write(batch));
+  private readonly commit = new GroupCommit<MessageRow>((rows) => this.write(rows));
 
   constructor(ctx: DurableObjectState, env: Env) {
     super(ctx, env);
@@ -35,41 +39,30 @@ export class InboxObject extends DurableObject<Env> {
     const rows: MessageRow[] = [];
     const duplicates: string[] = [];
     const waits: Promise<void>[] = [];
-    const claimedNow = new Set<string>();
+    const seenNow = new Set<string>();
     for (const m of messages) {
       const state = this.ledger.state(m.wamid);
       const inflight = this.inflight.get(m.wamid);
-      if (state.kind === "stored" || claimedNow.has(m.wamid) || inflight) {
+      const retried = state.kind === "claimed" && !inflight ? this.ledger.claimed(m.wamid) : undefined;
+      if (seenNow.has(m.wamid) || state.kind === "stored" || inflight) {
         duplicates.push(m.wamid);
         if (inflight) waits.push(inflight);
-        continue;
+      } else {
+        // A message claimed by a write that failed goes again with its first sequence number.
+        rows.push(retried ?? this.ledger.claim(m));
       }
-      const seq = this.ledger.claim(m.wamid, state.kind === "claimed" ? state.seq : undefined);
-      claimedNow.add(m.wamid);
-      rows.push({ ...m, seq, statuses: this.ledger.heldStatuses(m.wamid) });
+      seenNow.add(m.wamid);
     }
-    const ready: StatusRow[] = [];
-    for (const s of statuses) {
-      // Applied now only if its message is in D1 or will be by a commit ahead of ours; otherwise held.
-      if (claimedNow.has(s.wamid) || this.inflight.has(s.wamid) || this.ledger.state(s.wamid).kind === "stored") ready.push(s);
-      else this.ledger.holdStatus(s.wamid, s.status, s.value);
-    }
-    if (rows.length || ready.length) {
-      const done = this.commit.add([{ rows, statuses: ready }]);
-      for (const r of rows) this.inflight.set(r.wamid, done);
-      try {
-        await done;
-      } finally {
-        for (const r of rows) if (this.inflight.get(r.wamid) === done) this.inflight.delete(r.wamid);
-      }
-    }
+    for (const s of statuses) this.ledger.holdStatus(s);
+    await this.ensureAlarm(SAFETY_MS);
+    if (rows.length || statuses.length) await this.commitRows(rows);
     await Promise.all(waits);
     return { stored: rows.map((r) => r.wamid), duplicates };
   }
 
   /**
-   * Sandbox inboxes have no upstream: their sent messages are `delivered` and `read`
-   * a few seconds later, by alarm (alarms survive eviction; timers would not).
+   * Sandbox inboxes have no upstream: their sent messages are `sent`, `delivered` and
+   * `read` a few seconds later, by alarm (alarms survive eviction; timers would not).
    */
   async simulateDelivery(inboxId: string, wamid: string, sentAt: number): Promise<void> {
     this.ledger.inboxId(inboxId);
@@ -79,50 +72,72 @@ export class InboxObject extends DurableObject<Env> {
     await this.ctx.storage.setAlarm(Date.now() + 100);
   }
 
-  /** Sandbox statuses that are due, and rows whose D1 write failed: both retried until they land. */
+  /** Writes what the outbox and the held statuses still owe D1, and due sandbox statuses. */
   override async alarm(): Promise<void> {
-    const inboxId = this.ledger.inboxId();
-    if (inboxId) this.inboxId = inboxId;
-    const due = this.ledger.due(Math.floor(Date.now() / 1000));
-    let applied = false;
+    this.inboxId = this.ledger.inboxId();
+    if (!this.inboxId) return;
+    const nextDue = this.ledger.releaseDue(Math.floor(Date.now() / 1000));
+    let failed = false;
     try {
-      const retry = this.ledger.outbox().map((r) => ({ ...r, statuses: this.ledger.heldStatuses(r.wamid) }));
-      if (retry.length) await this.commit.add([{ rows: retry, statuses: [] }]);
-      if (inboxId && due.length)
-        await this.ingest(
-          inboxId,
-          [],
-          due.map((d) => ({ wamid: d.wamid, status: d.status, value: d.dueAt })),
-        );
-      applied = true;
+      await this.commitRows(this.ledger.outbox(OUTBOX_PER_ALARM).filter((r) => !this.inflight.has(r.wamid)));
     } catch (e) {
-      console.error(JSON.stringify({ level: "error", inbox: inboxId, alarm: String(e) }));
+      failed = true;
+      console.error(JSON.stringify({ level: "error", inbox: this.inboxId, alarm: String(e) }));
     }
-    const next = this.ledger.unschedule(applied ? due : []);
-    const times = [next === null ? null : next * 1000, this.ledger.outbox().length ? Date.now() + RETRY_MS : null];
+    const owed = this.ledger.hasOutbox() || this.ledger.hasApplicableStatuses();
+    const times = [nextDue === null ? null : nextDue * 1000, owed ? Date.now() + (failed ? RETRY_MS : 100) : null];
     const at = times.filter((t): t is number => t !== null);
-    if (at.length) await this.ctx.storage.setAlarm(Math.min(...at));
+    if (at.length) await this.ctx.storage.setAlarm(Math.max(Math.min(...at), failed ? Date.now() + RETRY_MS : 0));
   }
 
-  private async write(batch: Pending[]): Promise<void> {
-    if (!this.inboxId) throw new Error("inbox id unknown");
-    const rows = batch.flatMap((p) => p.rows);
-    // Held statuses go in with their row and also as updates: if an earlier, seemingly failed
-    // write did land, the insert is a no-op and the updates still apply (first value wins).
-    const held = rows.flatMap((r) => Object.entries(r.statuses).map(([status, value]) => ({ wamid: r.wamid, status, value })));
-    const statuses = batch.flatMap((p) => p.statuses);
+  private async commitRows(rows: MessageRow[]): Promise<void> {
+    const done = this.commit.add(rows);
+    for (const r of rows) this.inflight.set(r.wamid, done);
     try {
-      await this.env.DB.batch(writeStatements(this.env.DB, this.inboxId, rows, [...held, ...statuses]));
-    } catch (e) {
-      // Nothing of this batch is in D1 (one transaction). The rows wait in the outbox for the
-      // alarm (nobody resends an outbound message); statuses of messages not yet stored wait
-      // in the ledger for their message.
-      this.ledger.keepForRetry(rows);
-      for (const s of statuses) if (this.ledger.state(s.wamid).kind !== "stored") this.ledger.holdStatus(s.wamid, s.status, s.value);
-      const alarm = await this.ctx.storage.getAlarm();
-      if (alarm === null || alarm > Date.now() + RETRY_MS) await this.ctx.storage.setAlarm(Date.now() + RETRY_MS);
-      throw e;
+      await done;
+    } finally {
+      for (const r of rows) if (this.inflight.get(r.wamid) === done) this.inflight.delete(r.wamid);
     }
-    this.ledger.stored(rows.map((r) => r.wamid));
+  }
+
+  /**
+   * One group commit: rows in D1 batches (each one transaction), then the held statuses
+   * whose messages are now stored. Only what D1 confirmed leaves the ledger; on any
+   * failure the rest stays, the alarm retries, and the callers see the error.
+   */
+  private async write(rows: MessageRow[]): Promise<void> {
+    const inboxId = this.inboxId;
+    if (!inboxId) throw new Error("inbox id unknown");
+    let failure: unknown;
+    for (let i = 0; i < rows.length; i += ROWS_PER_BATCH) {
+      const chunk = rows.slice(i, i + ROWS_PER_BATCH);
+      try {
+        await this.env.DB.batch(writeStatements(this.env.DB, inboxId, chunk, []));
+        this.ledger.stored(chunk.map((r) => r.wamid));
+      } catch (e) {
+        failure ??= e;
+      }
+    }
+    const statuses = this.ledger.applicableStatuses([], STATUSES_PER_WRITE);
+    if (statuses.length) {
+      try {
+        await this.env.DB.batch(writeStatements(this.env.DB, inboxId, [], statuses));
+        this.ledger.applied(statuses);
+      } catch (e) {
+        failure ??= e;
+      }
+    }
+    if (failure) {
+      await this.ensureAlarm(RETRY_MS);
+      throw failure;
+    }
+    // Statuses that arrived while their message's write was in flight are applicable now.
+    if (statuses.length === STATUSES_PER_WRITE || this.ledger.hasApplicableStatuses()) void this.commit.add([]).catch(() => {});
+  }
+
+  /** Makes sure an alarm fires within `ms` (never postpones an earlier one). */
+  private async ensureAlarm(ms: number): Promise<void> {
+    const current = await this.ctx.storage.getAlarm();
+    if (current === null || current > Date.now() + ms) await this.ctx.storage.setAlarm(Date.now() + ms);
   }
 }

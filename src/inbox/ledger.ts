@@ -1,10 +1,13 @@
-import type { MessageRow } from "../db/queries/ingest";
+import type { MessageRow, StatusRow } from "../db/queries/ingest";
 
 /**
- * The inbox object's own SQLite: which WhatsApp message ids it has seen (dedupe), the
- * per-inbox sequence, statuses waiting for their message, rows whose D1 write failed,
- * and scheduled sandbox statuses. Every call is synchronous, so it runs before any other
- * I/O and no other request interleaves.
+ * The inbox object's own SQLite, the durable half of every write. Synchronous calls
+ * only, so each runs before any other I/O and no request interleaves:
+ * - `seen`: WhatsApp ids with their per-inbox sequence (dedupe), `stored` once in D1;
+ * - `outbox`: rows claimed but not yet in D1 (written again by alarm if a write fails
+ *   or the object restarts: nobody resends an outbound message);
+ * - `pending_statuses`: statuses not yet applied in D1 (applied once their message is);
+ * - `scheduled_statuses`: the sandbox's simulated statuses; `meta`: the inbox id.
  */
 export class Ledger {
   constructor(private readonly sql: SqlStorage) {
@@ -18,25 +21,43 @@ export class Ledger {
     `);
   }
 
-  /** `stored`: in D1; `claimed`: sequenced, not yet confirmed in D1; `new`: never seen. */
+  /** `stored`: in D1; `claimed`: sequenced and in the outbox; `new`: never seen. */
   state(wamid: string): { kind: "new" } | { kind: "claimed" | "stored"; seq: number } {
     const row = this.sql.exec<{ seq: number; stored: number }>("SELECT seq, stored FROM seen WHERE wamid = ?", wamid).toArray()[0];
     if (!row) return { kind: "new" };
     return { kind: row.stored ? "stored" : "claimed", seq: row.seq };
   }
 
-  /** Gives a message its sequence number (keeping an earlier one from a write that failed). */
-  claim(wamid: string, previousSeq?: number): number {
-    const seq = previousSeq ?? this.nextSeq();
-    this.sql.exec("INSERT INTO seen (wamid, seq, stored) VALUES (?, ?, 0) ON CONFLICT (wamid) DO NOTHING", wamid, seq);
-    return seq;
+  /** Sequences a new message and keeps it in the outbox until D1 has it. */
+  claim(message: Omit<MessageRow, "seq">): MessageRow {
+    const row = { ...message, seq: this.nextSeq() };
+    this.sql.exec("INSERT INTO seen (wamid, seq, stored) VALUES (?, ?, 0)", row.wamid, row.seq);
+    this.sql.exec("INSERT OR REPLACE INTO outbox (wamid, row) VALUES (?, ?)", row.wamid, JSON.stringify(row));
+    return row;
   }
 
-  /** The messages are in D1: mark them, and forget their held statuses and outbox copies. */
+  /** A claimed message's row as first claimed (same sequence number). */
+  claimed(wamid: string): MessageRow | undefined {
+    const row = this.sql.exec<{ row: string }>("SELECT row FROM outbox WHERE wamid = ?", wamid).toArray()[0];
+    return row ? (JSON.parse(row.row) as MessageRow) : undefined;
+  }
+
+  /** Claimed rows still waiting for D1, oldest first. */
+  outbox(limit: number): MessageRow[] {
+    return this.sql
+      .exec<{ row: string }>("SELECT o.row FROM outbox o JOIN seen s ON s.wamid = o.wamid ORDER BY s.seq LIMIT ?", limit)
+      .toArray()
+      .map((r) => JSON.parse(r.row) as MessageRow);
+  }
+
+  hasOutbox(): boolean {
+    return this.sql.exec("SELECT 1 FROM outbox LIMIT 1").toArray().length > 0;
+  }
+
+  /** The rows are in D1: mark them stored and drop them from the outbox. */
   stored(wamids: string[]): void {
     for (const wamid of wamids) {
       this.sql.exec("UPDATE seen SET stored = 1 WHERE wamid = ?", wamid);
-      this.sql.exec("DELETE FROM pending_statuses WHERE wamid = ?", wamid);
       this.sql.exec("DELETE FROM outbox WHERE wamid = ?", wamid);
     }
   }
@@ -49,34 +70,36 @@ export class Ledger {
       .one().value;
   }
 
-  /** Keeps a status whose message is not stored yet; the first value per status wins, as in D1. */
-  holdStatus(wamid: string, status: string, value: unknown): void {
+  /** Keeps a status until it is applied in D1; the first value per status wins, as in D1. */
+  holdStatus(s: StatusRow): void {
     this.sql.exec(
       "INSERT INTO pending_statuses (wamid, status, value) VALUES (?, ?, ?) ON CONFLICT DO NOTHING",
-      wamid,
-      status,
-      JSON.stringify(value),
+      s.wamid,
+      s.status,
+      JSON.stringify(s.value),
     );
   }
 
-  /** Statuses waiting for this message; they stay held until the message is stored. */
-  heldStatuses(wamid: string): Record<string, unknown> {
+  /** Held statuses that a write can apply: their message is stored, or is among `writing`. */
+  applicableStatuses(writing: string[], limit: number): StatusRow[] {
     const rows = this.sql
-      .exec<{ status: string; value: string }>("SELECT status, value FROM pending_statuses WHERE wamid = ?", wamid)
+      .exec<{ wamid: string; status: string; value: string }>(
+        `SELECT p.wamid, p.status, p.value FROM pending_statuses p JOIN seen s ON s.wamid = p.wamid
+         WHERE s.stored = 1 OR p.wamid IN (SELECT value FROM json_each(?)) LIMIT ?`,
+        JSON.stringify(writing),
+        limit,
+      )
       .toArray();
-    return Object.fromEntries(rows.map((r) => [r.status, JSON.parse(r.value)]));
+    return rows.map((r) => ({ wamid: r.wamid, status: r.status, value: JSON.parse(r.value) }));
   }
 
-  /** Keeps rows whose D1 write failed, for the alarm to write again (nobody resends an outbound message). */
-  keepForRetry(rows: MessageRow[]): void {
-    for (const r of rows) this.sql.exec("INSERT OR REPLACE INTO outbox (wamid, row) VALUES (?, ?)", r.wamid, JSON.stringify(r));
+  /** Forgets exactly the statuses a successful write applied (later arrivals stay held). */
+  applied(statuses: StatusRow[]): void {
+    for (const s of statuses) this.sql.exec("DELETE FROM pending_statuses WHERE wamid = ? AND status = ?", s.wamid, s.status);
   }
 
-  outbox(): MessageRow[] {
-    return this.sql
-      .exec<{ row: string }>("SELECT row FROM outbox")
-      .toArray()
-      .map((r) => JSON.parse(r.row) as MessageRow);
+  hasApplicableStatuses(): boolean {
+    return this.applicableStatuses([], 1).length > 0;
   }
 
   /** The inbox this object serves, remembered for alarms (which carry no arguments). */
@@ -89,20 +112,15 @@ export class Ledger {
     this.sql.exec("INSERT INTO scheduled_statuses (wamid, status, due_at) VALUES (?, ?, ?) ON CONFLICT DO NOTHING", wamid, status, dueAt);
   }
 
-  /** Scheduled statuses due by `now`; they stay scheduled until `unschedule` (an alarm that fails retries them). */
-  due(now: number): { wamid: string; status: string; dueAt: number }[] {
-    return this.sql
+  /** Moves scheduled statuses that are due into the held ones; returns the next due time. */
+  releaseDue(now: number): number | null {
+    const due = this.sql
       .exec<{ wamid: string; status: string; due_at: number }>(
-        "SELECT wamid, status, due_at FROM scheduled_statuses WHERE due_at <= ?",
+        "DELETE FROM scheduled_statuses WHERE due_at <= ? RETURNING wamid, status, due_at",
         now,
       )
-      .toArray()
-      .map((r) => ({ wamid: r.wamid, status: r.status, dueAt: r.due_at }));
-  }
-
-  /** Removes applied schedule entries; returns the next due time, if any. */
-  unschedule(items: { wamid: string; status: string }[]): number | null {
-    for (const i of items) this.sql.exec("DELETE FROM scheduled_statuses WHERE wamid = ? AND status = ?", i.wamid, i.status);
+      .toArray();
+    for (const d of due) this.holdStatus({ wamid: d.wamid, status: d.status, value: d.due_at });
     return this.sql.exec<{ next: number | null }>("SELECT min(due_at) AS next FROM scheduled_statuses").one().next;
   }
 }

@@ -1,7 +1,9 @@
 import type { Db } from "../db/client";
 import { getMedia } from "../db/queries/media";
+import type { ChatScope } from "../db/queries/reading";
 import { ApiError } from "../errors";
 import type { Provider } from "../providers/provider";
+import { mayReadMedia } from "./media-access";
 import { mediaKey } from "./media-fetch";
 
 /**
@@ -10,10 +12,13 @@ import { mediaKey } from "./media-fetch";
  * the message leaves with the provider's id; an id we don't hold is passed through
  * (it may already be the provider's own).
  */
-export async function toProviderMedia(env: Env, db: Db, inboxId: string, provider: Provider, content: unknown): Promise<unknown> {
+export async function toProviderMedia(env: Env, db: Db, scope: ChatScope, provider: Provider, content: unknown): Promise<unknown> {
   if (!content || typeof content !== "object" || !("id" in content) || typeof content.id !== "string") return content;
+  const inboxId = scope.inboxId;
   const row = await getMedia(db, inboxId, content.id);
   if (!row) return content;
+  // Sending a file shares it: only someone who may read it may send it.
+  if (!(await mayReadMedia(db, scope, row))) throw new ApiError(400, { detail: `Media ${content.id} is not available.` });
   if (row.state !== "stored") throw new ApiError(400, { detail: `Media ${content.id} is not available (${row.state}).` });
   const object = await env.MEDIA.get(mediaKey(inboxId, row.id));
   if (!object) throw new ApiError(400, { detail: `Media ${content.id} is not available.` });

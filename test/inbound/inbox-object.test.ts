@@ -89,4 +89,19 @@ describe("the outbox", () => {
     await runDurableObjectAlarm(env.INBOX.get(env.INBOX.idFromName(ws.inboxId)));
     expect((await rows(ws.inboxId)).map((r) => r.wamid)).toContain(id);
   });
+
+  it("keeps a status that arrives while its message waits in the outbox, and applies it with the message", async () => {
+    const ws = await sandbox();
+    const m = textMessage("4915100000007", "late status");
+    await env.DB.exec("ALTER TABLE messages_fts RENAME TO messages_fts_away");
+    expect((await postWebhook(ws.inboxId, cloudEnvelope({ messages: [m] }))).status).toBe(503);
+    await env.DB.exec("ALTER TABLE messages_fts_away RENAME TO messages_fts");
+    // The message is claimed but not in D1; a status for it must not be applied to nothing.
+    expect(
+      (await postWebhook(ws.inboxId, cloudEnvelope({ statuses: [{ id: m.id, status: "read", timestamp: "1700000500" }] }))).status,
+    ).toBe(200);
+    await runDurableObjectAlarm(env.INBOX.get(env.INBOX.idFromName(ws.inboxId)));
+    const stored = await env.DB.prepare("SELECT statuses FROM messages WHERE wamid = ?").bind(m.id).first<{ statuses: string }>();
+    expect(JSON.parse(stored!.statuses)).toEqual({ read: 1700000500 });
+  });
 });

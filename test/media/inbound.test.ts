@@ -86,6 +86,12 @@ describe("who may read media", () => {
     await env.DB.prepare("UPDATE chats SET assigned_to_user = ? WHERE inbox_id = ? AND wa_id = ?")
       .bind(other.id, ws.inboxId, "4915100000070")
       .run();
+    // Sending shares a file: `other` may write to the chat but may not read the upload, so may not send it.
+    const refused = await callJson(`${ws.prefix}/messages/`, {
+      token: other.token,
+      body: { wa_id: "4915100000070", type: "image", image: { id: uploaded.body.id } },
+    });
+    expect(refused).toMatchObject({ status: 400, body: { detail: `Media ${uploaded.body.id} is not available.` } });
     const sent = await callJson(`${ws.prefix}/messages/`, {
       token: admin.token,
       body: { wa_id: "4915100000070", type: "image", image: { id: uploaded.body.id } },

@@ -51,14 +51,18 @@ export async function deleteSessionsOf(db: Db, userId: number) {
 /**
  * Counts one login attempt for a username, atomically, before any password is checked:
  * concurrent guesses each get their own count, so a burst cannot slip past the limit.
- * A window older than `windowSeconds` starts again at 1; a lock in force is kept.
+ * A window older than `windowSeconds`, or an expired lock, starts the count again at 1;
+ * a lock in force is kept.
  */
 export async function reserveLoginAttempt(db: Db, workspaceId: string, username: string, now: number, windowSeconds: number) {
   return db.get<{ failures: number; locked_until: number | null }>(sql`
     INSERT INTO login_failures (workspace_id, username, failures, window_start, locked_until) VALUES (${workspaceId}, ${username}, 1, ${now}, NULL)
     ON CONFLICT (workspace_id, username) DO UPDATE SET
-      failures = CASE WHEN coalesce(locked_until, 0) > ${now} THEN failures WHEN window_start + ${windowSeconds} < ${now} THEN 1 ELSE failures + 1 END,
-      window_start = CASE WHEN coalesce(locked_until, 0) > ${now} THEN window_start WHEN window_start + ${windowSeconds} < ${now} THEN ${now} ELSE window_start END
+      failures = CASE WHEN coalesce(locked_until, 0) > ${now} THEN failures
+        WHEN locked_until IS NOT NULL OR window_start + ${windowSeconds} <= ${now} THEN 1 ELSE failures + 1 END,
+      window_start = CASE WHEN coalesce(locked_until, 0) > ${now} THEN window_start
+        WHEN locked_until IS NOT NULL OR window_start + ${windowSeconds} <= ${now} THEN ${now} ELSE window_start END,
+      locked_until = CASE WHEN coalesce(locked_until, 0) > ${now} THEN locked_until ELSE NULL END
     RETURNING failures, locked_until`);
 }
 

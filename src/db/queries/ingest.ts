@@ -13,7 +13,6 @@ export type MessageRow = {
   seq: number;
   type: string;
   payload: string;
-  statuses: Record<string, unknown>;
   senderUserId: number | null;
   contextWamid: string | null;
   /** The media id in the payload, if any (who may read a file follows its chat). */
@@ -34,22 +33,9 @@ export function writeStatements(d1: D1Database, inboxId: string, rows: MessageRo
       d1
         .prepare(
           `INSERT INTO messages (inbox_id, wamid, wa_id, from_us, timestamp, seq, type, payload, statuses, sender_user_id, context_wamid, media_id)
-           VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (inbox_id, wamid) DO NOTHING`,
+           VALUES (?, ?, ?, ?, ?, ?, ?, ?, '{}', ?, ?, ?) ON CONFLICT (inbox_id, wamid) DO NOTHING`,
         )
-        .bind(
-          inboxId,
-          m.wamid,
-          m.waId,
-          m.fromUs ? 1 : 0,
-          m.timestamp,
-          m.seq,
-          m.type,
-          m.payload,
-          JSON.stringify(m.statuses),
-          m.senderUserId,
-          m.contextWamid,
-          m.mediaId,
-        ),
+        .bind(inboxId, m.wamid, m.waId, m.fromUs ? 1 : 0, m.timestamp, m.seq, m.type, m.payload, m.senderUserId, m.contextWamid, m.mediaId),
       // Only when the insert above added a row (changes() = 1): a redelivery adds nothing.
       d1.prepare("INSERT INTO messages_fts (rowid, body) SELECT last_insert_rowid(), ? WHERE changes() = 1").bind(m.searchText),
       d1

@@ -1,10 +1,10 @@
 import { createRoute, z } from "@hono/zod-openapi";
 import { getMedia } from "../../db/queries/media";
-import { mediaInReadableChat } from "../../db/queries/reading";
 import { ApiError, notFound } from "../../errors";
 import { type App, ErrorSchema, errorResponses, json } from "../../http/openapi";
 import { requireUser } from "../../middleware/auth";
 import { chatScope } from "../../services/chat-scope";
+import { mayReadMedia } from "../../services/media-access";
 import { mediaKey } from "../../services/media-fetch";
 
 /** Upload UUIDs and provider media ids (digits for Meta); anything else cannot exist. */
@@ -38,8 +38,7 @@ export const registerRetrieveMedia = (app: App) =>
     if (!row) throw notFound();
     // A file is readable by whoever may read a chat it was sent in, and by its uploader.
     const scope = await chatScope(c, user, {});
-    const allowed = scope.access.kind === "all" || row.uploadedBy === user.id || (await mediaInReadableChat(c.get("db"), scope, id));
-    if (!allowed) throw notFound();
+    if (!(await mayReadMedia(c.get("db"), scope, row))) throw notFound();
     if (row.state === "pending") throw new ApiError(409, { detail: "Media is still being downloaded from the provider." });
     if (row.state === "failed") {
       throw new ApiError(502, { detail: `The provider's media could not be downloaded: ${row.lastError ?? "unknown error"}` });

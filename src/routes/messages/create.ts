@@ -7,6 +7,7 @@ import { type App, errorResponses, json } from "../../http/openapi";
 import { searchableText } from "../../inbound/search-text";
 import { requireUser } from "../../middleware/auth";
 import { ProviderError, providerFor } from "../../providers/provider";
+import { chatScope } from "../../services/chat-scope";
 import { assertWindowOpen } from "../../services/customer-window";
 import { mediaObject } from "../../services/inbound";
 import { inboxSecrets } from "../../services/inboxes";
@@ -50,7 +51,7 @@ export const registerCreateMessage = (app: App) =>
     let sent: Awaited<ReturnType<ReturnType<typeof providerFor>["sendMessage"]>>;
     try {
       const provider = providerFor({ ...inbox, secrets: await inboxSecrets(c.env, inbox) });
-      const content = await toProviderMedia(c.env, db, inbox.id, provider, body.content);
+      const content = await toProviderMedia(c.env, db, await chatScope(c, user, {}), provider, body.content);
       sent = await provider.sendMessage({ ...message, [body.type]: content });
     } catch (e) {
       if (!(e instanceof ProviderError)) throw e;
@@ -73,13 +74,17 @@ export const registerCreateMessage = (app: App) =>
       contact: null,
       profileName: null,
     };
-    try {
-      await stub.ingest(inbox.id, [record], []);
-    } catch (e) {
-      // The message went out: answering an error now would make the client send it again.
-      // The inbox object keeps a row it could not write in its outbox and writes it by alarm.
-      console.error(JSON.stringify({ level: "error", inbox: inbox.id, wamid: sent.id, error: String(e) }));
+    // The message went out: from here on, answering an error would make the client send it
+    // again. The inbox object claims the record into its outbox before writing D1, so once a
+    // call reached it the alarm completes the record; one retry covers a call that did not.
+    for (let attempt = 1; attempt <= 2; attempt++) {
+      try {
+        await stub.ingest(inbox.id, [record], []);
+        if (inbox.provider === "sandbox") await stub.simulateDelivery(inbox.id, sent.id, now);
+        break;
+      } catch (e) {
+        console.error(JSON.stringify({ level: "error", inbox: inbox.id, wamid: sent.id, attempt, error: String(e) }));
+      }
     }
-    if (inbox.provider === "sandbox") await stub.simulateDelivery(inbox.id, sent.id, now);
     return c.json({ waba_response: sent.response }, 201);
   });

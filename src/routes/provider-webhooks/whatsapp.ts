@@ -75,6 +75,12 @@ whatsappWebhooks.post("/webhooks/whatsapp/:inboxId", async (c) => {
     ...batch.errors.map((e) => ({ kind: "error" as const, name: "errors", payload: e ?? null })),
     ...batch.invalid.map((i) => ({ kind: "invalid" as const, name: i.reason.slice(0, 500), payload: i.item ?? null })),
   ];
-  if (events.length) await insertProviderEvents(c.get("db"), inbox.id, events);
+  try {
+    if (events.length) await insertProviderEvents(c.get("db"), inbox.id, events);
+  } catch (e) {
+    // Answer so the provider redelivers: its messages are then duplicates (no-ops) and the events land.
+    console.error(JSON.stringify({ level: "error", inbox: inbox.id, providerEvents: events.length, error: String(e) }));
+    throw new ApiError(503, { detail: "Webhook content could not be stored yet; retry." }, { "Retry-After": "5" });
+  }
   return c.json({ stored: result.stored.length, duplicates: result.duplicates.length, invalid: batch.invalid.length }, 200);
 });

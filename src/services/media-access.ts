@@ -1,0 +1,8 @@
+import type { Db } from "../db/client";
+import type { Media } from "../db/queries/media";
+import { type ChatScope, mediaInReadableChat } from "../db/queries/reading";
+
+/** The one media permission: who may read a chat the file was sent in, and its uploader. */
+export async function mayReadMedia(db: Db, scope: ChatScope, row: Media): Promise<boolean> {
+  return scope.access.kind === "all" || row.uploadedBy === scope.userId || mediaInReadableChat(db, scope, row.id);
+}
