@@ -146,3 +146,34 @@ describe("WhatsApp's size limits", () => {
     expect(sniff(ascii("PK"))).toBeUndefined();
   });
 });
+
+describe("raw uploads", () => {
+  it("streams a raw body to R2 with its type, name and digest", async () => {
+    const ws = await createWorkspace();
+    const admin = await createUser(ws, "admin");
+    const bytes = new Uint8Array(300_000).map((_, i) => (i * 31) & 0xff);
+    const res = await call(`${ws.prefix}/media/?filename=report.pdf`, {
+      method: "POST",
+      raw: bytes,
+      token: admin.token,
+      headers: { "content-type": "application/pdf", "content-length": String(bytes.byteLength) },
+    });
+    expect(res.status).toBe(201);
+    const { id } = (await res.json()) as { id: string };
+    const got = await call(`${ws.prefix}/media/${id}/`, { token: admin.token });
+    expect(got.headers.get("content-type")).toBe("application/pdf");
+    expect(new Uint8Array(await got.arrayBuffer())).toEqual(bytes);
+    const digest = Array.from(new Uint8Array(await crypto.subtle.digest("SHA-256", bytes)), (b) => b.toString(16).padStart(2, "0")).join(
+      "",
+    );
+    const row = await env.DB.prepare("SELECT sha256, filename, size FROM media WHERE id = ?").bind(id).first();
+    expect(row).toEqual({ sha256: digest, filename: "report.pdf", size: 300_000 });
+    const tooBig = await callJson(`${ws.prefix}/media/`, {
+      method: "POST",
+      raw: new Uint8Array(10),
+      token: admin.token,
+      headers: { "content-type": "image/png", "content-length": String(6 * 1024 * 1024) },
+    });
+    expect(tooBig.status).toBe(413);
+  });
+});

@@ -1,10 +1,14 @@
 import { createRoute, z } from "@hono/zod-openapi";
-import { insertMedia } from "../../db/queries/media";
+import type { Context } from "hono";
+import type { AppEnv } from "../../context";
+import { ApiError } from "../../errors";
 import { bodyDoc, readBody } from "../../http/body";
 import { type App, ErrorSchema, errorResponses, json } from "../../http/openapi";
 import { requireUser } from "../../middleware/auth";
-import { mediaKey, sha256Of } from "../../services/media-fetch";
-import { checkSize, decodeBase64, informative, MIME_TYPE, sniffMimeType } from "./file";
+import { toHex } from "../../services/crypto";
+import { sha256Of } from "../../services/media-fetch";
+import { checkSize, decodeBase64, ENCODED_MAX_BODY_BYTES, informative, MIME_TYPE, sniffMimeType } from "./file";
+import { storeUpload } from "./store";
 
 const FileEncoded = z.union([z.string(), z.instanceof(File)], {
   error: (issue) => (issue.input === undefined ? "This field is required." : "Send base64 text or a multipart file."),
@@ -30,7 +34,7 @@ const route = createRoute({
   tags: ["Media"],
   summary: "Create a new media file",
   description:
-    "Upload a file before sending it in a message (as `link`). Any authenticated user. WhatsApp's limits apply per type: image (JPEG, PNG) 5 MB, sticker (WebP) 500 KB, audio 16 MB, video 16 MB, document 100 MB.",
+    "Upload a file before sending it in a message (by its `id`). Any authenticated user. `file_encoded` as base64 (JSON or form) or a multipart file, up to 24 MB; or, for files of any size, the file itself as the body with its own Content-Type (and `?filename=`), streamed. WhatsApp's limits apply per type: image (JPEG, PNG) 5 MB, sticker (WebP) 500 KB, audio 16 MB, video 16 MB, document 100 MB.",
   request: { body: bodyDoc(BodyDoc) },
   responses: {
     201: json(MediaCreatedSchema, "The stored file's URL and id."),
@@ -49,30 +53,45 @@ async function readUpload(body: z.infer<typeof CreateMediaBody>) {
   return { bytes: new Uint8Array(await file.arrayBuffer()), given: informative(file.type), name: file.name || undefined };
 }
 
+const ENCODED = ["application/json", "application/x-www-form-urlencoded", "multipart/form-data"];
+
+/**
+ * Raw upload: the body is the file, its Content-Type the file's type, `?filename=` its
+ * name. Streamed to R2 while its SHA-256 is computed, so a 100 MB document never sits in
+ * a Worker's 128 MB memory.
+ */
+async function rawUpload(c: Context<AppEnv>) {
+  const mimeType = c.req.header("content-type") ?? "application/octet-stream";
+  const size = Number(c.req.header("content-length"));
+  if (!c.req.raw.body || !Number.isSafeInteger(size) || size <= 0) {
+    throw new ApiError(411, { detail: "A raw upload needs its Content-Length (and a non-empty body)." });
+  }
+  checkSize(mimeType, size);
+  const [toR2, toDigest] = c.req.raw.body.tee();
+  const digest = new crypto.DigestStream("SHA-256");
+  const sha256 = toDigest.pipeTo(digest).then(async () => toHex(await digest.digest));
+  const sized = new FixedLengthStream(size);
+  void toR2.pipeTo(sized.writable).catch(() => {});
+  const filename = c.req.query("filename")?.slice(0, 255) || undefined;
+  return storeUpload(c, { body: sized.readable, size, mimeType, sha256, filename });
+}
+
 export const registerCreateMedia = (app: App) =>
   app.openapi(route, async (c) => {
-    const user = requireUser(c);
+    requireUser(c);
+    const type = (c.req.header("content-type") ?? "").split(";")[0]?.trim().toLowerCase() ?? "";
+    if (type && !ENCODED.includes(type)) return c.json(await rawUpload(c), 201);
+    if (Number(c.req.header("content-length") ?? 0) > ENCODED_MAX_BODY_BYTES) {
+      throw new ApiError(413, {
+        detail: `Encoded uploads (base64 or multipart) are limited to ${ENCODED_MAX_BODY_BYTES / 1024 / 1024} MB: send larger files as the raw request body with their Content-Type.`,
+      });
+    }
     const body = await readBody(c, CreateMediaBody);
     const upload = await readUpload(body);
     // The part's own type first, then the client's `mime_type`, then the bytes themselves.
     const mimeType = upload.given ?? informative(body.mime_type) ?? sniffMimeType(upload.bytes) ?? "application/octet-stream";
     checkSize(mimeType, upload.bytes.byteLength);
-
-    const id = crypto.randomUUID();
-    const inboxId = c.get("inbox").id;
     const sha256 = (await sha256Of(upload.bytes)).hex;
     const filename = body.filename || upload.name;
-    // R2 first: a failure after it leaves an unreferenced object, never a row without a file.
-    await c.env.MEDIA.put(mediaKey(inboxId, id), upload.bytes, {
-      httpMetadata: { contentType: mimeType },
-      customMetadata: filename ? { sha256, filename } : { sha256 },
-    });
-    await insertMedia(c.get("db"), inboxId, id, {
-      mimeType,
-      sha256,
-      size: upload.bytes.byteLength,
-      filename: filename ?? null,
-      uploadedBy: user.id,
-    });
-    return c.json({ file: `${c.get("baseUrl")}/api/v1/media/${id}/`, id }, 201);
+    return c.json(await storeUpload(c, { body: upload.bytes, size: upload.bytes.byteLength, mimeType, sha256, filename }), 201);
   });

@@ -12,8 +12,14 @@ const MB = 1024 * KB;
 type Kind = "image" | "sticker" | "audio" | "video" | "document";
 const LIMITS: Record<Kind, number> = { image: 5 * MB, sticker: 500 * KB, audio: 16 * MB, video: 16 * MB, document: 100 * MB };
 
-/** The request body cap for uploads: the largest document, base64-encoded (4/3), plus form overhead. */
-export const MEDIA_MAX_BODY_BYTES = 140 * MB;
+/** The body cap for a raw upload (the file itself as the body, streamed to R2): the largest document. */
+export const MEDIA_MAX_BODY_BYTES = 100 * MB;
+
+/**
+ * base64 and multipart bodies are parsed in memory, several copies at once; a Worker has
+ * 128 MB. Past this size such uploads get a 413 that points to the raw upload, which streams.
+ */
+export const ENCODED_MAX_BODY_BYTES = 24 * MB;
 
 export const MIME_TYPE = /^[a-z0-9!#$&^_.+-]+\/[a-z0-9!#$&^_.+-]+(\s*;.*)?$/i;
 const essence = (mimeType: string) => (mimeType.split(";")[0] ?? "").trim().toLowerCase();
