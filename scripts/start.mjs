@@ -28,7 +28,9 @@ const migrate = spawnSync("npx", ["wrangler", "d1", "migrations", "apply", "DB",
 if (migrate.status !== 0) process.exit(migrate.status ?? 1);
 
 const varArgs = Object.entries(vars).flatMap(([k, v]) => ["--var", `${k}:${v}`]);
-const dev = spawn("npx", ["wrangler", "dev", "--ip", "127.0.0.1", "--port", port, ...varArgs], { stdio: "inherit" });
+// No telemetry or update checks: the local product needs no network.
+const quiet = { ...process.env, WRANGLER_SEND_METRICS: "false" };
+const dev = spawn("npx", ["wrangler", "dev", "--ip", "127.0.0.1", "--port", port, ...varArgs], { stdio: "inherit", env: quiet });
 for (const signal of ["SIGINT", "SIGTERM"]) process.on(signal, () => dev.kill(signal));
 dev.on("exit", (code) => process.exit(code ?? 0));
 
