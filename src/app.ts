@@ -81,7 +81,28 @@ const document = () =>
 app.get("/openapi.json", (c) => c.json(document()));
 app.get("/docs", Scalar({ url: "/openapi.json", pageTitle: "Switchboard API" }));
 
-app.notFound(() => {
+/** Every documented route as a pattern, so a known path with the wrong method gets DRF's 405. */
+const routes = docs.openAPIRegistry.definitions.flatMap((d) =>
+  d.type === "route"
+    ? [
+        {
+          method: d.route.method.toUpperCase(),
+          literal: !d.route.path.includes("{"),
+          pattern: new RegExp(`^${d.route.path.replace(/\{[^}]+\}/g, "[^/]+")}$`),
+        },
+      ]
+    : [],
+);
+
+app.notFound((c) => {
+  const path = c.req.path.replace(/^\/inboxes\/[^/]+(?=\/api\/v1\/)/, "");
+  const matches = routes.filter((r) => r.pattern.test(path));
+  // A literal path (`/users/current/`) is its own resource, not an instance of `/users/{id}/`.
+  const own = matches.some((r) => r.literal) ? matches.filter((r) => r.literal) : matches;
+  const allowed = [...new Set(own.map((r) => r.method))];
+  if (allowed.length && !allowed.includes(c.req.method)) {
+    throw new ApiError(405, { detail: `Method "${c.req.method}" not allowed.` }, { Allow: allowed.join(", ") });
+  }
   throw notFound();
 });
 app.onError(renderError);

@@ -38,3 +38,15 @@ describe("bad input", () => {
     expect(page.headers.get("content-type")).toMatch(/text\/html/);
   });
 });
+
+describe("methods", () => {
+  it("answers a known path with the wrong method with DRF's 405 and Allow", async () => {
+    const ws = await createWorkspace();
+    const admin = await createUser(ws, "admin");
+    const res = await callJson(`${ws.prefix}/users/current/`, { method: "DELETE", token: admin.token });
+    expect(res).toMatchObject({ status: 405, body: { detail: 'Method "DELETE" not allowed.' } });
+    expect(res.headers.get("allow")).toBe("GET");
+    const platformRes = await callJson("/platform/v1/workspaces", { method: "DELETE" });
+    expect(platformRes.status).toBe(401);
+  });
+});
