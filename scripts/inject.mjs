@@ -1,17 +1,8 @@
 // `npm run inject -- <wa_id> "<text>" [name]`: a customer message into the local sandbox
 // inbox, posted as a signed Cloud API webhook, exactly as Meta would deliver it.
 import { createHmac } from "node:crypto";
-import { existsSync, readFileSync } from "node:fs";
+import { setting } from "./settings.mjs";
 
-const fileVars = existsSync(".dev.vars")
-  ? Object.fromEntries(
-      readFileSync(".dev.vars", "utf8")
-        .split("\n")
-        .filter((line) => /^\s*[A-Z_]+\s*=/.test(line))
-        .map((line) => [line.slice(0, line.indexOf("=")).trim(), line.slice(line.indexOf("=") + 1).trim()]),
-    )
-  : {};
-const setting = (name, fallback) => process.env[name] ?? fileVars[name] ?? fallback;
 const base = `http://127.0.0.1:${setting("PORT", "8787")}`;
 const [waId = "15550100002", text = "Hello from the sandbox!", name = "Sandbox Customer"] = process.argv.slice(2);
 

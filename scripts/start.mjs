@@ -1,17 +1,7 @@
 // `npm start`: local D1 migrations, `wrangler dev` with local D1/R2/DO/Queues, then a
 // bootstrap (first run only) of a workspace, a sandbox inbox and an admin user.
 import { spawn, spawnSync } from "node:child_process";
-import { existsSync, readFileSync } from "node:fs";
-
-const fileVars = existsSync(".dev.vars")
-  ? Object.fromEntries(
-      readFileSync(".dev.vars", "utf8")
-        .split("\n")
-        .filter((line) => /^\s*[A-Z_]+\s*=/.test(line))
-        .map((line) => [line.slice(0, line.indexOf("=")).trim(), line.slice(line.indexOf("=") + 1).trim()]),
-    )
-  : {};
-const setting = (name, fallback) => process.env[name] ?? fileVars[name] ?? fallback;
+import { setting } from "./settings.mjs";
 
 const port = setting("PORT", "8787");
 const vars = {
