@@ -14,6 +14,8 @@ const OUTBOX_PER_ALARM = 500;
 /** A failed write is tried again this much later; any activity leaves a safety alarm this far out. */
 const RETRY_MS = 5_000;
 const SAFETY_MS = 60_000;
+/** Statuses for ids never seen here are kept this long for their message, then dropped. */
+const HELD_STATUS_MAX_AGE_MS = 7 * 86_400_000;
 
 /**
  * One object per inbox: the single writer that orders and dedupes the inbox's messages.
@@ -77,6 +79,7 @@ export class InboxObject extends DurableObject<Env> {
     this.inboxId = this.ledger.inboxId();
     if (!this.inboxId) return;
     const nextDue = this.ledger.releaseDue(Math.floor(Date.now() / 1000));
+    this.ledger.pruneStatuses(HELD_STATUS_MAX_AGE_MS);
     let failed = false;
     try {
       await this.commitRows(this.ledger.outbox(OUTBOX_PER_ALARM).filter((r) => !this.inflight.has(r.wamid)));

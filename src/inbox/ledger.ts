@@ -6,14 +6,15 @@ import type { MessageRow, StatusRow } from "../db/queries/ingest";
  * - `seen`: WhatsApp ids with their per-inbox sequence (dedupe), `stored` once in D1;
  * - `outbox`: rows claimed but not yet in D1 (written again by alarm if a write fails
  *   or the object restarts: nobody resends an outbound message);
- * - `pending_statuses`: statuses not yet applied in D1 (applied once their message is);
+ * - `pending_statuses`: statuses not yet applied in D1 (applied once their message is;
+ *   dropped after a week if their message never comes);
  * - `scheduled_statuses`: the sandbox's simulated statuses; `meta`: the inbox id.
  */
 export class Ledger {
   constructor(private readonly sql: SqlStorage) {
     sql.exec(`
       CREATE TABLE IF NOT EXISTS seen (wamid TEXT PRIMARY KEY, seq INTEGER NOT NULL, stored INTEGER NOT NULL DEFAULT 0);
-      CREATE TABLE IF NOT EXISTS pending_statuses (wamid TEXT NOT NULL, status TEXT NOT NULL, value TEXT NOT NULL, PRIMARY KEY (wamid, status));
+      CREATE TABLE IF NOT EXISTS pending_statuses (wamid TEXT NOT NULL, status TEXT NOT NULL, value TEXT NOT NULL, held_at INTEGER NOT NULL, PRIMARY KEY (wamid, status));
       CREATE TABLE IF NOT EXISTS counters (name TEXT PRIMARY KEY, value INTEGER NOT NULL);
       CREATE TABLE IF NOT EXISTS scheduled_statuses (wamid TEXT NOT NULL, status TEXT NOT NULL, due_at INTEGER NOT NULL, PRIMARY KEY (wamid, status));
       CREATE TABLE IF NOT EXISTS meta (name TEXT PRIMARY KEY, value TEXT NOT NULL);
@@ -73,10 +74,11 @@ export class Ledger {
   /** Keeps a status until it is applied in D1; the first value per status wins, as in D1. */
   holdStatus(s: StatusRow): void {
     this.sql.exec(
-      "INSERT INTO pending_statuses (wamid, status, value) VALUES (?, ?, ?) ON CONFLICT DO NOTHING",
+      "INSERT INTO pending_statuses (wamid, status, value, held_at) VALUES (?, ?, ?, ?) ON CONFLICT DO NOTHING",
       s.wamid,
       s.status,
       JSON.stringify(s.value),
+      Date.now(),
     );
   }
 
@@ -96,6 +98,14 @@ export class Ledger {
   /** Forgets exactly the statuses a successful write applied (later arrivals stay held). */
   applied(statuses: StatusRow[]): void {
     for (const s of statuses) this.sql.exec("DELETE FROM pending_statuses WHERE wamid = ? AND status = ?", s.wamid, s.status);
+  }
+
+  /**
+   * Drops statuses held for ids this inbox never stored (messages sent before Switchboard
+   * or by another system): past `maxAgeMs` their message is not coming.
+   */
+  pruneStatuses(maxAgeMs: number): void {
+    this.sql.exec("DELETE FROM pending_statuses WHERE held_at < ? AND wamid NOT IN (SELECT wamid FROM seen)", Date.now() - maxAgeMs);
   }
 
   hasApplicableStatuses(): boolean {

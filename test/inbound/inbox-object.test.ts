@@ -104,4 +104,16 @@ describe("the outbox", () => {
     const stored = await env.DB.prepare("SELECT statuses FROM messages WHERE wamid = ?").bind(m.id).first<{ statuses: string }>();
     expect(JSON.parse(stored!.statuses)).toEqual({ read: 1700000500 });
   });
+
+  it("drops statuses held a week for ids it never stored", async () => {
+    const ws = await sandbox();
+    await postWebhook(ws.inboxId, cloudEnvelope({ statuses: [{ id: "wamid.never", status: "delivered", timestamp: "1700000000" }] }));
+    const stub = env.INBOX.get(env.INBOX.idFromName(ws.inboxId));
+    const held = () =>
+      runInDurableObject(stub, (_o, state) => state.storage.sql.exec("SELECT count(*) AS n FROM pending_statuses").one().n);
+    expect(await held()).toBe(1);
+    await runInDurableObject(stub, (_o, state) => state.storage.sql.exec("UPDATE pending_statuses SET held_at = held_at - 8 * 86400000"));
+    await runDurableObjectAlarm(stub);
+    expect(await held()).toBe(0);
+  });
 });
