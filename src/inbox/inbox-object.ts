@@ -14,6 +14,8 @@ const OUTBOX_PER_ALARM = 500;
 /** A failed write is tried again this much later; any activity leaves a safety alarm this far out. */
 const RETRY_MS = 5_000;
 const SAFETY_MS = 60_000;
+/** Failed writes of one outbox row before it is set aside in `outbox_dead`. */
+const MAX_ATTEMPTS = 50;
 /** Statuses for ids never seen here are kept this long for their message, then dropped. */
 const HELD_STATUS_MAX_AGE_MS = 7 * 86_400_000;
 
@@ -37,25 +39,29 @@ export class InboxObject extends DurableObject<Env> {
   }
 
   async ingest(inboxId: string, messages: IncomingMessage[], statuses: StatusRow[]): Promise<IngestResult> {
-    this.inboxId = this.ledger.inboxId(inboxId);
     const rows: MessageRow[] = [];
     const duplicates: string[] = [];
     const waits: Promise<void>[] = [];
-    const seenNow = new Set<string>();
-    for (const m of messages) {
-      const state = this.ledger.state(m.wamid);
-      const inflight = this.inflight.get(m.wamid);
-      const retried = state.kind === "claimed" && !inflight ? this.ledger.claimed(m.wamid) : undefined;
-      if (seenNow.has(m.wamid) || state.kind === "stored" || inflight) {
-        duplicates.push(m.wamid);
-        if (inflight) waits.push(inflight);
-      } else {
-        // A message claimed by a write that failed goes again with its first sequence number.
-        rows.push(retried ?? this.ledger.claim(m));
+    // One storage transaction: every claim and held status of this call, or none.
+    this.ctx.storage.transactionSync(() => {
+      this.inboxId = this.ledger.inboxId(inboxId);
+      const seenNow = new Set<string>();
+      for (const m of messages) {
+        const state = this.ledger.state(m.wamid);
+        const inflight = this.inflight.get(m.wamid);
+        if (seenNow.has(m.wamid) || state.kind === "stored" || inflight) {
+          duplicates.push(m.wamid);
+          if (inflight) waits.push(inflight);
+        } else if (state.kind === "claimed") {
+          // Claimed by a write that failed: again, with its first sequence number.
+          rows.push(this.ledger.claimed(m.wamid) ?? this.ledger.claim(m, state.seq));
+        } else {
+          rows.push(this.ledger.claim(m));
+        }
+        seenNow.add(m.wamid);
       }
-      seenNow.add(m.wamid);
-    }
-    for (const s of statuses) this.ledger.holdStatus(s);
+      for (const s of statuses) this.ledger.holdStatus(s);
+    });
     await this.ensureAlarm(SAFETY_MS);
     if (rows.length || statuses.length) await this.commitRows(rows);
     await Promise.all(waits);
@@ -81,16 +87,62 @@ export class InboxObject extends DurableObject<Env> {
     const nextDue = this.ledger.releaseDue(Math.floor(Date.now() / 1000));
     this.ledger.pruneStatuses(HELD_STATUS_MAX_AGE_MS);
     let failed = false;
+    const owedRows = () => this.ledger.outbox(OUTBOX_PER_ALARM).filter((r) => !this.inflight.has(r.wamid));
     try {
-      await this.commitRows(this.ledger.outbox(OUTBOX_PER_ALARM).filter((r) => !this.inflight.has(r.wamid)));
+      const rows = owedRows();
+      if (rows.length) failed = !(await this.recover(rows));
+      if (this.ledger.hasApplicableStatuses()) await this.commitRows([]);
     } catch (e) {
       failed = true;
       console.error(JSON.stringify({ level: "error", inbox: this.inboxId, alarm: String(e) }));
     }
-    const owed = this.ledger.hasOutbox() || this.ledger.hasApplicableStatuses();
+    // Rows in flight are their writer's business; only what nobody is writing keeps the alarm busy.
+    const owed = owedRows().length > 0 || this.ledger.hasApplicableStatuses();
     const times = [nextDue === null ? null : nextDue * 1000, owed ? Date.now() + (failed ? RETRY_MS : 100) : null];
     const at = times.filter((t): t is number => t !== null);
     if (at.length) await this.ctx.storage.setAlarm(Math.max(Math.min(...at), failed ? Date.now() + RETRY_MS : 0));
+  }
+
+  /**
+   * Writes outbox rows again, outside the group commit so live webhooks never share their
+   * fate: in batches, and row by row when a batch fails, so one row D1 keeps refusing
+   * cannot hold back the rest (after MAX_ATTEMPTS it is set aside). True if all landed.
+   */
+  private async recover(rows: MessageRow[]): Promise<boolean> {
+    const inboxId = this.inboxId as string;
+    let all = true;
+    const attempt = async (batch: MessageRow[]) => {
+      await this.env.DB.batch(writeStatements(this.env.DB, inboxId, batch, []));
+      this.ledger.stored(batch.map((r) => r.wamid));
+    };
+    const work = (async () => {
+      for (let i = 0; i < rows.length; i += ROWS_PER_BATCH) {
+        const chunk = rows.slice(i, i + ROWS_PER_BATCH);
+        try {
+          await attempt(chunk);
+          continue;
+        } catch {
+          // find the row (or rows) at fault
+        }
+        for (const row of chunk) {
+          try {
+            await attempt([row]);
+          } catch (e) {
+            all = false;
+            if (this.ledger.failed(row.wamid, String(e), MAX_ATTEMPTS)) {
+              console.error(JSON.stringify({ level: "error", inbox: inboxId, wamid: row.wamid, setAside: String(e) }));
+            }
+          }
+        }
+      }
+    })();
+    for (const r of rows) this.inflight.set(r.wamid, work);
+    try {
+      await work;
+    } finally {
+      for (const r of rows) if (this.inflight.get(r.wamid) === work) this.inflight.delete(r.wamid);
+    }
+    return all;
   }
 
   private async commitRows(rows: MessageRow[]): Promise<void> {

@@ -10,16 +10,27 @@ import type { MessageRow, StatusRow } from "../db/queries/ingest";
  *   dropped after a week if their message never comes);
  * - `scheduled_statuses`: the sandbox's simulated statuses; `meta`: the inbox id.
  */
+const MIGRATIONS = [
+  `CREATE TABLE seen (wamid TEXT PRIMARY KEY, seq INTEGER NOT NULL, stored INTEGER NOT NULL DEFAULT 0);
+   CREATE TABLE pending_statuses (wamid TEXT NOT NULL, status TEXT NOT NULL, value TEXT NOT NULL, held_at INTEGER NOT NULL, PRIMARY KEY (wamid, status));
+   CREATE TABLE counters (name TEXT PRIMARY KEY, value INTEGER NOT NULL);
+   CREATE TABLE scheduled_statuses (wamid TEXT NOT NULL, status TEXT NOT NULL, due_at INTEGER NOT NULL, PRIMARY KEY (wamid, status));
+   CREATE TABLE meta (name TEXT PRIMARY KEY, value TEXT NOT NULL);
+   CREATE TABLE outbox (wamid TEXT PRIMARY KEY, row TEXT NOT NULL, attempts INTEGER NOT NULL DEFAULT 0);
+   CREATE TABLE outbox_dead (wamid TEXT PRIMARY KEY, row TEXT NOT NULL, error TEXT NOT NULL, dead_at INTEGER NOT NULL);`,
+];
+
 export class Ledger {
   constructor(private readonly sql: SqlStorage) {
-    sql.exec(`
-      CREATE TABLE IF NOT EXISTS seen (wamid TEXT PRIMARY KEY, seq INTEGER NOT NULL, stored INTEGER NOT NULL DEFAULT 0);
-      CREATE TABLE IF NOT EXISTS pending_statuses (wamid TEXT NOT NULL, status TEXT NOT NULL, value TEXT NOT NULL, held_at INTEGER NOT NULL, PRIMARY KEY (wamid, status));
-      CREATE TABLE IF NOT EXISTS counters (name TEXT PRIMARY KEY, value INTEGER NOT NULL);
-      CREATE TABLE IF NOT EXISTS scheduled_statuses (wamid TEXT NOT NULL, status TEXT NOT NULL, due_at INTEGER NOT NULL, PRIMARY KEY (wamid, status));
-      CREATE TABLE IF NOT EXISTS meta (name TEXT PRIMARY KEY, value TEXT NOT NULL);
-      CREATE TABLE IF NOT EXISTS outbox (wamid TEXT PRIMARY KEY, row TEXT NOT NULL);
-    `);
+    // Schema steps by version (PRAGMA user_version is not allowed here): a deployed object upgrades in place.
+    sql.exec("CREATE TABLE IF NOT EXISTS ledger_version (version INTEGER NOT NULL)");
+    const version = sql.exec<{ version: number }>("SELECT coalesce(max(version), 0) AS version FROM ledger_version").one().version;
+    for (const [index, step] of MIGRATIONS.entries()) {
+      if (index < version) continue;
+      sql.exec(step);
+      sql.exec("DELETE FROM ledger_version");
+      sql.exec("INSERT INTO ledger_version (version) VALUES (?)", index + 1);
+    }
   }
 
   /** `stored`: in D1; `claimed`: sequenced and in the outbox; `new`: never seen. */
@@ -29,12 +40,36 @@ export class Ledger {
     return { kind: row.stored ? "stored" : "claimed", seq: row.seq };
   }
 
-  /** Sequences a new message and keeps it in the outbox until D1 has it. */
-  claim(message: Omit<MessageRow, "seq">): MessageRow {
-    const row = { ...message, seq: this.nextSeq() };
-    this.sql.exec("INSERT INTO seen (wamid, seq, stored) VALUES (?, ?, 0)", row.wamid, row.seq);
-    this.sql.exec("INSERT OR REPLACE INTO outbox (wamid, row) VALUES (?, ?)", row.wamid, JSON.stringify(row));
+  /**
+   * Sequences a message and keeps it in the outbox until D1 has it. A message claimed
+   * before (`seq` given: its write failed and it was set aside) keeps its first number.
+   */
+  claim(message: Omit<MessageRow, "seq">, seq?: number): MessageRow {
+    const row = { ...message, seq: seq ?? this.nextSeq() };
+    this.sql.exec("INSERT INTO seen (wamid, seq, stored) VALUES (?, ?, 0) ON CONFLICT (wamid) DO NOTHING", row.wamid, row.seq);
+    this.sql.exec("INSERT OR REPLACE INTO outbox (wamid, row, attempts) VALUES (?, ?, 0)", row.wamid, JSON.stringify(row));
     return row;
+  }
+
+  /**
+   * Counts a failed write of one row; past `maxAttempts` the row is set aside in
+   * `outbox_dead` (kept for inspection, logged) so it stops holding back the others.
+   * Returns true when the row was set aside.
+   */
+  failed(wamid: string, error: string, maxAttempts: number): boolean {
+    const row = this.sql
+      .exec<{ attempts: number; row: string }>("UPDATE outbox SET attempts = attempts + 1 WHERE wamid = ? RETURNING attempts, row", wamid)
+      .toArray()[0];
+    if (!row || row.attempts < maxAttempts) return false;
+    this.sql.exec(
+      "INSERT OR REPLACE INTO outbox_dead (wamid, row, error, dead_at) VALUES (?, ?, ?, ?)",
+      wamid,
+      row.row,
+      error.slice(0, 1000),
+      Date.now(),
+    );
+    this.sql.exec("DELETE FROM outbox WHERE wamid = ?", wamid);
+    return true;
   }
 
   /** A claimed message's row as first claimed (same sequence number). */

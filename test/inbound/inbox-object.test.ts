@@ -116,4 +116,31 @@ describe("the outbox", () => {
     await runDurableObjectAlarm(stub);
     expect(await held()).toBe(0);
   });
+
+  it("writes the rest around a row D1 keeps refusing, and sets that row aside after its last attempt", async () => {
+    const ws = await sandbox();
+    const good = textMessage("4915100000008", "fine");
+    await env.DB.exec("ALTER TABLE messages_fts RENAME TO messages_fts_away");
+    expect((await postWebhook(ws.inboxId, cloudEnvelope({ messages: [good] }))).status).toBe(503);
+    await env.DB.exec("ALTER TABLE messages_fts_away RENAME TO messages_fts");
+    const stub = env.INBOX.get(env.INBOX.idFromName(ws.inboxId));
+    // A poisoned row (NOT NULL type) beside the good one, on its last attempt.
+    await runInDurableObject(stub, (_o, state) => {
+      const poison = {
+        ...JSON.parse(state.storage.sql.exec<{ row: string }>("SELECT row FROM outbox").one().row),
+        wamid: "wamid.poison",
+        type: null,
+        seq: 99,
+      };
+      state.storage.sql.exec("INSERT INTO seen (wamid, seq, stored) VALUES ('wamid.poison', 99, 0)");
+      state.storage.sql.exec("INSERT INTO outbox (wamid, row, attempts) VALUES ('wamid.poison', ?, 49)", JSON.stringify(poison));
+    });
+    await runDurableObjectAlarm(stub);
+    expect((await rows(ws.inboxId)).map((r) => r.wamid)).toEqual([good.id]);
+    const left = await runInDurableObject(stub, (_o, state) => ({
+      outbox: state.storage.sql.exec("SELECT count(*) AS n FROM outbox").one().n,
+      dead: state.storage.sql.exec("SELECT wamid FROM outbox_dead").toArray(),
+    }));
+    expect(left).toEqual({ outbox: 0, dead: [{ wamid: "wamid.poison" }] });
+  });
 });
