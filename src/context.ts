@@ -18,6 +18,3 @@ export type AppEnv = {
     authMethod: AuthMethod | null;
   };
 };
-
-/** Scope every tenant query takes. */
-export type Scope = { workspaceId: string; inboxId?: string };

@@ -1,6 +1,7 @@
 import { z } from "@hono/zod-openapi";
 import type { Context } from "hono";
 import type { AppEnv } from "../context";
+import type { Db } from "../db/client";
 import type { ChatScope } from "../db/queries/reading";
 import { groupsOfUsers, type User } from "../db/queries/users";
 import { fieldErrors } from "../errors";
@@ -31,6 +32,11 @@ export const ChatFilterQuery = z.object({
     .openapi({ description: "Only chats assigned to this group (one of yours)." }),
 });
 
+/** Ids of the groups a user belongs to (group-level chat access and the `assigned_group` filter). */
+export async function userGroupIds(db: Db, userId: number): Promise<number[]> {
+  return (await groupsOfUsers(db, [userId])).get(userId)?.map((g) => g.id) ?? [];
+}
+
 /**
  * The one place a request's user, permissions and filters become a query scope:
  * read permission is always applied, so no list or lookup can bypass it.
@@ -39,9 +45,9 @@ export async function chatScope(
   c: Context<AppEnv>,
   user: User,
   filters: z.infer<typeof ChatFilterQuery>,
-  mode: "read" | "write" = "read",
+  groups?: number[],
 ): Promise<ChatScope> {
-  const groupIds = (await groupsOfUsers(c.get("db"), [user.id])).get(user.id)?.map((g) => g.id) ?? [];
+  const groupIds = groups ?? (await userGroupIds(c.get("db"), user.id));
   if (filters.assigned_group !== undefined && !groupIds.includes(filters.assigned_group)) {
     throw fieldErrors({ assigned_group: ["Only groups you are a member of can be used."] });
   }
@@ -51,7 +57,7 @@ export async function chatScope(
   return {
     inboxId,
     userId: user.id,
-    access: chatAccess(user, groupIds, mode),
+    access: chatAccess(user, groupIds, "read"),
     assignedToMe: filters.assigned_to_me,
     assignedGroup: filters.assigned_group,
     match: query ? matchExpression(inboxId, query) : undefined,

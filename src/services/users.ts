@@ -1,6 +1,9 @@
 import { z } from "@hono/zod-openapi";
-import type { GroupRef, User } from "../db/queries/users";
-import { CHAT_ACCESS, ROLES } from "../db/schema";
+import type { Db } from "../db/client";
+import { type GroupRef, insertUser, type NewUser, type User } from "../db/queries/users";
+import { CHAT_ACCESS, ROLES, type Role } from "../db/schema";
+import { ROLE_DEFAULTS } from "./permissions";
+import { USERNAME_TAKEN, uniqueField } from "./unique";
 
 export const GroupSchema = z.object({ id: z.number().int(), name: z.string() }).openapi("Group");
 
@@ -48,4 +51,27 @@ export function toUserWire(user: User, groups: GroupRef[], baseUrl: string): Use
       can_write_to_chats: user.canWriteToChats,
     },
   };
+}
+
+/**
+ * Creates a user in a workspace with their role's default permissions (and so their
+ * role group); a taken username is a field error. `credentials` says how they log in.
+ */
+export function createUser(
+  db: Db,
+  workspaceId: string,
+  fields: { username: string; first_name?: string; last_name?: string; email?: string },
+  role: Role,
+  credentials: Pick<NewUser, "passwordHash" | "isActive" | "activationCodeHash">,
+): Promise<User> {
+  const values = {
+    username: fields.username,
+    firstName: fields.first_name ?? "",
+    lastName: fields.last_name ?? "",
+    email: fields.email ?? "",
+    role,
+    ...ROLE_DEFAULTS[role],
+    ...credentials,
+  };
+  return uniqueField(() => insertUser(db, workspaceId, values), "users.username", "username", USERNAME_TAKEN);
 }

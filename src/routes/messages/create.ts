@@ -1,13 +1,12 @@
 import { createRoute, z } from "@hono/zod-openapi";
 import { getChatState } from "../../db/queries/reading";
-import { groupsOfUsers } from "../../db/queries/users";
 import { ApiError, forbidden } from "../../errors";
 import { bodyDoc, readBody } from "../../http/body";
 import { type App, errorResponses, json } from "../../http/openapi";
 import { searchableText } from "../../inbound/search-text";
 import { requireUser } from "../../middleware/auth";
 import { ProviderError, providerFor } from "../../providers/provider";
-import { chatScope } from "../../services/chat-scope";
+import { chatScope, userGroupIds } from "../../services/chat-scope";
 import { assertWindowOpen } from "../../services/customer-window";
 import { mediaObject } from "../../services/inbound";
 import { inboxSecrets } from "../../services/inboxes";
@@ -40,7 +39,7 @@ export const registerCreateMessage = (app: App) =>
     const inbox = c.get("inbox");
     const waId = toWaId(body.wa_id);
     const chat = await getChatState(db, inbox.id, waId);
-    const groupIds = (await groupsOfUsers(db, [user.id])).get(user.id)?.map((g) => g.id) ?? [];
+    const groupIds = await userGroupIds(db, user.id);
     const assignment = { assignedToUser: chat?.assigned_to_user ?? null, assignedGroup: chat?.assigned_group ?? null };
     if (!canAccessChat(chatAccess(user, groupIds, "write"), assignment)) throw forbidden("You may not write to this chat.");
     const now = Math.floor(Date.now() / 1000);
@@ -51,7 +50,7 @@ export const registerCreateMessage = (app: App) =>
     let sent: Awaited<ReturnType<ReturnType<typeof providerFor>["sendMessage"]>>;
     try {
       const provider = providerFor({ ...inbox, secrets: await inboxSecrets(c.env, inbox) });
-      const content = await toProviderMedia(c.env, db, await chatScope(c, user, {}), provider, body.content);
+      const content = await toProviderMedia(c.env, db, await chatScope(c, user, {}, groupIds), provider, body.content);
       sent = await provider.sendMessage({ ...message, [body.type]: content });
     } catch (e) {
       if (!(e instanceof ProviderError)) throw e;

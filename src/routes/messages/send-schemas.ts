@@ -80,5 +80,3 @@ export const SendMessageBody = z
     }
     return { wa_id: body.wa_id, type, context: body.context, content };
   });
-
-export type SendMessage = z.output<typeof SendMessageBody>;

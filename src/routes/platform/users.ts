@@ -1,14 +1,12 @@
 import { createRoute, z } from "@hono/zod-openapi";
-import { groupsOfUsers, insertUser } from "../../db/queries/users";
+import { groupsOfUsers } from "../../db/queries/users";
 import { getWorkspace } from "../../db/queries/workspaces";
 import { ROLES } from "../../db/schema";
 import { fieldErrors, notFound } from "../../errors";
 import { bodyDoc, readBody } from "../../http/body";
 import { type App, errorResponses, json } from "../../http/openapi";
 import { hashPassword, passwordProblems } from "../../services/passwords";
-import { ROLE_DEFAULTS } from "../../services/permissions";
-import { USERNAME_TAKEN, uniqueField } from "../../services/unique";
-import { toUserWire, UserSchema } from "../../services/users";
+import { createUser, toUserWire, UserSchema } from "../../services/users";
 import { Username } from "../users/schemas";
 import { WorkspaceParams } from "./workspaces";
 
@@ -40,22 +38,7 @@ export const registerPlatformUsers = (app: App) =>
     const problems = passwordProblems(body.password, body.username);
     if (problems.length) throw fieldErrors({ password: problems });
     const passwordHash = await hashPassword(body.password);
-    const user = await uniqueField(
-      () =>
-        insertUser(db, id, {
-          username: body.username,
-          firstName: body.first_name ?? "",
-          lastName: body.last_name ?? "",
-          email: body.email ?? "",
-          role: body.role,
-          passwordHash,
-          isActive: true,
-          ...ROLE_DEFAULTS[body.role],
-        }),
-      "users.username",
-      "username",
-      USERNAME_TAKEN,
-    );
+    const user = await createUser(db, id, body, body.role, { passwordHash, isActive: true });
     const groups = await groupsOfUsers(db, [user.id]);
     return c.json(toUserWire(user, groups.get(user.id) ?? [], new URL(c.req.url).origin), 201);
   });

@@ -1,4 +1,4 @@
-import { Hono } from "hono";
+import { type Context, Hono } from "hono";
 import { deleteCookie, getCookie, setCookie } from "hono/cookie";
 import type { AppEnv } from "../../context";
 import { deleteSession } from "../../db/queries/credentials";
@@ -41,15 +41,16 @@ function LoginPage({ csrf, next, error }: { csrf: string; next: string; error?: 
   );
 }
 
+/** The inbox's own root path (`/` or `/inboxes/{id}/`), where login sends people and logout returns them. */
+const home = (c: Context<AppEnv>) => `${new URL(c.get("baseUrl")).pathname.replace(/\/$/, "")}/`;
+
 /** Only same-site relative redirects (no `//host` or scheme) after login. */
 const safeNext = (next: unknown, fallback: string) =>
   typeof next === "string" && next.startsWith("/") && !next.startsWith("//") && !next.includes("\\") ? next : fallback;
 
 site.get("/login/", (c) => {
   const csrf = ensureCsrfCookie(c);
-  return c.html(
-    <LoginPage csrf={csrf} next={safeNext(c.req.query("next"), `${new URL(c.get("baseUrl")).pathname.replace(/\/$/, "")}/`)} />,
-  );
+  return c.html(<LoginPage csrf={csrf} next={safeNext(c.req.query("next"), home(c))} />);
 });
 
 site.post("/login/", async (c) => {
@@ -57,7 +58,7 @@ site.post("/login/", async (c) => {
   const form = (raw && typeof raw === "object" ? raw : {}) as Record<string, unknown>;
   const cookie = getCookie(c, CSRF_COOKIE);
   const sent = String(form.csrfmiddlewaretoken ?? c.req.header("x-csrftoken") ?? "");
-  const next = safeNext(form.next, `${new URL(c.get("baseUrl")).pathname.replace(/\/$/, "")}/`);
+  const next = safeNext(form.next, home(c));
   if (!cookie || !safeEqual(sent, cookie)) {
     return c.html(
       <LoginPage csrf={ensureCsrfCookie(c)} next={next} error="CSRF verification failed. Reload the page and try again." />,
@@ -90,5 +91,5 @@ site.post("/logout/", authenticate, async (c) => {
   const session = getCookie(c, SESSION_COOKIE);
   if (session) await deleteSession(c.get("db"), await sha256Hex(session));
   deleteCookie(c, SESSION_COOKIE, { path: "/" });
-  return c.redirect(`${new URL(c.get("baseUrl")).pathname.replace(/\/$/, "")}/login/`, 302);
+  return c.redirect(`${home(c)}login/`, 302);
 });

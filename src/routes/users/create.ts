@@ -1,11 +1,10 @@
 import { createRoute } from "@hono/zod-openapi";
-import { insertUser } from "../../db/queries/users";
 import { bodyDoc, readBody } from "../../http/body";
 import { type App, errorResponses, json } from "../../http/openapi";
 import { requireUser } from "../../middleware/auth";
 import { randomHex, sha256Hex } from "../../services/crypto";
-import { ROLE_DEFAULTS, requireAdmin } from "../../services/permissions";
-import { USERNAME_TAKEN, uniqueField } from "../../services/unique";
+import { requireAdmin } from "../../services/permissions";
+import { createUser } from "../../services/users";
 import { userWire } from "./load";
 import { CreatedUserSchema, CreateUserBody } from "./schemas";
 
@@ -29,22 +28,7 @@ export const registerCreateUser = (app: App) =>
     const role = body.profile?.role ?? "user";
     const code = randomHex(20);
     const activationCodeHash = await sha256Hex(code);
-    const user = await uniqueField(
-      () =>
-        insertUser(db, workspaceId, {
-          username: body.username,
-          firstName: body.first_name ?? "",
-          lastName: body.last_name ?? "",
-          email: body.email ?? "",
-          role,
-          isActive: false,
-          activationCodeHash,
-          ...ROLE_DEFAULTS[role],
-        }),
-      "users.username",
-      "username",
-      USERNAME_TAKEN,
-    );
+    const user = await createUser(db, workspaceId, body, role, { isActive: false, activationCodeHash });
     const activation_url = `${c.get("baseUrl")}/api/v1/users/activate/${code}/`;
     return c.json({ ...(await userWire(c, user)), activation_url }, 201);
   });
