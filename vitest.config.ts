@@ -9,6 +9,7 @@ export default defineConfig(async () => ({
       miniflare: {
         bindings: {
           PLATFORM_API_KEY: "test-platform-key-0123456789",
+          API_HOSTS: "switchboard.test",
           SECRET_KEY: "test-secret-key-0123456789abcdef0123456789",
           TEST_MIGRATIONS: await readD1Migrations(fileURLToPath(new URL("./migrations", import.meta.url))),
         },

@@ -7,6 +7,7 @@ const port = setting("PORT", "8787");
 const vars = {
   PLATFORM_API_KEY: setting("PLATFORM_API_KEY", "dev-platform-key"),
   SECRET_KEY: setting("SECRET_KEY", "dev-secret-key-change-me-0123456789abcdef"),
+  API_HOSTS: ["localhost", "127.0.0.1", setting("API_HOSTS", "")].filter(Boolean).join(","),
 };
 const admin = { username: setting("ADMIN_USERNAME", "admin"), password: setting("ADMIN_PASSWORD", "admin-password-1") };
 const base = `http://127.0.0.1:${port}`;

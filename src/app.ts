@@ -59,16 +59,22 @@ app.route("/inboxes/:inboxId", site);
 
 /** One OpenAPI 3.1 document from the same zod schemas that validate requests. */
 const docs = new OpenAPIHono<AppEnv>();
-docs.route("/api/v1", api);
+docs.route("/api/v1/", api);
 docs.route("/platform/v1", platform);
-docs.openAPIRegistry.registerComponent("securitySchemes", "Token", {
-  type: "apiKey",
-  in: "header",
-  name: "Authorization",
-  description: "`Token <40 hex>` from `POST /api/v1/auth/token/`.",
-});
-const document = () =>
-  docs.getOpenAPI31Document({
+docs.route("/", site);
+docs.route("/", whatsappWebhooks);
+const schemes = {
+  Token: { type: "apiKey", in: "header", name: "Authorization", description: "`Token <40 hex>` from `POST /api/v1/auth/token/`." },
+  Session: { type: "apiKey", in: "cookie", name: "sessionid", description: "From `POST /login/`; unsafe methods also need `X-CSRFToken`." },
+  D360ApiKey: { type: "apiKey", in: "header", name: "D360-Api-Key", description: "360dialog inboxes: the inbox's own key." },
+  PlatformKey: { type: "http", scheme: "bearer", description: "`PLATFORM_API_KEY`." },
+} as const;
+for (const [name, scheme] of Object.entries(schemes)) docs.openAPIRegistry.registerComponent("securitySchemes", name, scheme);
+const API_SECURITY = [{ Token: [] }, { Session: [] }, { D360ApiKey: [] }];
+
+/** Every operation states its security: public ones say `[]` in their route, the rest get their API's credentials here. */
+const document = () => {
+  const doc = docs.getOpenAPI31Document({
     openapi: "3.1.0",
     info: {
       title: "Switchboard",
@@ -76,8 +82,15 @@ const document = () =>
       description:
         "WhatsApp Business integration hub. `/api/v1/...` is also served under `/inboxes/{inboxId}/api/v1/...` and under hostnames mapped to an inbox; bare, it addresses the first workspace's first inbox.",
     },
-    security: [{ Token: [] }],
   });
+  for (const [path, operations] of Object.entries(doc.paths ?? {})) {
+    for (const operation of Object.values(operations ?? {})) {
+      if (typeof operation !== "object" || operation === null || !("responses" in operation)) continue;
+      operation.security ??= path.startsWith("/platform/") ? [{ PlatformKey: [] }] : API_SECURITY;
+    }
+  }
+  return doc;
+};
 app.get("/openapi.json", (c) => c.json(document()));
 app.get("/docs", Scalar({ url: "/openapi.json", pageTitle: "Switchboard API" }));
 

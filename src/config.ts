@@ -7,6 +7,23 @@ const ConfigSchema = z.object({
   /** Derives token values and encrypts provider secrets at rest. */
   SECRET_KEY: z.string().min(32),
   MAX_BODY_BYTES: z.coerce.number().int().positive().default(1_048_576),
+  /**
+   * Hostnames of the deployment itself (comma-separated), where bare `/api/v1/...` means
+   * the default inbox. Any other host that no inbox maps is answered as a missing inbox,
+   * so a stray host never reaches the first workspace.
+   */
+  API_HOSTS: z
+    .string()
+    .default("")
+    .transform(
+      (s) =>
+        new Set(
+          s
+            .split(",")
+            .map((h) => h.trim().toLowerCase())
+            .filter(Boolean),
+        ),
+    ),
 });
 
 export type Config = z.infer<typeof ConfigSchema>;

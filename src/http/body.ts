@@ -1,13 +1,15 @@
 import type { Context } from "hono";
 import { z } from "zod";
 import { ApiError, validationError } from "../errors";
+import { parseJson } from "./json";
 
 /**
  * Request bodies: the seed's clients send JSON, `application/x-www-form-urlencoded`
  * or `multipart/form-data` interchangeably, so every write endpoint reads its body
  * through `readBody`, which parses any of the three and validates with one schema.
  * (zod-openapi's own body validator picks one content type per target; this keeps
- * one code path and one error shape.) Body size is capped by the body-limit middleware.
+ * one code path and one error shape.) Body size is capped by the body-limit middleware,
+ * JSON depth and size by `readJson`.
  */
 const FORM_TYPES = ["application/x-www-form-urlencoded", "multipart/form-data"];
 
@@ -16,11 +18,9 @@ export async function readRawBody(c: Context): Promise<unknown> {
   if (type === "application/json" || type.endsWith("+json")) {
     const text = await c.req.text();
     if (text.trim() === "") return {};
-    try {
-      return JSON.parse(text);
-    } catch (e) {
-      throw new ApiError(400, { detail: `JSON parse error - ${(e as Error).message}` });
-    }
+    const read = parseJson(text);
+    if (!read.ok) throw new ApiError(400, { detail: read.error });
+    return read.value;
   }
   if (FORM_TYPES.includes(type)) {
     try {

@@ -14,8 +14,14 @@ export function createApp(): App {
 }
 
 export const ErrorSchema = z
-  .record(z.string(), z.unknown())
-  .openapi("Error", { description: 'Django-REST-style error: `{"detail": "..."}` or `{"field": ["message"]}`.' });
+  .object({
+    detail: z.string().optional().openapi({ description: "What went wrong, for errors that concern no single field." }),
+    non_field_errors: z.array(z.string()).optional().openapi({ description: "Problems of the body as a whole." }),
+  })
+  .catchall(z.union([z.array(z.string()), z.record(z.string(), z.unknown())]))
+  .openapi("Error", {
+    description: 'Django-REST-style error: `{"detail": "..."}`, or per field `{"field": ["message"]}` (nested objects for nested fields).',
+  });
 
 const error = (description: string) => ({ description, content: { "application/json": { schema: ErrorSchema } } });
 
@@ -31,5 +37,8 @@ export const json = <T extends z.ZodType>(schema: T, description: string) => ({
   content: { "application/json": { schema } },
 });
 
-/** Path ids are integers in this API (DRF's `<int:pk>`); anything else is a 404, not a 400. */
-export const IntId = z.string().openapi({ param: { name: "id", in: "path" }, example: "1" });
+/** Path ids are integers in this API (DRF's `<int:pk>`); anything else is a 404, not a 400, so the string is checked by the loader. */
+export const IntId = z.string().openapi({ param: { name: "id", in: "path" }, type: "integer", example: 1 });
+
+/** For `createRoute`: an operation anyone may call. Every other operation needs a credential. */
+export const PUBLIC = { security: [] as Record<string, string[]>[] };

@@ -1,5 +1,14 @@
 import { z } from "zod";
-import { type InboundContact, type InboundMessage, type InboundStatus, parseContact, parseMessage, parseStatus } from "./items";
+import { type JsonLimits, limitProblem, MAX_DEPTH } from "../http/json";
+import {
+  type InboundContact,
+  type InboundMessage,
+  type InboundStatus,
+  type ItemResult,
+  parseContact,
+  parseMessage,
+  parseStatus,
+} from "./items";
 import { isRecord, stringAt } from "./json";
 
 export type { InboundContact, InboundMessage, InboundStatus } from "./items";
@@ -38,23 +47,35 @@ function listAt(batch: InboundBatch, value: Record<string, unknown>, key: string
   return [];
 }
 
+/**
+ * What D1 can hold of one item: a redelivery never changes an item, so one beyond these
+ * limits is kept as unreadable (with its reason) instead of failing every redelivery.
+ * WhatsApp's own items are a few KB (text bodies stop at 4,096 characters).
+ */
+export const ITEM_LIMITS: JsonLimits = { depth: MAX_DEPTH, values: 10_000 };
+export const MAX_ITEM_CHARS = 256 * 1024;
+
+function itemProblem(kind: string, item: unknown): string | null {
+  const problem =
+    limitProblem(item, ITEM_LIMITS) ?? (JSON.stringify(item).length > MAX_ITEM_CHARS ? `larger than ${MAX_ITEM_CHARS} characters` : null);
+  return problem && `${kind} is ${problem}`;
+}
+
+/** Reads every item of `list` with `parse`, after the storage limits. */
+function readItems<T>(batch: InboundBatch, kind: string, list: unknown[], parse: (item: unknown) => ItemResult<T>, into: T[]): void {
+  for (const item of list) {
+    const problem = itemProblem(kind, item);
+    const result = problem ? { ok: false as const, reason: problem } : parse(item);
+    if (result.ok) into.push(result.value);
+    else batch.invalid.push({ reason: result.reason, item });
+  }
+}
+
 /** Adds the contacts, messages, statuses and errors of one payload, in the order received. */
 function collect(batch: InboundBatch, value: Record<string, unknown>): void {
-  for (const item of listAt(batch, value, "contacts")) {
-    const result = parseContact(item);
-    if (result.ok) batch.contacts.push(result.value);
-    else batch.invalid.push({ reason: result.reason, item });
-  }
-  for (const item of listAt(batch, value, "messages")) {
-    const result = parseMessage(item);
-    if (result.ok) batch.messages.push(result.value);
-    else batch.invalid.push({ reason: result.reason, item });
-  }
-  for (const item of listAt(batch, value, "statuses")) {
-    const result = parseStatus(item);
-    if (result.ok) batch.statuses.push(result.value);
-    else batch.invalid.push({ reason: result.reason, item });
-  }
+  readItems(batch, "contact", listAt(batch, value, "contacts"), parseContact, batch.contacts);
+  readItems(batch, "message", listAt(batch, value, "messages"), parseMessage, batch.messages);
+  readItems(batch, "status", listAt(batch, value, "statuses"), parseStatus, batch.statuses);
   batch.errors.push(...listAt(batch, value, "errors"));
 }
 

@@ -49,7 +49,7 @@ export class InboxObject extends DurableObject<Env> {
       for (const m of messages) {
         const state = this.ledger.state(m.wamid);
         const inflight = this.inflight.get(m.wamid);
-        if (seenNow.has(m.wamid) || state.kind === "stored" || inflight) {
+        if (seenNow.has(m.wamid) || state.kind === "stored" || state.kind === "dead" || inflight) {
           duplicates.push(m.wamid);
           if (inflight) waits.push(inflight);
         } else if (state.kind === "claimed") {

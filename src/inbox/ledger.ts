@@ -20,6 +20,9 @@ const MIGRATIONS = [
    CREATE TABLE outbox_dead (wamid TEXT PRIMARY KEY, row TEXT NOT NULL, error TEXT NOT NULL, dead_at INTEGER NOT NULL);`,
 ];
 
+/** `seen.stored` of a row set aside in `outbox_dead` (0: claimed, 1: in D1). */
+const SET_ASIDE = 2;
+
 export class Ledger {
   constructor(private readonly sql: SqlStorage) {
     // Schema steps by version (PRAGMA user_version is not allowed here): a deployed object upgrades in place.
@@ -33,11 +36,14 @@ export class Ledger {
     }
   }
 
-  /** `stored`: in D1; `claimed`: sequenced and in the outbox; `new`: never seen. */
-  state(wamid: string): { kind: "new" } | { kind: "claimed" | "stored"; seq: number } {
+  /**
+   * `stored`: in D1; `claimed`: sequenced and in the outbox; `dead`: set aside in
+   * `outbox_dead` (a redelivery is a duplicate, never claimed again); `new`: never seen.
+   */
+  state(wamid: string): { kind: "new" } | { kind: "claimed" | "stored" | "dead"; seq: number } {
     const row = this.sql.exec<{ seq: number; stored: number }>("SELECT seq, stored FROM seen WHERE wamid = ?", wamid).toArray()[0];
     if (!row) return { kind: "new" };
-    return { kind: row.stored ? "stored" : "claimed", seq: row.seq };
+    return { kind: row.stored === SET_ASIDE ? "dead" : row.stored ? "stored" : "claimed", seq: row.seq };
   }
 
   /**
@@ -69,6 +75,7 @@ export class Ledger {
       Date.now(),
     );
     this.sql.exec("DELETE FROM outbox WHERE wamid = ?", wamid);
+    this.sql.exec("UPDATE seen SET stored = ? WHERE wamid = ?", SET_ASIDE, wamid);
     return true;
   }
 
@@ -137,10 +144,14 @@ export class Ledger {
 
   /**
    * Drops statuses held for ids this inbox never stored (messages sent before Switchboard
-   * or by another system): past `maxAgeMs` their message is not coming.
+   * or by another system, or set aside): past `maxAgeMs` their message is not coming.
    */
   pruneStatuses(maxAgeMs: number): void {
-    this.sql.exec("DELETE FROM pending_statuses WHERE held_at < ? AND wamid NOT IN (SELECT wamid FROM seen)", Date.now() - maxAgeMs);
+    this.sql.exec(
+      "DELETE FROM pending_statuses WHERE held_at < ? AND wamid NOT IN (SELECT wamid FROM seen WHERE stored < ?)",
+      Date.now() - maxAgeMs,
+      SET_ASIDE,
+    );
   }
 
   hasApplicableStatuses(): boolean {

@@ -1,18 +1,23 @@
 import { createMiddleware } from "hono/factory";
+import { config } from "../config";
 import type { AppEnv } from "../context";
 import { notFound } from "../errors";
 import { defaultInbox, inboxByHostname, inboxById } from "../services/inbox-cache";
 
 /**
  * Finds the inbox an API request addresses: `/inboxes/{inboxId}/...` first, then a
- * hostname mapped to an inbox, then (bare `/api/v1/...`) the first inbox of the first
- * workspace, so a single-number deployment works with the seed's URLs verbatim.
+ * hostname mapped to an inbox, then (bare `/api/v1/...` on one of the deployment's own
+ * `API_HOSTS`) the first inbox of the first workspace, so a single-number deployment works
+ * with the seed's URLs verbatim.
  */
 export const resolveInbox = createMiddleware<AppEnv>(async (c, next) => {
   const db = c.get("db");
   const url = new URL(c.req.url);
   const pathId = c.req.param("inboxId");
-  const inbox = pathId ? await inboxById(db, pathId) : ((await inboxByHostname(db, url.hostname)) ?? (await defaultInbox(db)));
+  const inbox = pathId
+    ? await inboxById(db, pathId)
+    : ((await inboxByHostname(db, url.hostname)) ??
+      (config(c.env).API_HOSTS.has(url.hostname.toLowerCase()) ? await defaultInbox(db) : undefined));
   if (!inbox) throw notFound();
   c.set("inbox", inbox);
   c.set("baseUrl", pathId ? `${url.origin}/inboxes/${inbox.id}` : url.origin);

@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { parseJson } from "../http/json";
 
 /**
  * What every adapter needs to talk to its upstream: one error type, one fetch wrapper
@@ -50,11 +51,8 @@ async function readBody(res: Response): Promise<unknown> {
   } catch {
     return "";
   }
-  try {
-    return JSON.parse(text);
-  } catch {
-    return text;
-  }
+  const read = parseJson(text);
+  return read.ok ? read.value : text.slice(0, 4096);
 }
 
 /** Reads a success answer through `schema`; an answer we do not understand is the gateway's fault (502). */

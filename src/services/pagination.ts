@@ -1,15 +1,23 @@
 import { z } from "@hono/zod-openapi";
 
+/** The largest page of every list; a larger `limit` is capped to it, as DRF's `max_limit` does. */
+export const MAX_LIMIT = 1000;
+
 /** `limit`/`offset` query parameters as DRF's LimitOffsetPagination reads them. */
 export const PageQuery = z.object({
-  limit: z.coerce.number().int().min(1).max(1000).optional().openapi({ description: "Number of results to return per page." }),
+  limit: z.coerce
+    .number()
+    .int()
+    .min(1)
+    .optional()
+    .openapi({ description: `Number of results to return per page; values above ${MAX_LIMIT} are capped to ${MAX_LIMIT}.` }),
   offset: z.coerce.number().int().min(0).optional().openapi({ description: "The initial index from which to return the results." }),
 });
 
 export type Page = { limit: number; offset: number };
 
 export function page(query: { limit?: number; offset?: number }, defaultLimit = 100): Page {
-  return { limit: query.limit ?? defaultLimit, offset: query.offset ?? 0 };
+  return { limit: Math.min(query.limit ?? defaultLimit, MAX_LIMIT), offset: query.offset ?? 0 };
 }
 
 /** The paginated envelope with absolute `next`/`previous` URLs built from the request URL. */

@@ -125,8 +125,10 @@ export const providerEvents = sqliteTable(
     kind: text({ enum: ["field", "error", "invalid"] }).notNull(),
     /** The change's field, or the reason an item was unreadable. */
     name: text().notNull(),
-    /** As received; null when the item itself was null. */
+    /** As received; null when the item itself was null, or when it is kept only in the webhook body at `bodyKey`. */
     payload: text({ mode: "json" }).$type<unknown>(),
+    /** R2 key of the whole webhook body, for items too deep or too large to keep in a row. */
+    bodyKey: text(),
     receivedAt: integer().notNull().default(sql`(unixepoch())`),
   },
   (t) => [index("provider_events_inbox_idx").on(t.inboxId, t.id)],

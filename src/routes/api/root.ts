@@ -1,5 +1,5 @@
 import { createRoute, z } from "@hono/zod-openapi";
-import { type App, json } from "../../http/openapi";
+import { type App, json, PUBLIC } from "../../http/openapi";
 import { ensureCsrfCookie } from "../site/csrf";
 
 const route = createRoute({
@@ -7,6 +7,7 @@ const route = createRoute({
   path: "/",
   tags: ["API"],
   summary: "API root",
+  ...PUBLIC,
   description: "Public. Lists the API's resource roots and sets the `csrftoken` cookie.",
   responses: { 200: json(z.record(z.string(), z.string().url()), "Resource roots.") },
 });

@@ -1,6 +1,6 @@
 import { createRoute, z } from "@hono/zod-openapi";
 import { bodyDoc, readBody } from "../../http/body";
-import { type App, errorResponses, json } from "../../http/openapi";
+import { type App, errorResponses, json, PUBLIC } from "../../http/openapi";
 import { checkCredentials, issueToken } from "../../services/login";
 
 export const Credentials = z.object({
@@ -15,6 +15,7 @@ const route = createRoute({
   path: "/auth/token/",
   tags: ["Authorization"],
   summary: "Obtain a token",
+  ...PUBLIC,
   description:
     "Returns the user's existing token, or a new one. Wrong credentials: 400. Five failures for one username within 15 minutes lock it for 15 minutes (429 with `Retry-After`).",
   request: { body: bodyDoc(Credentials) },

@@ -1,9 +1,11 @@
-import { type Context, Hono } from "hono";
+import { createRoute, z } from "@hono/zod-openapi";
+import type { Context } from "hono";
 import { deleteCookie, getCookie, setCookie } from "hono/cookie";
 import type { AppEnv } from "../../context";
 import { deleteSession } from "../../db/queries/credentials";
 import { ApiError } from "../../errors";
-import { readRawBody } from "../../http/body";
+import { bodyDoc, readRawBody } from "../../http/body";
+import { createApp, ErrorSchema, PUBLIC } from "../../http/openapi";
 import { authenticate, CSRF_COOKIE, requireUser, SESSION_COOKIE } from "../../middleware/auth";
 import { resolveInbox } from "../../middleware/inbox";
 import { safeEqual, sha256Hex } from "../../services/crypto";
@@ -12,8 +14,7 @@ import { Credentials } from "../auth/token";
 import { ensureCsrfCookie } from "./csrf";
 
 /** Session login for browsers (Django's `/login/` form): sets `sessionid` and `csrftoken`. */
-export const site = new Hono<AppEnv>();
-site.use(resolveInbox);
+export const site = createApp();
 
 function LoginPage({ csrf, next, error }: { csrf: string; next: string; error?: string }) {
   return (
@@ -48,12 +49,58 @@ const home = (c: Context<AppEnv>) => `${new URL(c.get("baseUrl")).pathname.repla
 const safeNext = (next: unknown, fallback: string) =>
   typeof next === "string" && next.startsWith("/") && !next.startsWith("//") && !next.includes("\\") ? next : fallback;
 
-site.get("/login/", (c) => {
+const html = (description: string) => ({ description, content: { "text/html": { schema: z.string() } } });
+const redirect = (description: string) => ({ description, headers: { Location: { schema: { type: "string" as const } } } });
+const LoginForm = Credentials.extend({
+  csrfmiddlewaretoken: z.string().openapi({ description: "The `csrftoken` cookie (or send it as `X-CSRFToken`)." }),
+  next: z.string().optional().openapi({ description: "Same-site path to go to after login." }),
+});
+
+const loginPage = createRoute({
+  method: "get",
+  path: "/login/",
+  tags: ["Session"],
+  summary: "The login form",
+  ...PUBLIC,
+  middleware: [resolveInbox] as const,
+  request: { query: z.object({ next: z.string().optional() }) },
+  responses: { 200: html("The form; sets the `csrftoken` cookie.") },
+});
+const login = createRoute({
+  method: "post",
+  path: "/login/",
+  tags: ["Session"],
+  summary: "Log in (session)",
+  description: "Sets the `sessionid` cookie (HttpOnly) and redirects to `next`. Wrong credentials: the form again with 400; locked: 429.",
+  ...PUBLIC,
+  middleware: [resolveInbox] as const,
+  request: { body: bodyDoc(LoginForm) },
+  responses: {
+    302: redirect("Logged in."),
+    400: html("Wrong credentials."),
+    403: html("CSRF check failed."),
+    429: html("Too many failed attempts."),
+  },
+});
+const logout = createRoute({
+  method: "post",
+  path: "/logout/",
+  tags: ["Session"],
+  summary: "Log out",
+  description: "Ends the session and redirects to the login form. Needs `X-CSRFToken`.",
+  middleware: [resolveInbox, authenticate] as const,
+  responses: {
+    302: redirect("Logged out."),
+    403: { description: "Not logged in.", content: { "application/json": { schema: ErrorSchema } } },
+  },
+});
+
+site.openapi(loginPage, (c) => {
   const csrf = ensureCsrfCookie(c);
   return c.html(<LoginPage csrf={csrf} next={safeNext(c.req.query("next"), home(c))} />);
 });
 
-site.post("/login/", async (c) => {
+site.openapi(login, async (c) => {
   const raw = await readRawBody(c);
   const form = (raw && typeof raw === "object" ? raw : {}) as Record<string, unknown>;
   const cookie = getCookie(c, CSRF_COOKIE);
@@ -86,7 +133,7 @@ site.post("/login/", async (c) => {
   }
 });
 
-site.post("/logout/", authenticate, async (c) => {
+site.openapi(logout, async (c) => {
   requireUser(c);
   const session = getCookie(c, SESSION_COOKIE);
   if (session) await deleteSession(c.get("db"), await sha256Hex(session));

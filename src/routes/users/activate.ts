@@ -1,7 +1,7 @@
 import { createRoute, z } from "@hono/zod-openapi";
 import { findUserByActivationCode, updateUser } from "../../db/queries/users";
 import { badRequest, notFound } from "../../errors";
-import { type App, errorResponses, json } from "../../http/openapi";
+import { type App, errorResponses, json, PUBLIC } from "../../http/openapi";
 import { sha256Hex } from "../../services/crypto";
 import { issueToken } from "../../services/login";
 import { TokenSchema } from "../auth/token";
@@ -18,6 +18,7 @@ const describe = (method: "get" | "post") =>
     path: "/users/activate/{code}/",
     tags: ["Users"],
     summary: "Activate a user (the `activation_url`)",
+    ...PUBLIC,
     description:
       'Public; the code is the credential and works once. An `app` user\'s activation returns `{"token"}`; any other user must have a password set first.',
     request: { params },

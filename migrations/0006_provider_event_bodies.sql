@@ -1,0 +1,1 @@
+ALTER TABLE `provider_events` ADD `body_key` text;
