@@ -1,54 +1,80 @@
 import { DurableObject } from "cloudflare:workers";
-import { type MessageRow, type StatusRow, writeStatements } from "../db/queries/ingest";
-import { GroupCommit } from "./group-commit";
+import type { MessageRow, StatusRow } from "../db/queries/ingest";
+import {
+  type TaggingKind,
+  type TaggingRow,
+  type TaggingSpec,
+  taggingById,
+  taggingOf,
+  taggingStatements,
+  taggingsOfTag,
+} from "../db/queries/tagging-writes";
+import { enqueueEvents } from "../queues/jobs";
 import { Ledger } from "./ledger";
+import { D1Writer } from "./writer";
 
 /** A message as the Worker hands it over: everything but its sequence number. */
 export type IncomingMessage = Omit<MessageRow, "seq">;
 export type IngestResult = { stored: string[]; duplicates: string[] };
 
-/** Rows per D1 batch, held statuses per write, outbox rows per alarm run. */
-const ROWS_PER_BATCH = 100;
-const STATUSES_PER_WRITE = 500;
+export type TaggingRequest =
+  | { action: "add"; kind: TaggingKind; waId: string; wamid: string | null; tagId: number; extra: unknown; doneBy: number | null }
+  | { action: "remove"; kind: TaggingKind; taggingId: number; doneBy: number | null }
+  /** A tag is being deleted: every tagging of it in this inbox is removed. */
+  | { action: "remove_tag"; tagId: number; doneBy: number | null };
+export type TaggingOutcome = { ok: true; tagging: TaggingRow | null } | { ok: false; error: "unique" | "not_found" };
+
+/** Outbox rows, changes and events per alarm run or drain step. */
 const OUTBOX_PER_ALARM = 500;
+const CHANGES_PER_ALARM = 100;
+const EVENTS_PER_SEND = 100;
 /** A failed write is tried again this much later; any activity leaves a safety alarm this far out. */
 const RETRY_MS = 5_000;
 const SAFETY_MS = 60_000;
-/** Failed writes of one outbox row before it is set aside in `outbox_dead`. */
-const MAX_ATTEMPTS = 50;
 /** Statuses for ids never seen here are kept this long for their message, then dropped. */
 const HELD_STATUS_MAX_AGE_MS = 7 * 86_400_000;
+/** Tagging changes per D1 batch (two statements each). */
+const CHANGES_PER_BATCH = 40;
 
 /**
- * One object per inbox: the single writer that orders and dedupes the inbox's messages.
- * Synchronously, before any other I/O, a message is deduped, sequenced and kept in the
- * ledger's outbox; then a group commit writes it to D1, and `ingest` answers only when
- * its own messages are there. Whatever a failed write (or a restart) leaves in the
- * outbox, and any status not yet applied, the alarm writes later.
+ * One object per inbox: the single writer that orders the inbox's messages, statuses and
+ * changes, and the producer of its event stream. A thin router: the ledger (dedupe,
+ * sequence, outbox, events) and the D1 writer do the work. Synchronously, before any
+ * other I/O, a message is deduped, sequenced, kept in the outbox and given its event;
+ * `ingest` answers only when its own messages are in D1; events go to the queue after.
+ * Whatever a failed write or a restart leaves behind, the alarm finishes.
  */
 export class InboxObject extends DurableObject<Env> {
   private readonly ledger: Ledger;
-  /** wamid → the commit writing it, so a concurrent redelivery waits for that write. */
-  private readonly inflight = new Map<string, Promise<void>>();
+  private readonly writer: D1Writer;
   private inboxId: string | null = null;
-  private readonly commit = new GroupCommit<MessageRow>((rows) => this.write(rows));
+  /** Changes (taggings, assignments) run one at a time: each checks D1 and then writes it. */
+  private serial: Promise<unknown> = Promise.resolve();
+  private draining: Promise<void> | null = null;
+  private drainAgain = false;
 
   constructor(ctx: DurableObjectState, env: Env) {
     super(ctx, env);
     this.ledger = new Ledger(ctx.storage.sql);
+    this.writer = new D1Writer(
+      env.DB,
+      this.ledger,
+      () => this.inboxId,
+      () => this.ensureAlarm(RETRY_MS),
+    );
   }
 
   async ingest(inboxId: string, messages: IncomingMessage[], statuses: StatusRow[]): Promise<IngestResult> {
     const rows: MessageRow[] = [];
     const duplicates: string[] = [];
     const waits: Promise<void>[] = [];
-    // One storage transaction: every claim and held status of this call, or none.
+    // One storage transaction: every claim, event and held status of this call, or none.
     this.ctx.storage.transactionSync(() => {
       this.inboxId = this.ledger.inboxId(inboxId);
       const seenNow = new Set<string>();
       for (const m of messages) {
         const state = this.ledger.state(m.wamid);
-        const inflight = this.inflight.get(m.wamid);
+        const inflight = this.writer.writing(m.wamid);
         if (seenNow.has(m.wamid) || state.kind === "stored" || state.kind === "dead" || inflight) {
           duplicates.push(m.wamid);
           if (inflight) waits.push(inflight);
@@ -63,9 +89,60 @@ export class InboxObject extends DurableObject<Env> {
       for (const s of statuses) this.ledger.holdStatus(s);
     });
     await this.ensureAlarm(SAFETY_MS);
-    if (rows.length || statuses.length) await this.commitRows(rows);
+    if (rows.length || statuses.length) await this.writer.commitRows(rows);
+    // A duplicate is acknowledged only once the write carrying it landed.
     await Promise.all(waits);
+    void this.drain();
     return { stored: rows.map((r) => r.wamid), duplicates };
+  }
+
+  /**
+   * Adds or removes taggings, with one event each. A message tagging also tags its chat
+   * (when the chat lacks the tag). Answers after D1 has the change.
+   */
+  tagging(inboxId: string, request: TaggingRequest): Promise<TaggingOutcome> {
+    return this.serially(async () => {
+      this.inboxId = this.ledger.inboxId(inboxId);
+      const db = this.env.DB;
+      const now = Math.floor(Date.now() / 1000);
+      const base = { doneBy: request.doneBy, timestamp: now, taggingId: null, extra: null };
+      const planned: Omit<TaggingSpec, "eventId" | "seq">[] = [];
+      if (request.action === "add") {
+        const pair = { kind: request.kind, waId: request.waId, wamid: request.wamid, tagId: request.tagId };
+        if (await taggingOf(db, inboxId, pair)) return { ok: false, error: "unique" };
+        planned.push({ ...base, ...pair, action: "added", extra: request.extra ?? null });
+        if (request.kind === "message" && !(await taggingOf(db, inboxId, { ...pair, kind: "chat", wamid: null }))) {
+          planned.push({ ...base, ...pair, kind: "chat", wamid: null, action: "added" });
+        }
+      } else {
+        const rows =
+          request.action === "remove"
+            ? [await taggingById(db, inboxId, request.kind, request.taggingId)].flatMap((r) => (r ? [{ ...r, kind: request.kind }] : []))
+            : await taggingsOfTag(db, inboxId, request.tagId);
+        if (request.action === "remove" && !rows.length) return { ok: false, error: "not_found" };
+        for (const r of rows) {
+          planned.push({
+            ...base,
+            kind: r.kind,
+            action: "removed",
+            waId: r.wa_id,
+            wamid: r.wamid,
+            tagId: r.tag_id,
+            taggingId: r.id,
+            extra: r.extra === null ? null : JSON.parse(r.extra),
+          });
+        }
+      }
+      const specs = this.ctx.storage.transactionSync(() => planned.map((p) => this.claimTagging(p)));
+      await this.ensureAlarm(SAFETY_MS);
+      const results = await this.writeTaggings(specs);
+      void this.drain();
+      const first = specs[0];
+      if (request.action !== "add" || !first) return { ok: true, tagging: null };
+      const id = results[1]?.results[0] as { id?: number } | undefined;
+      const tagging = id?.id ? { id: id.id, wa_id: first.waId, wamid: first.wamid, tag_id: first.tagId, extra: null } : null;
+      return { ok: true, tagging: tagging ?? (await taggingOf(db, inboxId, first)) };
+    });
   }
 
   /**
@@ -80,114 +157,100 @@ export class InboxObject extends DurableObject<Env> {
     await this.ctx.storage.setAlarm(Date.now() + 100);
   }
 
-  /** Writes what the outbox and the held statuses still owe D1, and due sandbox statuses. */
+  /** Writes what the outbox, held statuses and unconfirmed changes still owe D1, due sandbox statuses, then events. */
   override async alarm(): Promise<void> {
     this.inboxId = this.ledger.inboxId();
     if (!this.inboxId) return;
     const nextDue = this.ledger.releaseDue(Math.floor(Date.now() / 1000));
     this.ledger.pruneStatuses(HELD_STATUS_MAX_AGE_MS);
+    this.ledger.events.pruneSent();
     let failed = false;
-    const owedRows = () => this.ledger.outbox(OUTBOX_PER_ALARM).filter((r) => !this.inflight.has(r.wamid));
+    const owedRows = () => this.ledger.outbox(OUTBOX_PER_ALARM).filter((r) => !this.writer.writing(r.wamid));
     try {
       const rows = owedRows();
-      if (rows.length) failed = !(await this.recover(rows));
-      if (this.ledger.hasApplicableStatuses()) await this.commitRows([]);
+      if (rows.length) failed = !(await this.writer.recover(rows));
+      if (this.ledger.hasApplicableStatuses()) await this.writer.commitRows([]);
+      await this.serially(async () => {
+        const owed = this.ledger.events.unwrittenChanges(CHANGES_PER_ALARM);
+        await this.writeTaggings(owed.map((c) => c.spec as TaggingSpec));
+      });
     } catch (e) {
       failed = true;
       console.error(JSON.stringify({ level: "error", inbox: this.inboxId, alarm: String(e) }));
     }
+    if (!(await this.drain())) failed = true;
     // Rows in flight are their writer's business; only what nobody is writing keeps the alarm busy.
-    const owed = owedRows().length > 0 || this.ledger.hasApplicableStatuses();
+    const owed =
+      owedRows().length > 0 ||
+      this.ledger.hasApplicableStatuses() ||
+      this.ledger.events.hasReady() ||
+      this.ledger.events.unwrittenChanges(1).length > 0;
     const times = [nextDue === null ? null : nextDue * 1000, owed ? Date.now() + (failed ? RETRY_MS : 100) : null];
     const at = times.filter((t): t is number => t !== null);
     if (at.length) await this.ctx.storage.setAlarm(Math.max(Math.min(...at), failed ? Date.now() + RETRY_MS : 0));
   }
 
-  /**
-   * Writes outbox rows again, outside the group commit so live webhooks never share their
-   * fate: in batches, and row by row when a batch fails, so one row D1 keeps refusing
-   * cannot hold back the rest (after MAX_ATTEMPTS it is set aside). True if all landed.
-   */
-  private async recover(rows: MessageRow[]): Promise<boolean> {
+  private claimTagging(p: Omit<TaggingSpec, "eventId" | "seq">): TaggingSpec {
+    let spec: TaggingSpec | undefined;
+    const refs = { action: p.action, tag_id: p.tagId, wa_id: p.waId, tagging_id: p.taggingId, ...(p.wamid ? { wamid: p.wamid } : {}) };
+    this.ledger.events.add(p.kind === "chat" ? "chat_tagging" : "message_tagging", refs, {
+      spec: (event) => {
+        spec = { ...p, eventId: event.id, seq: event.seq };
+        return spec;
+      },
+    });
+    return spec as TaggingSpec;
+  }
+
+  /** Writes tagging changes (idempotent per event) and marks their events ready. */
+  private async writeTaggings(specs: TaggingSpec[]): Promise<D1Result[]> {
     const inboxId = this.inboxId as string;
-    let all = true;
-    const attempt = async (batch: MessageRow[]) => {
-      await this.env.DB.batch(writeStatements(this.env.DB, inboxId, batch, []));
-      this.ledger.stored(batch.map((r) => r.wamid));
-    };
-    const work = (async () => {
-      for (let i = 0; i < rows.length; i += ROWS_PER_BATCH) {
-        const chunk = rows.slice(i, i + ROWS_PER_BATCH);
-        try {
-          await attempt(chunk);
-          continue;
-        } catch {
-          // find the row (or rows) at fault
-        }
-        for (const row of chunk) {
-          try {
-            await attempt([row]);
-          } catch (e) {
-            all = false;
-            if (this.ledger.failed(row.wamid, String(e), MAX_ATTEMPTS)) {
-              console.error(JSON.stringify({ level: "error", inbox: inboxId, wamid: row.wamid, setAside: String(e) }));
-            }
+    const results: D1Result[] = [];
+    for (let i = 0; i < specs.length; i += CHANGES_PER_BATCH) {
+      const chunk = specs.slice(i, i + CHANGES_PER_BATCH);
+      results.push(...(await this.env.DB.batch(chunk.flatMap((s) => taggingStatements(this.env.DB, inboxId, s)))));
+      this.ctx.storage.transactionSync(() => {
+        for (const s of chunk) this.ledger.events.written(s.seq);
+      });
+    }
+    return results;
+  }
+
+  private serially<T>(work: () => Promise<T>): Promise<T> {
+    const run = this.serial.then(work, work);
+    this.serial = run.catch(() => {});
+    return run;
+  }
+
+  /**
+   * Sends ready events to the queue in sequence order, one drain at a time (a call during
+   * a drain makes it go round again). False if a send failed; the alarm tries again.
+   */
+  private drain(): Promise<boolean> {
+    if (this.draining) {
+      this.drainAgain = true;
+      return this.draining.then(() => true);
+    }
+    let ok = true;
+    this.draining = (async () => {
+      await null; // yield first, so `draining` is assigned before the `finally` below clears it
+      try {
+        do {
+          this.drainAgain = false;
+          for (let ready = this.ledger.events.ready(EVENTS_PER_SEND); ready.length; ready = this.ledger.events.ready(EVENTS_PER_SEND)) {
+            await enqueueEvents(this.env, this.inboxId as string, ready);
+            this.ledger.events.sent(ready.map((e) => e.seq));
           }
-        }
+        } while (this.drainAgain);
+      } catch (e) {
+        ok = false;
+        console.error(JSON.stringify({ level: "error", inbox: this.inboxId, drain: String(e) }));
+        await this.ensureAlarm(RETRY_MS);
+      } finally {
+        this.draining = null;
       }
     })();
-    for (const r of rows) this.inflight.set(r.wamid, work);
-    try {
-      await work;
-    } finally {
-      for (const r of rows) if (this.inflight.get(r.wamid) === work) this.inflight.delete(r.wamid);
-    }
-    return all;
-  }
-
-  private async commitRows(rows: MessageRow[]): Promise<void> {
-    const done = this.commit.add(rows);
-    for (const r of rows) this.inflight.set(r.wamid, done);
-    try {
-      await done;
-    } finally {
-      for (const r of rows) if (this.inflight.get(r.wamid) === done) this.inflight.delete(r.wamid);
-    }
-  }
-
-  /**
-   * One group commit: rows in D1 batches (each one transaction), then the held statuses
-   * whose messages are now stored. Only what D1 confirmed leaves the ledger; on any
-   * failure the rest stays, the alarm retries, and the callers see the error.
-   */
-  private async write(rows: MessageRow[]): Promise<void> {
-    const inboxId = this.inboxId;
-    if (!inboxId) throw new Error("inbox id unknown");
-    let failure: unknown;
-    for (let i = 0; i < rows.length; i += ROWS_PER_BATCH) {
-      const chunk = rows.slice(i, i + ROWS_PER_BATCH);
-      try {
-        await this.env.DB.batch(writeStatements(this.env.DB, inboxId, chunk, []));
-        this.ledger.stored(chunk.map((r) => r.wamid));
-      } catch (e) {
-        failure ??= e;
-      }
-    }
-    const statuses = this.ledger.applicableStatuses([], STATUSES_PER_WRITE);
-    if (statuses.length) {
-      try {
-        await this.env.DB.batch(writeStatements(this.env.DB, inboxId, [], statuses));
-        this.ledger.applied(statuses);
-      } catch (e) {
-        failure ??= e;
-      }
-    }
-    if (failure) {
-      await this.ensureAlarm(RETRY_MS);
-      throw failure;
-    }
-    // Statuses that arrived while their message's write was in flight are applicable now.
-    if (statuses.length === STATUSES_PER_WRITE || this.ledger.hasApplicableStatuses()) void this.commit.add([]).catch(() => {});
+    return this.draining.then(() => ok);
   }
 
   /** Makes sure an alarm fires within `ms` (never postpones an earlier one). */

@@ -1,4 +1,5 @@
 import type { MessageRow, StatusRow } from "../db/queries/ingest";
+import { EVENTS_MIGRATION, EventLog } from "./events";
 
 /**
  * The inbox object's own SQLite, the durable half of every write. Synchronous calls
@@ -8,7 +9,9 @@ import type { MessageRow, StatusRow } from "../db/queries/ingest";
  *   or the object restarts: nobody resends an outbound message);
  * - `pending_statuses`: statuses not yet applied in D1 (applied once their message is;
  *   dropped after a week if their message never comes);
- * - `scheduled_statuses`: the sandbox's simulated statuses; `meta`: the inbox id.
+ * - `scheduled_statuses`: the sandbox's simulated statuses; `meta`: the inbox id;
+ * - `events`, `statuses_seen`: the inbox's event stream (events.ts), written in the
+ *   same transactions as the claims that cause its events.
  */
 const MIGRATIONS = [
   `CREATE TABLE seen (wamid TEXT PRIMARY KEY, seq INTEGER NOT NULL, stored INTEGER NOT NULL DEFAULT 0);
@@ -18,13 +21,17 @@ const MIGRATIONS = [
    CREATE TABLE meta (name TEXT PRIMARY KEY, value TEXT NOT NULL);
    CREATE TABLE outbox (wamid TEXT PRIMARY KEY, row TEXT NOT NULL, attempts INTEGER NOT NULL DEFAULT 0);
    CREATE TABLE outbox_dead (wamid TEXT PRIMARY KEY, row TEXT NOT NULL, error TEXT NOT NULL, dead_at INTEGER NOT NULL);`,
+  EVENTS_MIGRATION,
 ];
 
 /** `seen.stored` of a row set aside in `outbox_dead` (0: claimed, 1: in D1). */
 const SET_ASIDE = 2;
 
 export class Ledger {
+  readonly events: EventLog;
+
   constructor(private readonly sql: SqlStorage) {
+    this.events = new EventLog(sql);
     // Schema steps by version (PRAGMA user_version is not allowed here): a deployed object upgrades in place.
     sql.exec("CREATE TABLE IF NOT EXISTS ledger_version (version INTEGER NOT NULL)");
     const version = sql.exec<{ version: number }>("SELECT coalesce(max(version), 0) AS version FROM ledger_version").one().version;
@@ -52,6 +59,14 @@ export class Ledger {
    */
   claim(message: Omit<MessageRow, "seq">, seq?: number): MessageRow {
     const row = { ...message, seq: seq ?? this.nextSeq() };
+    // Its event once, at the first claim, waiting for the D1 write.
+    if (seq === undefined) {
+      this.events.add(
+        row.fromUs ? "message.out" : "message.in",
+        { wamid: row.wamid, wa_id: row.waId, message_seq: row.seq },
+        { wamid: row.wamid },
+      );
+    }
     this.sql.exec("INSERT INTO seen (wamid, seq, stored) VALUES (?, ?, 0) ON CONFLICT (wamid) DO NOTHING", row.wamid, row.seq);
     this.sql.exec("INSERT OR REPLACE INTO outbox (wamid, row, attempts) VALUES (?, ?, 0)", row.wamid, JSON.stringify(row));
     return row;
@@ -76,6 +91,7 @@ export class Ledger {
     );
     this.sql.exec("DELETE FROM outbox WHERE wamid = ?", wamid);
     this.sql.exec("UPDATE seen SET stored = ? WHERE wamid = ?", SET_ASIDE, wamid);
+    this.events.forget({ wamid });
     return true;
   }
 
@@ -103,6 +119,7 @@ export class Ledger {
       this.sql.exec("UPDATE seen SET stored = 1 WHERE wamid = ?", wamid);
       this.sql.exec("DELETE FROM outbox WHERE wamid = ?", wamid);
     }
+    this.events.messagesStored(wamids);
   }
 
   private nextSeq(): number {
@@ -113,8 +130,13 @@ export class Ledger {
       .one().value;
   }
 
-  /** Keeps a status until it is applied in D1; the first value per status wins, as in D1. */
+  /**
+   * Keeps a status until it is applied in D1, with its event. Only the first value per
+   * status key counts (as in D1), so a repeat is dropped here and yields no event.
+   */
   holdStatus(s: StatusRow): void {
+    if (!this.events.firstStatus(s.wamid, s.status)) return;
+    this.events.add("status", { wamid: s.wamid, status: s.status }, { wamid: s.wamid, status: s.status });
     this.sql.exec(
       "INSERT INTO pending_statuses (wamid, status, value, held_at) VALUES (?, ?, ?, ?) ON CONFLICT DO NOTHING",
       s.wamid,
@@ -139,7 +161,10 @@ export class Ledger {
 
   /** Forgets exactly the statuses a successful write applied (later arrivals stay held). */
   applied(statuses: StatusRow[]): void {
-    for (const s of statuses) this.sql.exec("DELETE FROM pending_statuses WHERE wamid = ? AND status = ?", s.wamid, s.status);
+    for (const s of statuses) {
+      this.sql.exec("DELETE FROM pending_statuses WHERE wamid = ? AND status = ?", s.wamid, s.status);
+      this.events.statusApplied(s.wamid, s.status);
+    }
   }
 
   /**
@@ -147,11 +172,14 @@ export class Ledger {
    * or by another system, or set aside): past `maxAgeMs` their message is not coming.
    */
   pruneStatuses(maxAgeMs: number): void {
-    this.sql.exec(
-      "DELETE FROM pending_statuses WHERE held_at < ? AND wamid NOT IN (SELECT wamid FROM seen WHERE stored < ?)",
-      Date.now() - maxAgeMs,
-      SET_ASIDE,
-    );
+    const dropped = this.sql
+      .exec<{ wamid: string; status: string }>(
+        "DELETE FROM pending_statuses WHERE held_at < ? AND wamid NOT IN (SELECT wamid FROM seen WHERE stored < ?) RETURNING wamid, status",
+        Date.now() - maxAgeMs,
+        SET_ASIDE,
+      )
+      .toArray();
+    for (const d of dropped) this.events.forget(d);
   }
 
   hasApplicableStatuses(): boolean {

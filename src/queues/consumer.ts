@@ -57,6 +57,10 @@ async function runJob(env: Env, job: Job, queue: string, message: Message): Prom
       await fetchInboundMedia(env, inbox, job.mediaId, job.sha256, job.mimeType);
       return;
     }
+    case "event":
+      // The inbox's event stream has no subscribers yet: per-user webhooks and the rule
+      // engine consume these jobs when they land. Acknowledged, so nothing piles up.
+      return;
   }
 }
 

@@ -1,6 +1,7 @@
 import { z } from "zod";
 import { createDb } from "../db/client";
 import { upsertPendingMedia } from "../db/queries/media";
+import { EVENT_TYPES, type InboxEvent } from "../inbox/events";
 
 /**
  * The jobs on the `DELIVERIES` queue. Bodies carry ids only, never secrets or payloads:
@@ -16,7 +17,18 @@ export const MediaJob = z.object({
   mimeType: z.string().min(1).optional(),
 });
 
-export const Job = z.discriminatedUnion("type", [MediaJob]);
+/** One event of an inbox's stream (`id` is stable: later the `webhook-id` of every delivery of it). */
+export const EventJob = z.object({
+  type: z.literal("event"),
+  inboxId: z.string().min(1),
+  id: z.string().min(1),
+  seq: z.number().int().positive(),
+  event: z.enum(EVENT_TYPES),
+  refs: z.record(z.string(), z.union([z.string(), z.number(), z.null()])),
+  at: z.number().int(),
+});
+
+export const Job = z.discriminatedUnion("type", [MediaJob, EventJob]);
 export type Job = z.infer<typeof Job>;
 export type MediaJob = z.infer<typeof MediaJob>;
 
@@ -37,4 +49,10 @@ export async function enqueueMediaFetch(env: Env, jobs: Omit<MediaJob, "type">[]
   for (let i = 0; i < bodies.length; i += SEND_BATCH_MAX) {
     await env.DELIVERIES.sendBatch(bodies.slice(i, i + SEND_BATCH_MAX).map((body) => ({ body })));
   }
+}
+
+/** Sends a drained batch of inbox events (at most 100, ids only) to the queue. */
+export async function enqueueEvents(env: Env, inboxId: string, events: InboxEvent[]): Promise<void> {
+  const bodies = events.map((e) => EventJob.parse({ type: "event", inboxId, id: e.id, seq: e.seq, event: e.type, refs: e.refs, at: e.at }));
+  await env.DELIVERIES.sendBatch(bodies.map((body) => ({ body })));
 }

@@ -30,6 +30,7 @@ export const ChatFilterQuery = z.object({
     .positive()
     .optional()
     .openapi({ description: "Only chats assigned to this group (one of yours)." }),
+  chat_tag_id: z.coerce.number().int().positive().optional().openapi({ description: "Only chats tagged with this tag." }),
 });
 
 /** Ids of the groups a user belongs to (group-level chat access and the `assigned_group` filter). */
@@ -60,6 +61,7 @@ export async function chatScope(
     access: chatAccess(user, groupIds, "read"),
     assignedToMe: filters.assigned_to_me,
     assignedGroup: filters.assigned_group,
+    chatTagId: filters.chat_tag_id,
     match: query ? matchExpression(inboxId, query) : undefined,
     nameContains: query ? query.toLowerCase() : undefined,
     numberContains: digits ?? undefined,

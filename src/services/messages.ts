@@ -1,5 +1,6 @@
 import { z } from "@hono/zod-openapi";
 import type { ChatRecord, MessageRecord } from "../db/queries/reading";
+import type { AttachedTag } from "../db/queries/tags";
 import type { GroupRef, User } from "../db/queries/users";
 import { GroupSchema, toUserWire, UserSchema } from "./users";
 
@@ -13,6 +14,17 @@ export const ContactSchema = z
   })
   .openapi("Person");
 
+/** A tag as attached to a chat or message: the tag's fields plus its tagging's id and `extra`. */
+export const AttachedTagSchema = z
+  .object({
+    id: z.number().int(),
+    name: z.string(),
+    web_inbox_color: z.string().nullable(),
+    tagging_id: z.number().int(),
+    extra: z.record(z.string(), z.unknown()).nullable(),
+  })
+  .openapi("AttachedTag");
+
 export const MessageSchema = z
   .object({
     id: z.string(),
@@ -24,7 +36,7 @@ export const MessageSchema = z
     sender: UserSchema.nullable(),
     context: z.record(z.string(), z.unknown()).nullable(),
     customer_wa_id: z.string(),
-    tags: z.array(z.record(z.string(), z.unknown())),
+    tags: z.array(AttachedTagSchema),
   })
   .openapi("RetrieveMessage");
 
@@ -36,7 +48,7 @@ export const ChatSchema = z
     last_message: MessageSchema.nullable(),
     assigned_to_user: UserSchema.nullable(),
     assigned_group: GroupSchema.nullable(),
-    tags: z.array(z.record(z.string(), z.unknown())),
+    tags: z.array(AttachedTagSchema),
   })
   .openapi("Chat");
 
@@ -70,7 +82,12 @@ function withMediaLink(payload: Record<string, unknown>, baseUrl: string): Recor
   return { ...payload, [type]: { ...media, link: `${baseUrl}/api/v1/media/${encodeURIComponent(id)}/` } };
 }
 
-export type People = { users: Map<number, User>; groups: Map<number, GroupRef[]>; groupNames: Map<number, GroupRef> };
+export type People = {
+  users: Map<number, User>;
+  groups: Map<number, GroupRef[]>;
+  groupNames: Map<number, GroupRef>;
+  tags: { chats: Map<string, AttachedTag[]>; messages: Map<string, AttachedTag[]> };
+};
 
 export function toMessageWire(r: MessageRecord, people: People, baseUrl: string): z.infer<typeof MessageSchema> {
   const payload = JSON.parse(r.payload) as Record<string, unknown>;
@@ -86,7 +103,7 @@ export function toMessageWire(r: MessageRecord, people: People, baseUrl: string)
     sender: sender ? toUserWire(sender, people.groups.get(sender.id) ?? [], baseUrl) : null,
     context: context && typeof context === "object" ? (context as Record<string, unknown>) : null,
     customer_wa_id: r.wa_id,
-    tags: [],
+    tags: people.tags.messages.get(r.wamid) ?? [],
   };
 }
 
@@ -99,6 +116,6 @@ export function toChatWire(r: ChatRecord, last: MessageRecord | undefined, peopl
     last_message: last ? toMessageWire(last, people, baseUrl) : null,
     assigned_to_user: assignee ? toUserWire(assignee, people.groups.get(assignee.id) ?? [], baseUrl) : null,
     assigned_group: r.assigned_group === null ? null : (people.groupNames.get(r.assigned_group) ?? null),
-    tags: [],
+    tags: people.tags.chats.get(r.wa_id) ?? [],
   };
 }

@@ -1,12 +1,26 @@
 import type { Db } from "../db/client";
+import { tagsOf } from "../db/queries/tags";
 import { getUsersByIds, groupsOfUsers, workspaceGroups } from "../db/queries/users";
 import type { People } from "./messages";
 
-/** Loads the users and groups that a page of chats/messages refers to, in two queries. */
-export async function loadPeople(db: Db, workspaceId: string, userIds: (number | null)[], needGroups: boolean): Promise<People> {
+/**
+ * Loads what a page of chats/messages refers to: its users and groups, and the current
+ * taggings of its chats and messages (one round trip for those).
+ */
+export async function loadPeople(
+  db: Db,
+  workspaceId: string,
+  userIds: (number | null)[],
+  needGroups: boolean,
+  tagged: { inboxId: string; waIds: string[]; wamids: string[] },
+): Promise<People> {
   const ids = [...new Set(userIds.filter((id): id is number => id !== null))];
-  const users = await getUsersByIds(db, workspaceId, ids);
-  const groups = await groupsOfUsers(db, ids);
-  const groupNames = new Map((needGroups ? await workspaceGroups(db, workspaceId) : []).map((g) => [g.id, { id: g.id, name: g.name }]));
-  return { users: new Map(users.map((u) => [u.id, u])), groups, groupNames };
+  const [users, groups, names, tags] = await Promise.all([
+    getUsersByIds(db, workspaceId, ids),
+    groupsOfUsers(db, ids),
+    needGroups ? workspaceGroups(db, workspaceId) : [],
+    tagsOf(db, tagged.inboxId, tagged.waIds, tagged.wamids),
+  ]);
+  const groupNames = new Map(names.map((g) => [g.id, { id: g.id, name: g.name }]));
+  return { users: new Map(users.map((u) => [u.id, u])), groups, groupNames, tags };
 }

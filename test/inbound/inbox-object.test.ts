@@ -143,4 +143,35 @@ describe("the outbox", () => {
     }));
     expect(left).toEqual({ outbox: 0, dead: [{ wamid: "wamid.poison" }] });
   });
+  it("acknowledges a redelivery that meets the alarm rewriting its row only if that rewrite lands", async () => {
+    const ws = await sandbox();
+    const m = textMessage("4915100000031", "rewrite");
+    await env.DB.exec("ALTER TABLE messages_fts RENAME TO messages_fts_off");
+    try {
+      expect((await postWebhook(ws.inboxId, cloudEnvelope({ messages: [m] }))).status).toBe(503);
+      const stub = env.INBOX.get(env.INBOX.idFromName(ws.inboxId));
+      const [, redelivery] = await Promise.all([runDurableObjectAlarm(stub), postWebhook(ws.inboxId, cloudEnvelope({ messages: [m] }))]);
+      expect(redelivery.status).toBe(503);
+    } finally {
+      await env.DB.exec("ALTER TABLE messages_fts_off RENAME TO messages_fts");
+    }
+    const stored = await postWebhook(ws.inboxId, cloudEnvelope({ messages: [m] }));
+    expect(stored.status).toBe(200);
+    expect(await rows(ws.inboxId)).toEqual([{ wamid: m.id, seq: 1 }]);
+  });
+
+  it("emits each message's event once across an eviction between the D1 commit and the drain", async () => {
+    const ws = await sandbox();
+    const m = textMessage("4915100000032", "event once");
+    await postWebhook(ws.inboxId, cloudEnvelope({ messages: [m] }));
+    const stub = env.INBOX.get(env.INBOX.idFromName(ws.inboxId));
+    const events = () =>
+      runInDurableObject(stub, (_o, state) => state.storage.sql.exec<{ type: string; state: number }>("SELECT type, state FROM events").toArray());
+    // As if the object died after D1 had the message but before the queue had its event.
+    await runInDurableObject(stub, (_o, state) => state.storage.sql.exec("UPDATE events SET state = 1"));
+    await evictDurableObject(stub);
+    await postWebhook(ws.inboxId, cloudEnvelope({ messages: [m] }));
+    await runDurableObjectAlarm(stub);
+    expect(await events()).toEqual([{ type: "message.in", state: 2 }]);
+  });
 });

@@ -14,6 +14,8 @@ export type ChatScope = {
   waId?: string;
   assignedToMe?: boolean;
   assignedGroup?: number;
+  /** Only chats tagged with this tag (`chat_tag_id`). */
+  chatTagId?: number;
   /** FTS5 MATCH expression over message text, and/or a LIKE pattern over contact names and numbers. */
   match?: string | null;
   /** Substrings of contact names (lower-case) and numbers. instr(), not LIKE: D1 caps LIKE patterns at 50 bytes. */
@@ -37,8 +39,16 @@ function chatConditions(s: ChatScope): SQL[] {
   if (s.waId !== undefined) where.push(sql`c.wa_id = ${s.waId}`);
   if (s.assignedToMe) where.push(sql`c.assigned_to_user = ${s.userId}`);
   if (s.assignedGroup !== undefined) where.push(sql`c.assigned_group = ${s.assignedGroup}`);
+  if (s.chatTagId !== undefined) {
+    where.push(
+      sql`EXISTS (SELECT 1 FROM chat_taggings ct WHERE ct.inbox_id = c.inbox_id AND ct.wa_id = c.wa_id AND ct.tag_id = ${s.chatTagId})`,
+    );
+  }
   return where;
 }
+
+/** The scope's conditions on a chat alias `c` as one SQL condition (for other tables joined to chats). */
+export const chatCondition = (s: ChatScope): SQL => sql.join(chatConditions(s), sql` AND `);
 
 function contactMatch(s: ChatScope, alias: SQL): SQL | null {
   const parts: SQL[] = [];
@@ -146,7 +156,13 @@ export async function listMessages(
   const contactHit = contact && (await db.get(sql`SELECT 1 AS hit FROM chats sc WHERE sc.inbox_id = ${s.inboxId} AND ${contact} LIMIT 1`));
   const searched = searchedMessageIds(contactHit ? s : { ...s, nameContains: null, numberContains: null });
   if (!searched) return { rows: [], count: 0 }; // nothing in the query can match
-  const unfiltered = !timed && s.access.kind === "all" && s.waId === undefined && !s.assignedToMe && s.assignedGroup === undefined;
+  const unfiltered =
+    !timed &&
+    s.access.kind === "all" &&
+    s.waId === undefined &&
+    !s.assignedToMe &&
+    s.assignedGroup === undefined &&
+    s.chatTagId === undefined;
   const counted = unfiltered
     ? sql`SELECT count(*) AS n FROM (${searched})`
     : sql`SELECT count(*) AS n FROM (${searched}) s CROSS JOIN messages m INDEXED BY messages_id_cover ON m.id = s.id ${chats} WHERE ${and(where)}`;
@@ -226,4 +242,16 @@ export async function mediaInReadableChat(db: Db, s: ChatScope, mediaId: string)
   const found = await db.get(sql`SELECT 1 AS ok FROM messages m CROSS JOIN chats c ON c.inbox_id = m.inbox_id AND c.wa_id = m.wa_id
     WHERE m.inbox_id = ${s.inboxId} AND m.media_id = ${mediaId} AND ${and(chatConditions(s))} LIMIT 1`);
   return Boolean(found);
+}
+
+/** A chat the scope may read (its wa_id), if it exists. */
+export async function readableChat(db: Db, s: ChatScope, waId: string): Promise<boolean> {
+  const found = await db.get(sql`SELECT 1 AS ok FROM chats c WHERE ${and(chatConditions({ ...s, waId }))} LIMIT 1`);
+  return Boolean(found);
+}
+
+/** A message of a chat the scope may read, by WhatsApp id: its chat's wa_id. */
+export async function readableMessage(db: Db, s: ChatScope, wamid: string): Promise<{ wa_id: string } | undefined> {
+  return db.get<{ wa_id: string }>(sql`SELECT m.wa_id FROM messages m CROSS JOIN chats c ON c.inbox_id = m.inbox_id AND c.wa_id = m.wa_id
+    WHERE m.inbox_id = ${s.inboxId} AND m.wamid = ${wamid} AND ${and(chatConditions(s))} LIMIT 1`);
 }

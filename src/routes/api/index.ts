@@ -9,6 +9,8 @@ import { registerCreateMessage } from "../messages/create";
 import { registerListMessages } from "../messages/list";
 import { registerMarkAsReceived } from "../messages/mark-as-received";
 import { registerPersons } from "../persons/list";
+import { taggings } from "../taggings";
+import { tags } from "../tags";
 import { users } from "../users";
 import { registerApiRoot } from "./root";
 
@@ -28,3 +30,5 @@ registerCreateMessage(api);
 registerMarkAsReceived(api);
 registerPersons(api);
 api.route("/", media);
+api.route("/", tags);
+api.route("/", taggings);

@@ -16,6 +16,19 @@ export const registerApiRoot = (app: App) =>
   app.openapi(route, (c) => {
     ensureCsrfCookie(c);
     const base = `${c.get("baseUrl")}/api/v1`;
-    const roots = ["users", "groups", "chats", "messages", "persons", "mark_as_received"];
+    const roots = [
+      "users",
+      "groups",
+      "chats",
+      "messages",
+      "persons",
+      "mark_as_received",
+      "media",
+      "tags",
+      "chat_tagging",
+      "message_tagging",
+      "chat_tagging_events",
+      "message_tagging_events",
+    ];
     return c.json(Object.fromEntries(roots.map((r) => [r, `${base}/${r}/`])), 200);
   });

@@ -48,6 +48,7 @@ async function chatPage(
     user.workspaceId,
     userIds,
     rows.some((r) => r.assigned_group !== null),
+    { inboxId: scope.inboxId, waIds: rows.map((r) => r.wa_id), wamids: [...last.values()].map((m) => m.wamid) },
   );
   const results = rows.map((r) =>
     toChatWire(r, r.last_message_id === null ? undefined : last.get(r.last_message_id), people, c.get("baseUrl")),

@@ -4,6 +4,7 @@ import { ApiError, forbidden } from "../../errors";
 import { bodyDoc, readBody } from "../../http/body";
 import { type App, errorResponses, json } from "../../http/openapi";
 import { searchableText } from "../../inbound/search-text";
+import { inboxObject } from "../../inbox/stub";
 import { requireUser } from "../../middleware/auth";
 import { ProviderError, providerFor } from "../../providers/provider";
 import { chatScope, userGroupIds } from "../../services/chat-scope";
@@ -58,7 +59,7 @@ export const registerCreateMessage = (app: App) =>
     }
 
     const payload = { ...message, id: sent.id, timestamp: String(now) };
-    const stub = c.env.INBOX.get(c.env.INBOX.idFromName(inbox.id));
+    const stub = inboxObject(c.env, inbox.id);
     const record = {
       wamid: sent.id,
       waId,

@@ -56,6 +56,7 @@ async function handle(c: Context<AppEnv>, query: z.infer<typeof Query>, waId: st
     user.workspaceId,
     rows.map((r) => r.sender_user_id),
     false,
+    { inboxId: scope.inboxId, waIds: [], wamids: rows.map((r) => r.wamid) },
   );
   const results = rows.map((r) => toMessageWire(r, people, c.get("baseUrl")));
   return c.json(paginated(c.req.url, p, count, results), 200);

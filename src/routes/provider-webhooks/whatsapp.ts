@@ -6,6 +6,7 @@ import { parseJson } from "../../http/json";
 import { createApp, ErrorSchema, errorResponses, json, PUBLIC } from "../../http/openapi";
 import { parseWebhook } from "../../inbound/envelope";
 import { verifySignature } from "../../inbound/signature";
+import { inboxObject } from "../../inbox/stub";
 import { enqueueMediaFetch } from "../../queues/jobs";
 import { safeEqual } from "../../services/crypto";
 import { mediaOf, toIngest } from "../../services/inbound";
@@ -96,7 +97,7 @@ whatsappWebhooks.openapi(receive, async (c) => {
   const phoneNumberId = typeof inbox.config.phone_number_id === "string" ? inbox.config.phone_number_id : undefined;
   const batch = parseWebhook(body, { phoneNumberId });
   const { messages, statuses } = toIngest(inbox.id, batch);
-  const stub = c.env.INBOX.get(c.env.INBOX.idFromName(inbox.id));
+  const stub = inboxObject(c.env, inbox.id);
   let result: Awaited<ReturnType<typeof stub.ingest>>;
   try {
     result = await stub.ingest(inbox.id, messages, statuses);

@@ -1,0 +1,186 @@
+import { and, asc, count, eq, type SQL, sql } from "drizzle-orm";
+import type { Db } from "../client";
+import { chatTaggings, messageTaggings, tags } from "../schema";
+import { chunks } from "./chunks";
+
+export type Tag = typeof tags.$inferSelect;
+export type AttachedTag = {
+  id: number;
+  name: string;
+  web_inbox_color: string | null;
+  tagging_id: number;
+  extra: Record<string, unknown> | null;
+};
+
+export async function listTags(db: Db, workspaceId: string, limit: number, offset: number) {
+  const where = eq(tags.workspaceId, workspaceId);
+  const [rows, total] = await Promise.all([
+    db.select().from(tags).where(where).orderBy(asc(tags.id)).limit(limit).offset(offset),
+    db.select({ n: count() }).from(tags).where(where),
+  ]);
+  return { rows, count: total[0]?.n ?? 0 };
+}
+
+export async function getTag(db: Db, workspaceId: string, id: number): Promise<Tag | undefined> {
+  return (
+    await db
+      .select()
+      .from(tags)
+      .where(and(eq(tags.workspaceId, workspaceId), eq(tags.id, id)))
+  )[0];
+}
+
+/** Inserts or updates a tag; null when another tag of the workspace has that name (any case). */
+export async function saveTag(
+  db: Db,
+  workspaceId: string,
+  id: number | null,
+  values: { name: string; webInboxColor: string | null },
+): Promise<Tag | null> {
+  const row = { ...values, nameKey: values.name.toLowerCase() };
+  try {
+    const saved =
+      id === null
+        ? await db
+            .insert(tags)
+            .values({ ...row, workspaceId })
+            .returning()
+        : await db
+            .update(tags)
+            .set(row)
+            .where(and(eq(tags.workspaceId, workspaceId), eq(tags.id, id)))
+            .returning();
+    return saved[0] ?? null;
+  } catch (e) {
+    if (String((e as Error).cause ?? e).includes("UNIQUE")) return null;
+    throw e;
+  }
+}
+
+export async function deleteTag(db: Db, workspaceId: string, id: number): Promise<void> {
+  await db.delete(tags).where(and(eq(tags.workspaceId, workspaceId), eq(tags.id, id)));
+}
+
+/** Inboxes that have taggings of a tag (whose objects must remove them). */
+export async function inboxesUsingTag(db: Db, tagId: number): Promise<string[]> {
+  const rows = await db.all<{ inbox_id: string }>(
+    sql`SELECT inbox_id FROM chat_taggings WHERE tag_id = ${tagId} UNION SELECT inbox_id FROM message_taggings WHERE tag_id = ${tagId}`,
+  );
+  return rows.map((r) => r.inbox_id);
+}
+
+/**
+ * The current taggings of a page's chats and messages as the seed's attached-tag objects:
+ * one UNION query per chunk of ids (under D1's 100-parameter cap), chunks in parallel.
+ */
+export async function tagsOf(
+  db: Db,
+  inboxId: string,
+  waIds: string[],
+  wamids: string[],
+): Promise<{ chats: Map<string, AttachedTag[]>; messages: Map<string, AttachedTag[]> }> {
+  const chats = new Map<string, AttachedTag[]>();
+  const messages = new Map<string, AttachedTag[]>();
+  const list = (ids: string[]) =>
+    sql.join(
+      ids.map((id) => sql`${id}`),
+      sql`, `,
+    );
+  const chatChunks = chunks([...new Set(waIds)], 45);
+  const messageChunks = chunks([...new Set(wamids)], 45);
+  const queries = Array.from({ length: Math.max(chatChunks.length, messageChunks.length) }, (_, i) => {
+    const parts: SQL[] = [];
+    const c = chatChunks[i];
+    const m = messageChunks[i];
+    if (c) {
+      parts.push(sql`SELECT 'chat' AS kind, x.wa_id AS key, x.id AS tagging_id, x.extra, t.id, t.name, t.web_inbox_color
+        FROM chat_taggings x JOIN tags t ON t.id = x.tag_id WHERE x.inbox_id = ${inboxId} AND x.wa_id IN (${list(c)})`);
+    }
+    if (m) {
+      parts.push(sql`SELECT 'message' AS kind, x.wamid AS key, x.id AS tagging_id, x.extra, t.id, t.name, t.web_inbox_color
+        FROM message_taggings x JOIN tags t ON t.id = x.tag_id WHERE x.inbox_id = ${inboxId} AND x.wamid IN (${list(m)})`);
+    }
+    return db.all<{
+      kind: "chat" | "message";
+      key: string;
+      tagging_id: number;
+      extra: string | null;
+      id: number;
+      name: string;
+      web_inbox_color: string | null;
+    }>(sql`${sql.join(parts, sql` UNION ALL `)} ORDER BY tagging_id`);
+  });
+  for (const rows of await Promise.all(queries)) {
+    for (const r of rows) {
+      const into = r.kind === "chat" ? chats : messages;
+      const tag = {
+        id: r.id,
+        name: r.name,
+        web_inbox_color: r.web_inbox_color,
+        tagging_id: r.tagging_id,
+        extra: r.extra === null ? null : JSON.parse(r.extra),
+      };
+      into.set(r.key, [...(into.get(r.key) ?? []), tag]);
+    }
+  }
+  return { chats, messages };
+}
+
+export type TaggingEventRecord = {
+  timestamp: number;
+  action: "added" | "removed";
+  tag_id: number;
+  tag_name: string;
+  tag_color: string | null;
+  wa_id: string;
+  wamid: string | null;
+  extra: string | null;
+  done_by: number | null;
+};
+
+/** A page of tagging history, newest first, within chats `readable` (a condition on alias `c`) allows. */
+export async function listTaggingEvents(
+  db: Db,
+  f: { inboxId: string; kind: "chat" | "message"; readable: SQL; waId?: string; wamid?: string; sinceTime?: number; beforeTime?: number },
+  limit: number,
+  offset: number,
+): Promise<{ rows: TaggingEventRecord[]; count: number }> {
+  const where: SQL[] = [sql`e.inbox_id = ${f.inboxId}`, sql`e.kind = ${f.kind}`, f.readable];
+  if (f.waId !== undefined) where.push(sql`e.wa_id = ${f.waId}`);
+  if (f.wamid !== undefined) where.push(sql`e.wamid = ${f.wamid}`);
+  if (f.sinceTime !== undefined) where.push(sql`e.timestamp >= ${f.sinceTime}`);
+  if (f.beforeTime !== undefined) where.push(sql`e.timestamp < ${f.beforeTime}`);
+  const from = sql`FROM tagging_events e CROSS JOIN chats c ON c.inbox_id = e.inbox_id AND c.wa_id = e.wa_id WHERE ${sql.join(where, sql` AND `)}`;
+  const [rows, total] = await Promise.all([
+    db.all<TaggingEventRecord>(
+      sql`SELECT e.timestamp, e.action, e.tag_id, e.tag_name, e.tag_color, e.wa_id, e.wamid, e.extra, e.done_by ${from}
+          ORDER BY e.timestamp DESC, e.seq DESC LIMIT ${limit} OFFSET ${offset}`,
+    ),
+    db.get<{ n: number }>(sql`SELECT count(*) AS n ${from}`),
+  ]);
+  return { rows, count: total?.n ?? 0 };
+}
+
+export type Tagging = { id: number; waId: string; wamid: string | null; tagId: number; extra: Record<string, unknown> | null };
+
+/** One tagging of the inbox by id (chat or message). */
+export async function getTagging(db: Db, inboxId: string, kind: "chat" | "message", id: number): Promise<Tagging | undefined> {
+  if (kind === "chat") {
+    const [row] = await db
+      .select({ id: chatTaggings.id, waId: chatTaggings.waId, tagId: chatTaggings.tagId, extra: chatTaggings.extra })
+      .from(chatTaggings)
+      .where(and(eq(chatTaggings.inboxId, inboxId), eq(chatTaggings.id, id)));
+    return row && { ...row, wamid: null, extra: row.extra ?? null };
+  }
+  const [row] = await db
+    .select({
+      id: messageTaggings.id,
+      waId: messageTaggings.waId,
+      wamid: messageTaggings.wamid,
+      tagId: messageTaggings.tagId,
+      extra: messageTaggings.extra,
+    })
+    .from(messageTaggings)
+    .where(and(eq(messageTaggings.inboxId, inboxId), eq(messageTaggings.id, id)));
+  return row && { ...row, extra: row.extra ?? null };
+}

@@ -1,0 +1,74 @@
+import { createRoute, z } from "@hono/zod-openapi";
+import { chatCondition } from "../../db/queries/reading";
+import type { TaggingKind } from "../../db/queries/tagging-writes";
+import { listTaggingEvents } from "../../db/queries/tags";
+import { type App, errorResponses, json } from "../../http/openapi";
+import { requireUser } from "../../middleware/auth";
+import { chatScope, WaId } from "../../services/chat-scope";
+import { PageQuery, page, paginated, paginatedSchema } from "../../services/pagination";
+import { loadPeople } from "../../services/people";
+import { toUserWire } from "../../services/users";
+import { KINDS, taggingEventSchema } from "./schemas";
+
+const TimeQuery = PageQuery.extend({
+  wa_id: WaId.optional().openapi({ description: "WhatsApp id of the related chat." }),
+  since_time: z.coerce.number().int().optional().openapi({ description: "POSIX timestamp: only events at this time or newer." }),
+  before_time: z.coerce.number().int().optional().openapi({ description: "POSIX timestamp: only events older than this." }),
+});
+const queryOf = (kind: TaggingKind) =>
+  kind === "message"
+    ? TimeQuery.extend({ message_id: z.string().max(200).optional().openapi({ description: "The message's WhatsApp id." }) })
+    : TimeQuery;
+
+const describe = (kind: TaggingKind) =>
+  createRoute({
+    method: "get",
+    path: `/${KINDS[kind].path}_events/`,
+    tags: ["Tags"],
+    summary: `List ${kind} tagging events`,
+    description: "Every tagging added or removed, newest first, in chats you may read. `done_by` is null when the system acted.",
+    request: { query: queryOf(kind) },
+    responses: { 200: json(paginatedSchema(taggingEventSchema(kind)), "A page of events."), ...errorResponses },
+  });
+
+export const registerTaggingEvents = (app: App, kind: TaggingKind) =>
+  app.openapi(describe(kind), async (c) => {
+    const user = requireUser(c);
+    const query = c.req.valid("query") as z.infer<typeof TimeQuery> & { message_id?: string };
+    const db = c.get("db");
+    const scope = await chatScope(c, user, {});
+    const p = page(query);
+    const { rows, count } = await listTaggingEvents(
+      db,
+      {
+        inboxId: scope.inboxId,
+        kind,
+        readable: chatCondition(scope),
+        waId: query.wa_id,
+        wamid: query.message_id,
+        sinceTime: query.since_time,
+        beforeTime: query.before_time,
+      },
+      p.limit,
+      p.offset,
+    );
+    const people = await loadPeople(
+      db,
+      user.workspaceId,
+      rows.map((r) => r.done_by),
+      false,
+      { inboxId: scope.inboxId, waIds: [], wamids: [] },
+    );
+    const results = rows.map((r) => {
+      const doneBy = r.done_by === null ? undefined : people.users.get(r.done_by);
+      return {
+        timestamp: r.timestamp,
+        action: r.action,
+        tag: { id: r.tag_id, name: r.tag_name, web_inbox_color: r.tag_color },
+        [KINDS[kind].field]: kind === "chat" ? r.wa_id : (r.wamid ?? ""),
+        extra: r.extra === null ? null : (JSON.parse(r.extra) as Record<string, unknown>),
+        done_by: doneBy ? toUserWire(doneBy, people.groups.get(doneBy.id) ?? [], c.get("baseUrl")) : null,
+      };
+    });
+    return c.json(paginated(c.req.url, p, count, results), 200);
+  });

@@ -1,0 +1,20 @@
+import type { Context } from "hono";
+import type { AppEnv } from "../../context";
+import { readableChat } from "../../db/queries/reading";
+import type { TaggingKind } from "../../db/queries/tagging-writes";
+import { getTagging, type Tagging } from "../../db/queries/tags";
+import { notFound } from "../../errors";
+import { requireUser } from "../../middleware/auth";
+import { chatScope } from "../../services/chat-scope";
+import { requireTags } from "../../services/permissions";
+
+/** A tagging of the inbox by path id, in a chat the caller may read; anything else is a 404. */
+export async function loadTagging(c: Context<AppEnv>, kind: TaggingKind, id: string): Promise<Tagging> {
+  const user = requireUser(c);
+  requireTags(user);
+  if (!/^\d{1,15}$/.test(id)) throw notFound();
+  const db = c.get("db");
+  const tagging = await getTagging(db, c.get("inbox").id, kind, Number(id));
+  if (!tagging || !(await readableChat(db, await chatScope(c, user, {}), tagging.waId))) throw notFound();
+  return tagging;
+}

@@ -1,0 +1,30 @@
+import { createRoute } from "@hono/zod-openapi";
+import { saveTag } from "../../db/queries/tags";
+import { fieldErrors } from "../../errors";
+import { bodyDoc, readBody } from "../../http/body";
+import { type App, errorResponses, json } from "../../http/openapi";
+import { requireUser } from "../../middleware/auth";
+import { requireTags } from "../../services/permissions";
+import { TAG_NAME_TAKEN, TagBody, TagSchema, toTagWire } from "./schemas";
+
+const route = createRoute({
+  method: "post",
+  path: "/tags/",
+  tags: ["Tags"],
+  summary: "Create a tag",
+  description: "Needs `can_use_tags`. Names are unique in the workspace regardless of case.",
+  request: { body: bodyDoc(TagBody) },
+  responses: { 201: json(TagSchema, "The new tag."), ...errorResponses },
+});
+
+export const registerCreateTag = (app: App) =>
+  app.openapi(route, async (c) => {
+    requireTags(requireUser(c));
+    const body = await readBody(c, TagBody);
+    const tag = await saveTag(c.get("db"), c.get("inbox").workspaceId, null, {
+      name: body.name,
+      webInboxColor: body.web_inbox_color ?? null,
+    });
+    if (!tag) throw fieldErrors(TAG_NAME_TAKEN);
+    return c.json(toTagWire(tag), 201);
+  });
