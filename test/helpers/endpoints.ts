@@ -31,6 +31,8 @@ export const ENDPOINTS: Endpoint[] = [
   { method: "GET", path: "/persons/4915100000001/" },
   { method: "POST", path: "/media/", body: { file_encoded: "aGk=" } },
   { method: "GET", path: "/media/00000000-0000-4000-8000-000000000000/" },
+  { method: "GET", path: "/auth/logout/" },
+  { method: "PUT", path: "/users/password/change/", body: { current_password: "x", new_password: "y" } },
   { method: "GET", path: "/tags/" },
   { method: "POST", path: "/tags/", body: { name: "Security" } },
   { method: "GET", path: "/tags/1/" },

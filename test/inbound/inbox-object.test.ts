@@ -166,7 +166,9 @@ describe("the outbox", () => {
     await postWebhook(ws.inboxId, cloudEnvelope({ messages: [m] }));
     const stub = env.INBOX.get(env.INBOX.idFromName(ws.inboxId));
     const events = () =>
-      runInDurableObject(stub, (_o, state) => state.storage.sql.exec<{ type: string; state: number }>("SELECT type, state FROM events").toArray());
+      runInDurableObject(stub, (_o, state) =>
+        state.storage.sql.exec<{ type: string; state: number }>("SELECT type, state FROM events").toArray(),
+      );
     // As if the object died after D1 had the message but before the queue had its event.
     await runInDurableObject(stub, (_o, state) => state.storage.sql.exec("UPDATE events SET state = 1"));
     await evictDurableObject(stub);

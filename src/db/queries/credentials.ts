@@ -76,3 +76,8 @@ export async function lockLogins(db: Db, workspaceId: string, username: string, 
 export async function clearLoginFailures(db: Db, workspaceId: string, username: string) {
   await db.delete(loginFailures).where(and(eq(loginFailures.workspaceId, workspaceId), eq(loginFailures.username, username)));
 }
+
+/** Ends a user's token; the next `POST /auth/token/` issues a new one (new nonce). */
+export async function deleteToken(db: Db, userId: number) {
+  await db.delete(tokens).where(eq(tokens.userId, userId));
+}

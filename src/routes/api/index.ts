@@ -1,6 +1,7 @@
 import { createApp } from "../../http/openapi";
 import { authenticate } from "../../middleware/auth";
 import { resolveInbox } from "../../middleware/inbox";
+import { registerLogout } from "../auth/logout";
 import { registerObtainToken } from "../auth/token";
 import { registerChats } from "../chats/list";
 import { groups } from "../groups/list";
@@ -22,6 +23,7 @@ export const api = createApp();
 api.use(resolveInbox, authenticate);
 registerApiRoot(api);
 registerObtainToken(api);
+registerLogout(api);
 api.route("/", users);
 api.route("/", groups);
 registerChats(api);

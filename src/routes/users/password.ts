@@ -24,18 +24,29 @@ async function setPassword(c: Context<AppEnv>, user: User, password: string, fie
   await deleteSessionsOf(c.get("db"), user.id);
 }
 
-const ownRoute = createRoute({
-  method: "post",
-  path: "/users/current/password/change/",
-  tags: ["Users"],
-  summary: "Change your password",
-  description: "Requires the current password (failures count towards the login lock). Ends your sessions.",
-  request: { body: bodyDoc(ChangeOwnPasswordBody) },
-  responses: { 200: json(Empty, "Changed."), ...errorResponses },
-});
+/** Two paths: the vendor web-inbox client's `/users/password/change/` (PUT or POST) and `/users/current/password/change/`. */
+const OWN_PASSWORD_PATHS = [
+  { method: "post", path: "/users/current/password/change/" },
+  { method: "post", path: "/users/password/change/" },
+  { method: "put", path: "/users/password/change/" },
+] as const;
+const ownRoute = (method: "post" | "put", path: string) =>
+  createRoute({
+    method,
+    path,
+    tags: ["Users"],
+    summary: "Change your password",
+    description: "Requires the current password (failures count towards the login lock). Ends your sessions.",
+    request: { body: bodyDoc(ChangeOwnPasswordBody) },
+    responses: { 200: json(Empty, "Changed."), ...errorResponses },
+  });
 
-export const registerChangeOwnPassword = (app: App) =>
-  app.openapi(ownRoute, async (c) => {
+export const registerChangeOwnPassword = (app: App) => {
+  for (const { method, path } of OWN_PASSWORD_PATHS) registerOwnPassword(app, ownRoute(method, path));
+};
+
+const registerOwnPassword = (app: App, route: ReturnType<typeof ownRoute>) =>
+  app.openapi(route, async (c) => {
     const user = requireUser(c);
     const body = await readBody(c, ChangeOwnPasswordBody);
     try {

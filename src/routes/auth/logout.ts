@@ -1,0 +1,29 @@
+import { createRoute, z } from "@hono/zod-openapi";
+import { deleteCookie, getCookie } from "hono/cookie";
+import { deleteSession, deleteToken } from "../../db/queries/credentials";
+import { type App, errorResponses, json } from "../../http/openapi";
+import { requireUser, SESSION_COOKIE } from "../../middleware/auth";
+import { sha256Hex } from "../../services/crypto";
+
+const route = createRoute({
+  method: "get",
+  path: "/auth/logout/",
+  tags: ["Authorization"],
+  summary: "Log out",
+  description:
+    "The vendor web-inbox client's logout: ends the credential used, a token (the next `POST /auth/token/` issues a new one) or a session.",
+  responses: { 200: json(z.object({ detail: z.string() }), "Logged out."), ...errorResponses },
+});
+
+export const registerLogout = (app: App) =>
+  app.openapi(route, async (c) => {
+    const user = requireUser(c);
+    const db = c.get("db");
+    if (c.get("authMethod") === "token") await deleteToken(db, user.id);
+    const session = getCookie(c, SESSION_COOKIE);
+    if (c.get("authMethod") === "session" && session) {
+      await deleteSession(db, await sha256Hex(session));
+      deleteCookie(c, SESSION_COOKIE, { path: "/" });
+    }
+    return c.json({ detail: "Successfully logged out." }, 200);
+  });
