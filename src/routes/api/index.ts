@@ -4,7 +4,7 @@ import { resolveInbox } from "../../middleware/inbox";
 import { registerLogout } from "../auth/logout";
 import { registerObtainToken } from "../auth/token";
 import { registerChats } from "../chats/list";
-import { groups } from "../groups/list";
+import { groups } from "../groups";
 import { media } from "../media";
 import { registerCreateMessage } from "../messages/create";
 import { registerListMessages } from "../messages/list";

@@ -1,0 +1,44 @@
+import { and, eq, sql } from "drizzle-orm";
+import type { Db } from "../client";
+import { groups } from "../schema";
+
+export type Group = typeof groups.$inferSelect;
+
+export async function getGroup(db: Db, workspaceId: string, id: number): Promise<Group | undefined> {
+  return (
+    await db
+      .select()
+      .from(groups)
+      .where(and(eq(groups.workspaceId, workspaceId), eq(groups.id, id)))
+  )[0];
+}
+
+/** Inserts or renames a custom group; null when the workspace already has a group of that name. */
+export async function saveGroup(db: Db, workspaceId: string, id: number | null, name: string): Promise<Group | null> {
+  try {
+    const saved =
+      id === null
+        ? await db.insert(groups).values({ workspaceId, name }).returning()
+        : await db
+            .update(groups)
+            .set({ name })
+            .where(and(eq(groups.workspaceId, workspaceId), eq(groups.id, id)))
+            .returning();
+    return saved[0] ?? null;
+  } catch (e) {
+    if (String((e as Error).cause ?? e).includes("UNIQUE")) return null;
+    throw e;
+  }
+}
+
+/** Whether any chat of the workspace's inboxes is assigned to the group. */
+export async function groupHasChats(db: Db, workspaceId: string, id: number): Promise<boolean> {
+  const row = await db.get(
+    sql`SELECT 1 AS hit FROM chats c JOIN inboxes i ON i.id = c.inbox_id WHERE i.workspace_id = ${workspaceId} AND c.assigned_group = ${id} LIMIT 1`,
+  );
+  return Boolean(row);
+}
+
+export async function deleteGroup(db: Db, workspaceId: string, id: number): Promise<void> {
+  await db.delete(groups).where(and(eq(groups.workspaceId, workspaceId), eq(groups.id, id)));
+}
