@@ -9,7 +9,7 @@ import { parseJson } from "./json";
  * through `readBody`, which parses any of the three and validates with one schema.
  * (zod-openapi's own body validator picks one content type per target; this keeps
  * one code path and one error shape.) Body size is capped by the body-limit middleware,
- * JSON depth and size by `readJson`.
+ * JSON depth and size by `parseJson`.
  */
 const FORM_TYPES = ["application/x-www-form-urlencoded", "multipart/form-data"];
 

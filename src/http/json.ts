@@ -10,26 +10,34 @@
 export const MAX_DEPTH = 64;
 export const MAX_VALUES = 100_000;
 
-export type JsonLimits = { depth: number; values: number };
+/** `chars`: about the length of the value as JSON text (strings and keys counted, punctuation estimated). */
+export type JsonLimits = { depth: number; values: number; chars?: number };
 export const API_LIMITS: JsonLimits = { depth: MAX_DEPTH, values: MAX_VALUES };
 
 export type JsonRead = { ok: true; value: unknown } | { ok: false; error: string };
 
 /**
  * Why `value` is beyond the limits (objects and arrays count as levels: `{}` is one,
- * `{"a": []}` two), or null. Iterative, so it is safe on anything `JSON.parse` returned.
+ * `{"a": []}` two), or null. Iterative, so it is safe on anything `JSON.parse` returned,
+ * and one walk measures size too, so nothing needs stringifying to be checked.
  */
 export function limitProblem(value: unknown, limits: JsonLimits = API_LIMITS): string | null {
   const values: unknown[] = [value];
   const depths: number[] = [1];
   let seen = 0;
+  let chars = 0;
+  const maxChars = limits.chars ?? Number.POSITIVE_INFINITY;
   while (values.length) {
     const v = values.pop();
     const depth = depths.pop() as number;
     if (++seen > limits.values) return `more than ${limits.values} values`;
+    chars += typeof v === "string" ? v.length + 3 : 6;
+    if (chars > maxChars) return `larger than ${maxChars} characters`;
     if (v === null || typeof v !== "object") continue;
     if (depth > limits.depth) return `nested deeper than ${limits.depth} levels`;
-    for (const child of Array.isArray(v) ? v : Object.values(v)) {
+    const record = Array.isArray(v) ? null : (v as Record<string, unknown>);
+    if (record) for (const key of Object.keys(record)) chars += key.length + 3;
+    for (const child of record ? Object.values(record) : (v as unknown[])) {
       values.push(child);
       depths.push(depth + 1);
     }
@@ -48,14 +56,4 @@ export function parseJson(text: string, limits: JsonLimits | null = API_LIMITS):
   const problem = limits && limitProblem(value, limits);
   if (problem) return { ok: false, error: `JSON parse error - the document is ${problem} (the limit).` };
   return { ok: true, value };
-}
-
-/**
- * `value` as JSON text if it is within `limits` and at most `maxChars` long, else null:
- * for storing values whose shape nobody checked (unreadable webhook items, provider answers).
- */
-export function boundedJson(value: unknown, maxChars: number, limits: JsonLimits = API_LIMITS): string | null {
-  if (limitProblem(value, limits)) return null;
-  const text = JSON.stringify(value ?? null);
-  return text.length <= maxChars ? text : null;
 }

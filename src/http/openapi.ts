@@ -1,6 +1,6 @@
 import { OpenAPIHono, z } from "@hono/zod-openapi";
 import type { AppEnv } from "../context";
-import { validationError } from "../errors";
+import { notFound, validationError } from "../errors";
 
 export type App = OpenAPIHono<AppEnv>;
 
@@ -37,8 +37,14 @@ export const json = <T extends z.ZodType>(schema: T, description: string) => ({
   content: { "application/json": { schema } },
 });
 
-/** Path ids are integers in this API (DRF's `<int:pk>`); anything else is a 404, not a 400, so the string is checked by the loader. */
+/** Path ids are integers in this API (DRF's `<int:pk>`); anything else is a 404, not a 400, so the string is read by `pathId`. */
 export const IntId = z.string().openapi({ param: { name: "id", in: "path" }, type: "integer", example: 1 });
+
+/** An `IntId` path parameter as a number; a malformed one is answered like an id that does not exist. */
+export function pathId(id: string): number {
+  if (!/^\d{1,15}$/.test(id)) throw notFound();
+  return Number(id);
+}
 
 /** For `createRoute`: an operation anyone may call. Every other operation needs a credential. */
 export const PUBLIC = { security: [] as Record<string, string[]>[] };

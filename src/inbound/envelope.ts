@@ -52,12 +52,10 @@ function listAt(batch: InboundBatch, value: Record<string, unknown>, key: string
  * limits is kept as unreadable (with its reason) instead of failing every redelivery.
  * WhatsApp's own items are a few KB (text bodies stop at 4,096 characters).
  */
-export const ITEM_LIMITS: JsonLimits = { depth: MAX_DEPTH, values: 10_000 };
-export const MAX_ITEM_CHARS = 256 * 1024;
+export const ITEM_LIMITS: JsonLimits = { depth: MAX_DEPTH, values: 10_000, chars: 256 * 1024 };
 
 function itemProblem(kind: string, item: unknown): string | null {
-  const problem =
-    limitProblem(item, ITEM_LIMITS) ?? (JSON.stringify(item).length > MAX_ITEM_CHARS ? `larger than ${MAX_ITEM_CHARS} characters` : null);
+  const problem = limitProblem(item, ITEM_LIMITS);
   return problem && `${kind} is ${problem}`;
 }
 

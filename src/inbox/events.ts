@@ -25,39 +25,39 @@ export const EVENTS_MIGRATION = `
   CREATE INDEX events_state ON events (state, seq);
   CREATE TABLE statuses_seen (wamid TEXT NOT NULL, status TEXT NOT NULL, PRIMARY KEY (wamid, status)) WITHOUT ROWID;`;
 
-type Row = { seq: number; id: string; type: EventType; refs: string; spec: string | null; at: number };
+type Row = { seq: number; id: string; type: EventType; refs: string; at: number };
+
+/** The next value of a named counter of the object's SQLite (sequence numbers). */
+export function nextValue(sql: SqlStorage, name: string): number {
+  return sql
+    .exec<{ value: number }>(
+      "INSERT INTO counters (name, value) VALUES (?, 1) ON CONFLICT (name) DO UPDATE SET value = value + 1 RETURNING value",
+      name,
+    )
+    .one().value;
+}
 const toEvent = (r: Row): InboxEvent => ({ id: r.id, seq: r.seq, type: r.type, refs: JSON.parse(r.refs), at: r.at });
 
 export class EventLog {
   constructor(private readonly sql: SqlStorage) {}
 
   /**
-   * Appends an event. `wamid`/`status` say which D1 write it waits for (a message's, a
-   * status's); `spec` is what a change's D1 write needs if it must be replayed; `ready`
-   * when nothing is left to write.
+   * Appends an event, waiting for its D1 write: a message's or a status's (`wamid`,
+   * `status`), or a change's, whose `spec` is kept so the alarm can replay the write.
    */
-  add(
-    type: EventType,
-    refs: EventRefs,
-    wait: { wamid?: string; status?: string; spec?: (event: { id: string; seq: number }) => unknown; ready?: boolean } = {},
-  ): InboxEvent {
-    const seq = this.sql
-      .exec<{ value: number }>(
-        "INSERT INTO counters (name, value) VALUES ('event_seq', 1) ON CONFLICT (name) DO UPDATE SET value = value + 1 RETURNING value",
-      )
-      .one().value;
-    const event = { id: crypto.randomUUID(), seq, type, refs, at: Date.now() };
+  add(type: EventType, refs: EventRefs, wait: { wamid?: string; status?: string; spec?: unknown }): InboxEvent {
+    const event = { id: crypto.randomUUID(), seq: nextValue(this.sql, "event_seq"), type, refs, at: Date.now() };
     this.sql.exec(
       "INSERT INTO events (seq, id, type, refs, spec, wamid, status, at, state) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
-      seq,
+      event.seq,
       event.id,
       type,
       JSON.stringify(refs),
-      wait.spec ? JSON.stringify(wait.spec(event)) : null,
+      wait.spec === undefined ? null : JSON.stringify(wait.spec),
       wait.wamid ?? null,
       wait.status ?? null,
       event.at,
-      wait.ready ? READY : WAITING,
+      WAITING,
     );
     return event;
   }
@@ -99,38 +99,26 @@ export class EventLog {
   }
 
   /** Change events (taggings, assignments) whose D1 write has not been confirmed, oldest first. */
-  unwrittenChanges(limit: number): { seq: number; spec: unknown }[] {
+  unwrittenChanges(limit: number): { id: string; seq: number; spec: unknown }[] {
     return this.sql
-      .exec<{ seq: number; spec: string }>(
-        "SELECT seq, spec FROM events WHERE state = ? AND spec IS NOT NULL ORDER BY seq LIMIT ?",
+      .exec<{ id: string; seq: number; spec: string }>(
+        "SELECT id, seq, spec FROM events WHERE state = ? AND spec IS NOT NULL ORDER BY seq LIMIT ?",
         WAITING,
         limit,
       )
       .toArray()
-      .map((r) => ({ seq: r.seq, spec: JSON.parse(r.spec) }));
+      .map((r) => ({ id: r.id, seq: r.seq, spec: JSON.parse(r.spec) }));
   }
 
   ready(limit: number): InboxEvent[] {
     return this.sql
-      .exec<Row>("SELECT seq, id, type, refs, spec, at FROM events WHERE state = ? ORDER BY seq LIMIT ?", READY, limit)
+      .exec<Row>("SELECT seq, id, type, refs, at FROM events WHERE state = ? ORDER BY seq LIMIT ?", READY, limit)
       .toArray()
       .map(toEvent);
   }
 
   sent(seqs: number[]): void {
     for (const seq of seqs) this.sql.exec("UPDATE events SET state = ? WHERE seq = ?", SENT, seq);
-  }
-
-  /** Every event in order (tests, and consumers resuming from a sequence number). */
-  since(seq: number, limit: number): (InboxEvent & { state: number })[] {
-    return this.sql
-      .exec<Row & { state: number }>(
-        "SELECT seq, id, type, refs, spec, at, state FROM events WHERE seq > ? ORDER BY seq LIMIT ?",
-        seq,
-        limit,
-      )
-      .toArray()
-      .map((r) => ({ ...toEvent(r), state: r.state }));
   }
 
   hasReady(): boolean {

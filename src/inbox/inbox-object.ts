@@ -1,14 +1,8 @@
 import { DurableObject } from "cloudflare:workers";
+import { createDb } from "../db/client";
 import type { MessageRow, StatusRow } from "../db/queries/ingest";
-import {
-  type TaggingKind,
-  type TaggingRow,
-  type TaggingSpec,
-  taggingById,
-  taggingOf,
-  taggingStatements,
-  taggingsOfTag,
-} from "../db/queries/tagging-writes";
+import { type TaggingSpec, taggingStatements } from "../db/queries/tagging-writes";
+import { getTagging, type TaggingKind, taggingOf, taggingsOfTag } from "../db/queries/tags";
 import { enqueueEvents } from "../queues/jobs";
 import { Ledger } from "./ledger";
 import { D1Writer } from "./writer";
@@ -22,7 +16,11 @@ export type TaggingRequest =
   | { action: "remove"; kind: TaggingKind; taggingId: number; doneBy: number | null }
   /** A tag is being deleted: every tagging of it in this inbox is removed. */
   | { action: "remove_tag"; tagId: number; doneBy: number | null };
-export type TaggingOutcome = { ok: true; tagging: TaggingRow | null } | { ok: false; error: "unique" | "not_found" };
+/** `taggingId`: the added tagging's id (adds only). */
+export type TaggingOutcome = { ok: true; taggingId: number | null } | { ok: false; error: "unique" | "not_found" };
+
+/** A tagging change before its event gives it an id and a sequence number. */
+type PlannedTagging = Omit<TaggingSpec, "eventId" | "seq">;
 
 /** Outbox rows, changes and events per alarm run or drain step. */
 const OUTBOX_PER_ALARM = 500;
@@ -103,45 +101,30 @@ export class InboxObject extends DurableObject<Env> {
   tagging(inboxId: string, request: TaggingRequest): Promise<TaggingOutcome> {
     return this.serially(async () => {
       this.inboxId = this.ledger.inboxId(inboxId);
-      const db = this.env.DB;
-      const now = Math.floor(Date.now() / 1000);
-      const base = { doneBy: request.doneBy, timestamp: now, taggingId: null, extra: null };
-      const planned: Omit<TaggingSpec, "eventId" | "seq">[] = [];
+      const db = createDb(this.env.DB);
+      const base = { doneBy: request.doneBy, timestamp: Math.floor(Date.now() / 1000) };
+      const planned: PlannedTagging[] = [];
       if (request.action === "add") {
         const pair = { kind: request.kind, waId: request.waId, wamid: request.wamid, tagId: request.tagId };
         if (await taggingOf(db, inboxId, pair)) return { ok: false, error: "unique" };
-        planned.push({ ...base, ...pair, action: "added", extra: request.extra ?? null });
+        planned.push({ ...base, ...pair, action: "added", taggingId: null, extra: request.extra ?? null });
         if (request.kind === "message" && !(await taggingOf(db, inboxId, { ...pair, kind: "chat", wamid: null }))) {
-          planned.push({ ...base, ...pair, kind: "chat", wamid: null, action: "added" });
+          planned.push({ ...base, ...pair, kind: "chat", wamid: null, action: "added", taggingId: null, extra: null });
         }
       } else {
-        const rows =
+        const removed =
           request.action === "remove"
-            ? [await taggingById(db, inboxId, request.kind, request.taggingId)].flatMap((r) => (r ? [{ ...r, kind: request.kind }] : []))
+            ? [await getTagging(db, inboxId, request.kind, request.taggingId)].filter((t) => t !== undefined)
             : await taggingsOfTag(db, inboxId, request.tagId);
-        if (request.action === "remove" && !rows.length) return { ok: false, error: "not_found" };
-        for (const r of rows) {
-          planned.push({
-            ...base,
-            kind: r.kind,
-            action: "removed",
-            waId: r.wa_id,
-            wamid: r.wamid,
-            tagId: r.tag_id,
-            taggingId: r.id,
-            extra: r.extra === null ? null : JSON.parse(r.extra),
-          });
-        }
+        if (!removed.length && request.action === "remove") return { ok: false, error: "not_found" };
+        for (const { id, ...t } of removed) planned.push({ ...base, ...t, action: "removed", taggingId: id });
       }
       const specs = this.ctx.storage.transactionSync(() => planned.map((p) => this.claimTagging(p)));
       await this.ensureAlarm(SAFETY_MS);
-      const results = await this.writeTaggings(specs);
+      await this.writeTaggings(specs);
       void this.drain();
-      const first = specs[0];
-      if (request.action !== "add" || !first) return { ok: true, tagging: null };
-      const id = results[1]?.results[0] as { id?: number } | undefined;
-      const tagging = id?.id ? { id: id.id, wa_id: first.waId, wamid: first.wamid, tag_id: first.tagId, extra: null } : null;
-      return { ok: true, tagging: tagging ?? (await taggingOf(db, inboxId, first)) };
+      const [added] = request.action === "add" ? specs : [];
+      return { ok: true, taggingId: added ? ((await taggingOf(db, inboxId, added))?.id ?? null) : null };
     });
   }
 
@@ -172,7 +155,7 @@ export class InboxObject extends DurableObject<Env> {
       if (this.ledger.hasApplicableStatuses()) await this.writer.commitRows([]);
       await this.serially(async () => {
         const owed = this.ledger.events.unwrittenChanges(CHANGES_PER_ALARM);
-        await this.writeTaggings(owed.map((c) => c.spec as TaggingSpec));
+        await this.writeTaggings(owed.map((c) => ({ ...(c.spec as PlannedTagging), eventId: c.id, seq: c.seq })));
       });
     } catch (e) {
       failed = true;
@@ -190,30 +173,23 @@ export class InboxObject extends DurableObject<Env> {
     if (at.length) await this.ctx.storage.setAlarm(Math.max(Math.min(...at), failed ? Date.now() + RETRY_MS : 0));
   }
 
-  private claimTagging(p: Omit<TaggingSpec, "eventId" | "seq">): TaggingSpec {
-    let spec: TaggingSpec | undefined;
+  /** Appends a tagging's event, keeping what its D1 write needs for a replay. */
+  private claimTagging(p: PlannedTagging): TaggingSpec {
     const refs = { action: p.action, tag_id: p.tagId, wa_id: p.waId, tagging_id: p.taggingId, ...(p.wamid ? { wamid: p.wamid } : {}) };
-    this.ledger.events.add(p.kind === "chat" ? "chat_tagging" : "message_tagging", refs, {
-      spec: (event) => {
-        spec = { ...p, eventId: event.id, seq: event.seq };
-        return spec;
-      },
-    });
-    return spec as TaggingSpec;
+    const event = this.ledger.events.add(p.kind === "chat" ? "chat_tagging" : "message_tagging", refs, { spec: p });
+    return { ...p, eventId: event.id, seq: event.seq };
   }
 
   /** Writes tagging changes (idempotent per event) and marks their events ready. */
-  private async writeTaggings(specs: TaggingSpec[]): Promise<D1Result[]> {
+  private async writeTaggings(specs: TaggingSpec[]): Promise<void> {
     const inboxId = this.inboxId as string;
-    const results: D1Result[] = [];
     for (let i = 0; i < specs.length; i += CHANGES_PER_BATCH) {
       const chunk = specs.slice(i, i + CHANGES_PER_BATCH);
-      results.push(...(await this.env.DB.batch(chunk.flatMap((s) => taggingStatements(this.env.DB, inboxId, s)))));
+      await this.env.DB.batch(chunk.flatMap((s) => taggingStatements(this.env.DB, inboxId, s)));
       this.ctx.storage.transactionSync(() => {
         for (const s of chunk) this.ledger.events.written(s.seq);
       });
     }
-    return results;
   }
 
   private serially<T>(work: () => Promise<T>): Promise<T> {

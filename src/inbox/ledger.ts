@@ -1,5 +1,5 @@
 import type { MessageRow, StatusRow } from "../db/queries/ingest";
-import { EVENTS_MIGRATION, EventLog } from "./events";
+import { EVENTS_MIGRATION, EventLog, nextValue } from "./events";
 
 /**
  * The inbox object's own SQLite, the durable half of every write. Synchronous calls
@@ -123,11 +123,7 @@ export class Ledger {
   }
 
   private nextSeq(): number {
-    return this.sql
-      .exec<{ value: number }>(
-        "INSERT INTO counters (name, value) VALUES ('seq', 1) ON CONFLICT (name) DO UPDATE SET value = value + 1 RETURNING value",
-      )
-      .one().value;
+    return nextValue(this.sql, "seq");
   }
 
   /**

@@ -1,10 +1,10 @@
 import type { Db } from "../db/client";
 import { insertProviderEvents, type ProviderEvent } from "../db/queries/provider-events";
-import { boundedJson } from "../http/json";
+import { API_LIMITS, limitProblem } from "../http/json";
 import { toHex } from "./crypto";
 
 /** D1 rows are capped near 2 MB; larger items are kept in the webhook body in R2 instead. */
-const MAX_INLINE_CHARS = 256 * 1024;
+const INLINE_LIMITS = { ...API_LIMITS, chars: 256 * 1024 };
 
 /**
  * Keeps a webhook's non-message content (other fields, top-level errors, unreadable
@@ -17,7 +17,7 @@ export async function keepProviderEvents(env: Env, db: Db, inboxId: string, even
   let bodyKey: string | null = null;
   const rows = [];
   for (const e of events) {
-    const inline = boundedJson(e.payload, MAX_INLINE_CHARS) !== null;
+    const inline = limitProblem(e.payload, INLINE_LIMITS) === null;
     if (!inline) bodyKey ??= `provider-events/${inboxId}/${toHex(await crypto.subtle.digest("SHA-256", body))}.json`;
     rows.push({ ...e, payload: inline ? (e.payload ?? null) : null, bodyKey: inline ? null : bodyKey });
   }

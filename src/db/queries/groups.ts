@@ -13,22 +13,17 @@ export async function getGroup(db: Db, workspaceId: string, id: number): Promise
   )[0];
 }
 
-/** Inserts or renames a custom group; null when the workspace already has a group of that name. */
-export async function saveGroup(db: Db, workspaceId: string, id: number | null, name: string): Promise<Group | null> {
-  try {
-    const saved =
-      id === null
-        ? await db.insert(groups).values({ workspaceId, name }).returning()
-        : await db
-            .update(groups)
-            .set({ name })
-            .where(and(eq(groups.workspaceId, workspaceId), eq(groups.id, id)))
-            .returning();
-    return saved[0] ?? null;
-  } catch (e) {
-    if (String((e as Error).cause ?? e).includes("UNIQUE")) return null;
-    throw e;
-  }
+/** Inserts or renames a custom group; `groups.name` is unique per workspace. */
+export async function saveGroup(db: Db, workspaceId: string, id: number | null, name: string): Promise<Group | undefined> {
+  const saved =
+    id === null
+      ? await db.insert(groups).values({ workspaceId, name }).returning()
+      : await db
+          .update(groups)
+          .set({ name })
+          .where(and(eq(groups.workspaceId, workspaceId), eq(groups.id, id)))
+          .returning();
+  return saved[0];
 }
 
 /** Whether any chat of the workspace's inboxes is assigned to the group. */

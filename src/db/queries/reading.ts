@@ -47,8 +47,10 @@ function chatConditions(s: ChatScope): SQL[] {
   return where;
 }
 
+const and = (parts: SQL[]) => sql.join(parts, sql` AND `);
+
 /** The scope's conditions on a chat alias `c` as one SQL condition (for other tables joined to chats). */
-export const chatCondition = (s: ChatScope): SQL => sql.join(chatConditions(s), sql` AND `);
+export const chatCondition = (s: ChatScope): SQL => and(chatConditions(s));
 
 function contactMatch(s: ChatScope, alias: SQL): SQL | null {
   const parts: SQL[] = [];
@@ -74,8 +76,6 @@ function searchedMessageIds(s: ChatScope): SQL | null {
   }
   return sets.length ? sql.join(sets, sql` UNION `) : null;
 }
-
-const and = (parts: SQL[]) => sql.join(parts, sql` AND `);
 
 /**
  * LIMIT/OFFSET inlined as literals (they are validated integers): with a bound LIMIT,
@@ -244,14 +244,13 @@ export async function mediaInReadableChat(db: Db, s: ChatScope, mediaId: string)
   return Boolean(found);
 }
 
-/** A chat the scope may read (its wa_id), if it exists. */
-export async function readableChat(db: Db, s: ChatScope, waId: string): Promise<boolean> {
-  const found = await db.get(sql`SELECT 1 AS ok FROM chats c WHERE ${and(chatConditions({ ...s, waId }))} LIMIT 1`);
-  return Boolean(found);
+/** A chat the scope may read, if it exists. */
+export async function readableChat(db: Db, s: ChatScope, waId: string): Promise<{ wa_id: string } | undefined> {
+  return db.get<{ wa_id: string }>(sql`SELECT c.wa_id FROM chats c WHERE ${chatCondition({ ...s, waId })} LIMIT 1`);
 }
 
 /** A message of a chat the scope may read, by WhatsApp id: its chat's wa_id. */
 export async function readableMessage(db: Db, s: ChatScope, wamid: string): Promise<{ wa_id: string } | undefined> {
   return db.get<{ wa_id: string }>(sql`SELECT m.wa_id FROM messages m CROSS JOIN chats c ON c.inbox_id = m.inbox_id AND c.wa_id = m.wa_id
-    WHERE m.inbox_id = ${s.inboxId} AND m.wamid = ${wamid} AND ${and(chatConditions(s))} LIMIT 1`);
+    WHERE m.inbox_id = ${s.inboxId} AND m.wamid = ${wamid} AND ${chatCondition(s)} LIMIT 1`);
 }

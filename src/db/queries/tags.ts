@@ -1,6 +1,6 @@
 import { and, asc, count, eq, type SQL, sql } from "drizzle-orm";
 import type { Db } from "../client";
-import { chatTaggings, messageTaggings, tags } from "../schema";
+import { tags } from "../schema";
 import { chunks } from "./chunks";
 
 export type Tag = typeof tags.$inferSelect;
@@ -30,31 +30,26 @@ export async function getTag(db: Db, workspaceId: string, id: number): Promise<T
   )[0];
 }
 
-/** Inserts or updates a tag; null when another tag of the workspace has that name (any case). */
+/** Inserts or updates a tag; `tags.name_key` (the lower-case name) is unique per workspace. */
 export async function saveTag(
   db: Db,
   workspaceId: string,
   id: number | null,
   values: { name: string; webInboxColor: string | null },
-): Promise<Tag | null> {
+): Promise<Tag | undefined> {
   const row = { ...values, nameKey: values.name.toLowerCase() };
-  try {
-    const saved =
-      id === null
-        ? await db
-            .insert(tags)
-            .values({ ...row, workspaceId })
-            .returning()
-        : await db
-            .update(tags)
-            .set(row)
-            .where(and(eq(tags.workspaceId, workspaceId), eq(tags.id, id)))
-            .returning();
-    return saved[0] ?? null;
-  } catch (e) {
-    if (String((e as Error).cause ?? e).includes("UNIQUE")) return null;
-    throw e;
-  }
+  const saved =
+    id === null
+      ? await db
+          .insert(tags)
+          .values({ ...row, workspaceId })
+          .returning()
+      : await db
+          .update(tags)
+          .set(row)
+          .where(and(eq(tags.workspaceId, workspaceId), eq(tags.id, id)))
+          .returning();
+  return saved[0];
 }
 
 export async function deleteTag(db: Db, workspaceId: string, id: number): Promise<void> {
@@ -161,26 +156,48 @@ export async function listTaggingEvents(
   return { rows, count: total?.n ?? 0 };
 }
 
-export type Tagging = { id: number; waId: string; wamid: string | null; tagId: number; extra: Record<string, unknown> | null };
+export type TaggingKind = "chat" | "message";
+export type Tagging = {
+  kind: TaggingKind;
+  id: number;
+  waId: string;
+  wamid: string | null;
+  tagId: number;
+  extra: Record<string, unknown> | null;
+};
 
-/** One tagging of the inbox by id (chat or message). */
-export async function getTagging(db: Db, inboxId: string, kind: "chat" | "message", id: number): Promise<Tagging | undefined> {
-  if (kind === "chat") {
-    const [row] = await db
-      .select({ id: chatTaggings.id, waId: chatTaggings.waId, tagId: chatTaggings.tagId, extra: chatTaggings.extra })
-      .from(chatTaggings)
-      .where(and(eq(chatTaggings.inboxId, inboxId), eq(chatTaggings.id, id)));
-    return row && { ...row, wamid: null, extra: row.extra ?? null };
-  }
-  const [row] = await db
-    .select({
-      id: messageTaggings.id,
-      waId: messageTaggings.waId,
-      wamid: messageTaggings.wamid,
-      tagId: messageTaggings.tagId,
-      extra: messageTaggings.extra,
-    })
-    .from(messageTaggings)
-    .where(and(eq(messageTaggings.inboxId, inboxId), eq(messageTaggings.id, id)));
-  return row && { ...row, extra: row.extra ?? null };
+/** Chat and message taggings as one relation, so every lookup below is written once for both. */
+const TAGGINGS = sql`(SELECT 'chat' AS kind, id, inbox_id, wa_id, NULL AS wamid, tag_id, extra FROM chat_taggings
+  UNION ALL SELECT 'message', id, inbox_id, wa_id, wamid, tag_id, extra FROM message_taggings)`;
+type TaggingRecord = { kind: TaggingKind; id: number; wa_id: string; wamid: string | null; tag_id: number; extra: string | null };
+const toTagging = (r: TaggingRecord): Tagging => ({
+  kind: r.kind,
+  id: r.id,
+  waId: r.wa_id,
+  wamid: r.wamid,
+  tagId: r.tag_id,
+  extra: r.extra === null ? null : JSON.parse(r.extra),
+});
+const findTaggings = async (db: Db, where: SQL) =>
+  (await db.all<TaggingRecord>(sql`SELECT kind, id, wa_id, wamid, tag_id, extra FROM ${TAGGINGS} x WHERE ${where}`)).map(toTagging);
+
+/** One tagging of the inbox by id. */
+export async function getTagging(db: Db, inboxId: string, kind: TaggingKind, id: number): Promise<Tagging | undefined> {
+  return (await findTaggings(db, sql`x.kind = ${kind} AND x.inbox_id = ${inboxId} AND x.id = ${id}`))[0];
+}
+
+/** The tagging of a pair (a chat's by `waId`, a message's by `wamid`), if any. */
+export async function taggingOf(
+  db: Db,
+  inboxId: string,
+  pair: { kind: TaggingKind; waId: string; wamid: string | null; tagId: number },
+): Promise<Tagging | undefined> {
+  const target = pair.kind === "chat" ? sql`x.wa_id = ${pair.waId}` : sql`x.wamid = ${pair.wamid}`;
+  return (await findTaggings(db, sql`x.kind = ${pair.kind} AND x.inbox_id = ${inboxId} AND ${target} AND x.tag_id = ${pair.tagId}`))[0];
+}
+
+/** Every tagging of a tag in the inbox (a deleted tag's removals), messages' first. */
+export async function taggingsOfTag(db: Db, inboxId: string, tagId: number): Promise<Tagging[]> {
+  const rows = await findTaggings(db, sql`x.inbox_id = ${inboxId} AND x.tag_id = ${tagId}`);
+  return [...rows.filter((r) => r.kind === "message"), ...rows.filter((r) => r.kind === "chat")];
 }

@@ -1,12 +1,12 @@
 import { createRoute } from "@hono/zod-openapi";
 import { saveGroup } from "../../db/queries/groups";
-import { fieldErrors } from "../../errors";
+import { notFound } from "../../errors";
 import { bodyDoc, readBody } from "../../http/body";
 import { type App, errorResponses, json } from "../../http/openapi";
 import { requireUser } from "../../middleware/auth";
 import { requireAdmin } from "../../services/permissions";
 import { GroupSchema } from "../../services/users";
-import { GROUP_NAME_TAKEN, GroupBody, toGroupWire } from "./schemas";
+import { GroupBody, toGroupWire, uniqueGroupName } from "./schemas";
 
 const route = createRoute({
   method: "post",
@@ -22,7 +22,7 @@ export const registerCreateGroup = (app: App) =>
   app.openapi(route, async (c) => {
     requireAdmin(requireUser(c));
     const { name } = await readBody(c, GroupBody);
-    const group = await saveGroup(c.get("db"), c.get("inbox").workspaceId, null, name);
-    if (!group) throw fieldErrors(GROUP_NAME_TAKEN);
+    const group = await uniqueGroupName(() => saveGroup(c.get("db"), c.get("inbox").workspaceId, null, name));
+    if (!group) throw notFound();
     return c.json(toGroupWire(group), 201);
   });

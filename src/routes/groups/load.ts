@@ -2,11 +2,11 @@ import type { Context } from "hono";
 import type { AppEnv } from "../../context";
 import { type Group, getGroup } from "../../db/queries/groups";
 import { badRequest, notFound } from "../../errors";
+import { pathId } from "../../http/openapi";
 
 /** A group of the request's workspace by path id; non-numeric or foreign ids are 404s. */
 export async function loadGroup(c: Context<AppEnv>, id: string): Promise<Group> {
-  if (!/^\d{1,15}$/.test(id)) throw notFound();
-  const group = await getGroup(c.get("db"), c.get("inbox").workspaceId, Number(id));
+  const group = await getGroup(c.get("db"), c.get("inbox").workspaceId, pathId(id));
   if (!group) throw notFound();
   return group;
 }

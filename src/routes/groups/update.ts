@@ -1,13 +1,13 @@
 import { createRoute, z } from "@hono/zod-openapi";
 import { saveGroup } from "../../db/queries/groups";
-import { fieldErrors } from "../../errors";
+import { notFound } from "../../errors";
 import { bodyDoc, readBody } from "../../http/body";
 import { type App, errorResponses, IntId, json } from "../../http/openapi";
 import { requireUser } from "../../middleware/auth";
 import { requireAdmin } from "../../services/permissions";
 import { GroupSchema } from "../../services/users";
 import { loadGroup, requireCustom } from "./load";
-import { GROUP_NAME_TAKEN, GroupBody, toGroupWire } from "./schemas";
+import { GroupBody, toGroupWire, uniqueGroupName } from "./schemas";
 
 const route = createRoute({
   method: "patch",
@@ -26,7 +26,7 @@ export const registerUpdateGroup = (app: App) =>
     const { name } = await readBody(c, GroupBody.partial());
     if (name === undefined) return c.json(toGroupWire(group), 200);
     requireCustom(group);
-    const saved = await saveGroup(c.get("db"), group.workspaceId, group.id, name);
-    if (!saved) throw fieldErrors(GROUP_NAME_TAKEN);
+    const saved = await uniqueGroupName(() => saveGroup(c.get("db"), group.workspaceId, group.id, name));
+    if (!saved) throw notFound(); // deleted meanwhile
     return c.json(toGroupWire(saved), 200);
   });

@@ -1,6 +1,6 @@
 import { createRoute } from "@hono/zod-openapi";
 import { readableChat, readableMessage } from "../../db/queries/reading";
-import type { TaggingKind } from "../../db/queries/tagging-writes";
+import type { TaggingKind } from "../../db/queries/tags";
 import { getTag } from "../../db/queries/tags";
 import { ApiError, fieldErrors } from "../../errors";
 import { bodyDoc, readBody } from "../../http/body";
@@ -33,29 +33,24 @@ export const registerCreateTagging = (app: App, kind: TaggingKind) =>
     const db = c.get("db");
     const inbox = c.get("inbox");
     const field = KINDS[kind].field;
-    const target = body.target;
+    const { target } = body;
+    const wamid = kind === "message" ? target : null;
     const tag = await getTag(db, inbox.workspaceId, body.tag);
     if (!tag) throw fieldErrors({ tag: [`Invalid pk "${body.tag}" - object does not exist.`] });
     // A chat the caller may not read is answered as one that does not exist.
     const scope = await chatScope(c, user, {});
-    const waId =
-      kind === "chat"
-        ? (await readableChat(db, scope, target))
-          ? target
-          : null
-        : ((await readableMessage(db, scope, target))?.wa_id ?? null);
+    const waId = (kind === "chat" ? await readableChat(db, scope, target) : await readableMessage(db, scope, target))?.wa_id;
     if (!waId) throw fieldErrors({ [field]: [`Object with ${kind === "chat" ? "wa_id" : "id"}=${target} does not exist.`] });
     const outcome = await inboxObject(c.env, inbox.id).tagging(inbox.id, {
       action: "add",
       kind,
       waId,
-      wamid: kind === "message" ? target : null,
+      wamid,
       tagId: tag.id,
       extra: body.extra ?? null,
       doneBy: user.id,
     });
     if (!outcome.ok) throw fieldErrors({ non_field_errors: [`The fields tag, ${field} must make a unique set.`] });
-    if (!outcome.tagging) throw new ApiError(503, { detail: "The tagging could not be confirmed yet; retry." }, { "Retry-After": "5" });
-    const t = outcome.tagging;
-    return c.json(toTaggingWire(kind, { id: t.id, tagId: t.tag_id, waId: t.wa_id, wamid: t.wamid, extra: body.extra ?? null }), 201);
+    if (!outcome.taggingId) throw new ApiError(503, { detail: "The tagging could not be confirmed yet; retry." }, { "Retry-After": "5" });
+    return c.json(toTaggingWire(kind, { id: outcome.taggingId, tagId: tag.id, waId, wamid, extra: body.extra ?? null }), 201);
   });

@@ -1,5 +1,5 @@
 import { createRoute, z } from "@hono/zod-openapi";
-import type { TaggingKind } from "../../db/queries/tagging-writes";
+import type { TaggingKind } from "../../db/queries/tags";
 import { notFound } from "../../errors";
 import { type App, errorResponses, IntId } from "../../http/openapi";
 import { inboxObject } from "../../inbox/stub";

@@ -1,6 +1,6 @@
 import { createRoute, z } from "@hono/zod-openapi";
 import { chatCondition } from "../../db/queries/reading";
-import type { TaggingKind } from "../../db/queries/tagging-writes";
+import type { TaggingKind } from "../../db/queries/tags";
 import { listTaggingEvents } from "../../db/queries/tags";
 import { type App, errorResponses, json } from "../../http/openapi";
 import { requireUser } from "../../middleware/auth";
@@ -15,10 +15,10 @@ const TimeQuery = PageQuery.extend({
   since_time: z.coerce.number().int().optional().openapi({ description: "POSIX timestamp: only events at this time or newer." }),
   before_time: z.coerce.number().int().optional().openapi({ description: "POSIX timestamp: only events older than this." }),
 });
-const queryOf = (kind: TaggingKind) =>
-  kind === "message"
-    ? TimeQuery.extend({ message_id: z.string().max(200).optional().openapi({ description: "The message's WhatsApp id." }) })
-    : TimeQuery;
+const MessageQuery = TimeQuery.extend({
+  message_id: z.string().max(200).optional().openapi({ description: "The message's WhatsApp id." }),
+});
+const queryOf = (kind: TaggingKind) => (kind === "message" ? MessageQuery : TimeQuery);
 
 const describe = (kind: TaggingKind) =>
   createRoute({
@@ -34,7 +34,7 @@ const describe = (kind: TaggingKind) =>
 export const registerTaggingEvents = (app: App, kind: TaggingKind) =>
   app.openapi(describe(kind), async (c) => {
     const user = requireUser(c);
-    const query = c.req.valid("query") as z.infer<typeof TimeQuery> & { message_id?: string };
+    const query: z.infer<typeof MessageQuery> = c.req.valid("query");
     const db = c.get("db");
     const scope = await chatScope(c, user, {});
     const p = page(query);

@@ -1,9 +1,10 @@
 import type { Context } from "hono";
 import type { AppEnv } from "../../context";
 import { readableChat } from "../../db/queries/reading";
-import type { TaggingKind } from "../../db/queries/tagging-writes";
+import type { TaggingKind } from "../../db/queries/tags";
 import { getTagging, type Tagging } from "../../db/queries/tags";
 import { notFound } from "../../errors";
+import { pathId } from "../../http/openapi";
 import { requireUser } from "../../middleware/auth";
 import { chatScope } from "../../services/chat-scope";
 import { requireTags } from "../../services/permissions";
@@ -12,9 +13,8 @@ import { requireTags } from "../../services/permissions";
 export async function loadTagging(c: Context<AppEnv>, kind: TaggingKind, id: string): Promise<Tagging> {
   const user = requireUser(c);
   requireTags(user);
-  if (!/^\d{1,15}$/.test(id)) throw notFound();
   const db = c.get("db");
-  const tagging = await getTagging(db, c.get("inbox").id, kind, Number(id));
+  const tagging = await getTagging(db, c.get("inbox").id, kind, pathId(id));
   if (!tagging || !(await readableChat(db, await chatScope(c, user, {}), tagging.waId))) throw notFound();
   return tagging;
 }

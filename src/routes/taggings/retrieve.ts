@@ -1,5 +1,5 @@
 import { createRoute, z } from "@hono/zod-openapi";
-import type { TaggingKind } from "../../db/queries/tagging-writes";
+import type { TaggingKind } from "../../db/queries/tags";
 import { type App, errorResponses, IntId, json } from "../../http/openapi";
 import { loadTagging } from "./load";
 import { KINDS, taggingSchema, toTaggingWire } from "./schemas";

@@ -1,5 +1,5 @@
 import { z } from "@hono/zod-openapi";
-import type { TaggingKind } from "../../db/queries/tagging-writes";
+import type { Tagging, TaggingKind } from "../../db/queries/tags";
 import { WaId } from "../../services/chat-scope";
 import { UserSchema } from "../../services/users";
 
@@ -22,12 +22,13 @@ export const KINDS = {
 } as const satisfies Record<TaggingKind, unknown>;
 
 /** The body names its target `chat` or `message`; read here as `target`. */
-export const taggingBody = (kind: TaggingKind) =>
-  z.object({ tag: TagRef, [KINDS[kind].field]: KINDS[kind].target, extra: Extra }).transform((b) => ({
-    tag: b.tag as number,
-    target: String(b[KINDS[kind].field]),
-    extra: b.extra as Record<string, unknown> | null | undefined,
-  }));
+const BODIES = {
+  chat: z.object({ tag: TagRef, chat: KINDS.chat.target, extra: Extra }).transform(({ chat, ...b }) => ({ ...b, target: chat })),
+  message: z
+    .object({ tag: TagRef, message: KINDS.message.target, extra: Extra })
+    .transform(({ message, ...b }) => ({ ...b, target: message })),
+};
+export const taggingBody = (kind: TaggingKind) => BODIES[kind];
 
 export const taggingSchema = (kind: TaggingKind) =>
   z
@@ -39,11 +40,11 @@ export const taggingSchema = (kind: TaggingKind) =>
     })
     .openapi(`${KINDS[kind].label}Tagging`);
 
-export const toTaggingWire = (kind: TaggingKind, t: { id: number; tagId: number; waId: string; wamid: string | null; extra: unknown }) => ({
+export const toTaggingWire = (kind: TaggingKind, t: Pick<Tagging, "id" | "tagId" | "waId" | "wamid" | "extra">) => ({
   id: t.id,
   tag: t.tagId,
-  [KINDS[kind].field]: kind === "chat" ? t.waId : (t.wamid as string),
-  extra: (t.extra ?? null) as Record<string, unknown> | null,
+  [KINDS[kind].field]: kind === "chat" ? t.waId : (t.wamid ?? ""),
+  extra: t.extra,
 });
 
 export const taggingEventSchema = (kind: TaggingKind) =>

@@ -1,11 +1,11 @@
 import { createRoute } from "@hono/zod-openapi";
 import { saveTag } from "../../db/queries/tags";
-import { fieldErrors } from "../../errors";
+import { notFound } from "../../errors";
 import { bodyDoc, readBody } from "../../http/body";
 import { type App, errorResponses, json } from "../../http/openapi";
 import { requireUser } from "../../middleware/auth";
 import { requireTags } from "../../services/permissions";
-import { TAG_NAME_TAKEN, TagBody, TagSchema, toTagWire } from "./schemas";
+import { TagBody, TagSchema, toTagWire, uniqueTagName } from "./schemas";
 
 const route = createRoute({
   method: "post",
@@ -21,10 +21,9 @@ export const registerCreateTag = (app: App) =>
   app.openapi(route, async (c) => {
     requireTags(requireUser(c));
     const body = await readBody(c, TagBody);
-    const tag = await saveTag(c.get("db"), c.get("inbox").workspaceId, null, {
-      name: body.name,
-      webInboxColor: body.web_inbox_color ?? null,
-    });
-    if (!tag) throw fieldErrors(TAG_NAME_TAKEN);
+    const tag = await uniqueTagName(() =>
+      saveTag(c.get("db"), c.get("inbox").workspaceId, null, { name: body.name, webInboxColor: body.web_inbox_color ?? null }),
+    );
+    if (!tag) throw notFound();
     return c.json(toTagWire(tag), 201);
   });

@@ -1,5 +1,6 @@
 import { z } from "@hono/zod-openapi";
 import type { Tag } from "../../db/queries/tags";
+import { uniqueField } from "../../services/unique";
 
 export const TagSchema = z
   .object({ id: z.number().int(), name: z.string(), web_inbox_color: z.string().nullable() })
@@ -12,4 +13,6 @@ export const TagBody = z.object({
 export const PatchTagBody = TagBody.partial();
 
 export const toTagWire = (t: Tag) => ({ id: t.id, name: t.name, web_inbox_color: t.webInboxColor });
-export const TAG_NAME_TAKEN = { name: ["tag with this name already exists."] };
+/** Saves through the UNIQUE index on the lower-case name, so a race cannot create twins. */
+export const uniqueTagName = <T>(write: () => Promise<T>) =>
+  uniqueField(write, "tags.name_key", "name", "tag with this name already exists.");

@@ -1,12 +1,12 @@
 import { createRoute, z } from "@hono/zod-openapi";
 import { saveTag } from "../../db/queries/tags";
-import { fieldErrors } from "../../errors";
+import { notFound } from "../../errors";
 import { bodyDoc, readBody } from "../../http/body";
 import { type App, errorResponses, IntId, json } from "../../http/openapi";
 import { requireUser } from "../../middleware/auth";
 import { requireTags } from "../../services/permissions";
 import { loadTag } from "./load";
-import { PatchTagBody, TAG_NAME_TAKEN, TagBody, TagSchema, toTagWire } from "./schemas";
+import { PatchTagBody, TagBody, TagSchema, toTagWire, uniqueTagName } from "./schemas";
 
 const describe = (method: "put" | "patch") =>
   createRoute({
@@ -25,11 +25,13 @@ export const registerUpdateTag = (app: App) => {
       requireTags(requireUser(c));
       const tag = await loadTag(c, c.req.valid("param").id);
       const body = await readBody(c, method === "put" ? TagBody : PatchTagBody);
-      const saved = await saveTag(c.get("db"), tag.workspaceId, tag.id, {
-        name: body.name ?? tag.name,
-        webInboxColor: body.web_inbox_color === undefined ? (method === "put" ? null : tag.webInboxColor) : body.web_inbox_color,
-      });
-      if (!saved) throw fieldErrors(TAG_NAME_TAKEN);
+      const saved = await uniqueTagName(() =>
+        saveTag(c.get("db"), tag.workspaceId, tag.id, {
+          name: body.name ?? tag.name,
+          webInboxColor: body.web_inbox_color === undefined ? (method === "put" ? null : tag.webInboxColor) : body.web_inbox_color,
+        }),
+      );
+      if (!saved) throw notFound(); // deleted meanwhile
       return c.json(toTagWire(saved), 200);
     });
   }

@@ -2,12 +2,12 @@ import type { Context } from "hono";
 import type { AppEnv } from "../../context";
 import { getUser, groupsOfUsers, type User } from "../../db/queries/users";
 import { notFound } from "../../errors";
+import { pathId } from "../../http/openapi";
 import { toUserWire } from "../../services/users";
 
 /** A user of the request's workspace by path id; non-numeric or foreign ids are 404s. */
 export async function loadUser(c: Context<AppEnv>, id: string): Promise<User> {
-  if (!/^\d{1,15}$/.test(id)) throw notFound();
-  const user = await getUser(c.get("db"), c.get("inbox").workspaceId, Number(id));
+  const user = await getUser(c.get("db"), c.get("inbox").workspaceId, pathId(id));
   if (!user) throw notFound();
   return user;
 }
