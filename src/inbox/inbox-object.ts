@@ -1,9 +1,11 @@
 import { DurableObject } from "cloudflare:workers";
 import { createDb } from "../db/client";
+import { type ChangeSpec, changeStatements } from "../db/queries/change-writes";
 import type { MessageRow, StatusRow } from "../db/queries/ingest";
-import { type TaggingSpec, taggingStatements } from "../db/queries/tagging-writes";
+import { getChatState } from "../db/queries/reading";
 import { getTagging, type TaggingKind, taggingOf, taggingsOfTag } from "../db/queries/tags";
 import { enqueueEvents } from "../queues/jobs";
+import { type Actor, type Assignment, type AssignmentRequest, decideAssignment } from "../services/assignment";
 import { Ledger } from "./ledger";
 import { D1Writer } from "./writer";
 
@@ -19,8 +21,14 @@ export type TaggingRequest =
 /** `taggingId`: the added tagging's id (adds only). */
 export type TaggingOutcome = { ok: true; taggingId: number | null } | { ok: false; error: "unique" | "not_found" };
 
-/** A tagging change before its event gives it an id and a sequence number. */
-type PlannedTagging = Omit<TaggingSpec, "eventId" | "seq">;
+export type AssignmentOutcome =
+  | { ok: true; assignment: Assignment }
+  | { ok: false; error: "not_found" }
+  | { ok: false; error: "forbidden"; reason: string };
+
+/** A change before its event gives it an id and a sequence number. */
+type Planned<T> = T extends ChangeSpec ? Omit<T, "eventId" | "seq"> : never;
+type PlannedChange = Planned<ChangeSpec>;
 
 /** Outbox rows, changes and events per alarm run or drain step. */
 const OUTBOX_PER_ALARM = 500;
@@ -31,7 +39,7 @@ const RETRY_MS = 5_000;
 const SAFETY_MS = 60_000;
 /** Statuses for ids never seen here are kept this long for their message, then dropped. */
 const HELD_STATUS_MAX_AGE_MS = 7 * 86_400_000;
-/** Tagging changes per D1 batch (two statements each). */
+/** Changes per D1 batch (two statements each). */
 const CHANGES_PER_BATCH = 40;
 
 /**
@@ -99,11 +107,9 @@ export class InboxObject extends DurableObject<Env> {
    * (when the chat lacks the tag). Answers after D1 has the change.
    */
   tagging(inboxId: string, request: TaggingRequest): Promise<TaggingOutcome> {
-    return this.serially(async () => {
-      this.inboxId = this.ledger.inboxId(inboxId);
-      const db = createDb(this.env.DB);
+    return this.change(inboxId, async (db) => {
       const base = { doneBy: request.doneBy, timestamp: Math.floor(Date.now() / 1000) };
-      const planned: PlannedTagging[] = [];
+      const planned: Planned<ChangeSpec & { kind: TaggingKind }>[] = [];
       if (request.action === "add") {
         const pair = { kind: request.kind, waId: request.waId, wamid: request.wamid, tagId: request.tagId };
         if (await taggingOf(db, inboxId, pair)) return { ok: false, error: "unique" };
@@ -119,12 +125,41 @@ export class InboxObject extends DurableObject<Env> {
         if (!removed.length && request.action === "remove") return { ok: false, error: "not_found" };
         for (const { id, ...t } of removed) planned.push({ ...base, ...t, action: "removed", taggingId: id });
       }
-      const specs = this.ctx.storage.transactionSync(() => planned.map((p) => this.claimTagging(p)));
-      await this.ensureAlarm(SAFETY_MS);
-      await this.writeTaggings(specs);
-      void this.drain();
-      const [added] = request.action === "add" ? specs : [];
+      await this.commitChanges(planned);
+      const [added] = request.action === "add" ? planned : [];
       return { ok: true, taggingId: added ? ((await taggingOf(db, inboxId, added))?.id ?? null) : null };
+    });
+  }
+
+  /**
+   * Changes a chat's assignment under the seed's rules (`decideAssignment`), decided
+   * against the chat as D1 has it now: one event when anything changed, none otherwise.
+   */
+  assignment(inboxId: string, waId: string, request: AssignmentRequest, actor: Actor): Promise<AssignmentOutcome> {
+    return this.change(inboxId, async (db) => {
+      const chat = await getChatState(db, inboxId, waId);
+      if (!chat) return { ok: false, error: "not_found" };
+      const current = { user: chat.assigned_to_user, group: chat.assigned_group };
+      const decision = decideAssignment(current, request, actor);
+      if (!decision.ok) return { ok: false, error: "forbidden", reason: decision.reason };
+      const { next } = decision;
+      if (decision.changed) {
+        await this.commitChanges([
+          {
+            kind: "assignment",
+            waId,
+            user: next.user,
+            group: next.group,
+            userSet: next.user !== current.user ? next.user : null,
+            userCleared: current.user !== null && next.user !== current.user,
+            groupSet: next.group !== current.group ? next.group : null,
+            groupCleared: current.group !== null && next.group !== current.group,
+            doneBy: actor.id,
+            timestamp: Math.floor(Date.now() / 1000),
+          },
+        ]);
+      }
+      return { ok: true, assignment: next };
     });
   }
 
@@ -153,10 +188,7 @@ export class InboxObject extends DurableObject<Env> {
       const rows = owedRows();
       if (rows.length) failed = !(await this.writer.recover(rows));
       if (this.ledger.hasApplicableStatuses()) await this.writer.commitRows([]);
-      await this.serially(async () => {
-        const owed = this.ledger.events.unwrittenChanges(CHANGES_PER_ALARM);
-        await this.writeTaggings(owed.map((c) => ({ ...(c.spec as PlannedTagging), eventId: c.id, seq: c.seq })));
-      });
+      await this.serially(() => this.writeUnwritten());
     } catch (e) {
       failed = true;
       console.error(JSON.stringify({ level: "error", inbox: this.inboxId, alarm: String(e) }));
@@ -173,19 +205,51 @@ export class InboxObject extends DurableObject<Env> {
     if (at.length) await this.ctx.storage.setAlarm(Math.max(Math.min(...at), failed ? Date.now() + RETRY_MS : 0));
   }
 
-  /** Appends a tagging's event, keeping what its D1 write needs for a replay. */
-  private claimTagging(p: PlannedTagging): TaggingSpec {
-    const refs = { action: p.action, tag_id: p.tagId, wa_id: p.waId, tagging_id: p.taggingId, ...(p.wamid ? { wamid: p.wamid } : {}) };
-    const event = this.ledger.events.add(p.kind === "chat" ? "chat_tagging" : "message_tagging", refs, { spec: p });
+  /**
+   * Runs a change (tagging, assignment) alone: each checks D1 and then writes it, so no
+   * two interleave. Changes an earlier call could not confirm are written first, in
+   * order, so a replay can never land on top of a newer change.
+   */
+  private change<T>(inboxId: string, work: (db: ReturnType<typeof createDb>) => Promise<T>): Promise<T> {
+    return this.serially(async () => {
+      this.inboxId = this.ledger.inboxId(inboxId);
+      await this.writeUnwritten();
+      return work(createDb(this.env.DB));
+    });
+  }
+
+  /** Gives planned changes their events (one storage transaction), writes them to D1, then drains. */
+  private async commitChanges(planned: PlannedChange[]): Promise<void> {
+    const specs = this.ctx.storage.transactionSync(() => planned.map((p) => this.claimChange(p)));
+    await this.ensureAlarm(SAFETY_MS);
+    await this.writeChanges(specs);
+    void this.drain();
+  }
+
+  /** Appends a change's event (ids only), keeping what its D1 write needs for a replay. */
+  private claimChange(p: PlannedChange): ChangeSpec {
+    const event =
+      p.kind === "assignment"
+        ? this.ledger.events.add("chat_assignment", { wa_id: p.waId, assigned_to_user: p.user, assigned_group: p.group }, { spec: p })
+        : this.ledger.events.add(
+            p.kind === "chat" ? "chat_tagging" : "message_tagging",
+            { action: p.action, tag_id: p.tagId, wa_id: p.waId, tagging_id: p.taggingId, ...(p.wamid ? { wamid: p.wamid } : {}) },
+            { spec: p },
+          );
     return { ...p, eventId: event.id, seq: event.seq };
   }
 
-  /** Writes tagging changes (idempotent per event) and marks their events ready. */
-  private async writeTaggings(specs: TaggingSpec[]): Promise<void> {
+  private async writeUnwritten(): Promise<void> {
+    const owed = this.ledger.events.unwrittenChanges(CHANGES_PER_ALARM);
+    await this.writeChanges(owed.map((c) => ({ ...(c.spec as PlannedChange), eventId: c.id, seq: c.seq })));
+  }
+
+  /** Writes changes (idempotent per event) and marks their events ready. */
+  private async writeChanges(specs: ChangeSpec[]): Promise<void> {
     const inboxId = this.inboxId as string;
     for (let i = 0; i < specs.length; i += CHANGES_PER_BATCH) {
       const chunk = specs.slice(i, i + CHANGES_PER_BATCH);
-      await this.env.DB.batch(chunk.flatMap((s) => taggingStatements(this.env.DB, inboxId, s)));
+      await this.env.DB.batch(chunk.flatMap((s) => changeStatements(this.env.DB, inboxId, s)));
       this.ctx.storage.transactionSync(() => {
         for (const s of chunk) this.ledger.events.written(s.seq);
       });

@@ -5,6 +5,7 @@ import type { Db } from "../db/client";
 import type { ChatScope } from "../db/queries/reading";
 import { groupsOfUsers, type User } from "../db/queries/users";
 import { fieldErrors } from "../errors";
+import { PageQuery } from "./pagination";
 import { chatAccess } from "./permissions";
 import { toWaId } from "./phone-numbers";
 import { matchExpression, phoneFragment } from "./search";
@@ -31,6 +32,13 @@ export const ChatFilterQuery = z.object({
     .optional()
     .openapi({ description: "Only chats assigned to this group (one of yours)." }),
   chat_tag_id: z.coerce.number().int().positive().optional().openapi({ description: "Only chats tagged with this tag." }),
+});
+
+/** The query of every event history (`GET /*_events/`): a chat, and a time window in POSIX seconds. */
+export const HistoryQuery = PageQuery.extend({
+  wa_id: WaId.optional().openapi({ description: "WhatsApp id of the related chat." }),
+  since_time: z.coerce.number().int().optional().openapi({ description: "POSIX timestamp: only events at this time or newer." }),
+  before_time: z.coerce.number().int().optional().openapi({ description: "POSIX timestamp: only events older than this." }),
 });
 
 /** Ids of the groups a user belongs to (group-level chat access and the `assigned_group` filter). */

@@ -51,5 +51,9 @@ export const ENDPOINTS: Endpoint[] = [
   { method: "GET", path: "/message_tagging/1/" },
   { method: "DELETE", path: "/message_tagging/1/" },
   { method: "GET", path: "/chat_tagging_events/" },
+  { method: "GET", path: "/chat_assignment/4915100000001/" },
+  { method: "PUT", path: "/chat_assignment/4915100000001/", body: { assigned_to_user: null, assigned_group: null } },
+  { method: "PATCH", path: "/chat_assignment/4915100000001/", body: { assigned_to_user: null } },
+  { method: "GET", path: "/chat_assignment_events/" },
   { method: "GET", path: "/message_tagging_events/" },
 ];

@@ -2,6 +2,8 @@ import { and, asc, count, eq, type SQL, sql } from "drizzle-orm";
 import type { Db } from "../client";
 import { tags } from "../schema";
 import { chunks } from "./chunks";
+import { type HistoryFilter, listHistory } from "./history";
+import type { ChatScope } from "./reading";
 
 export type Tag = typeof tags.$inferSelect;
 export type AttachedTag = {
@@ -133,27 +135,24 @@ export type TaggingEventRecord = {
   done_by: number | null;
 };
 
-/** A page of tagging history, newest first, within chats `readable` (a condition on alias `c`) allows. */
-export async function listTaggingEvents(
+/** A page of chat or message tagging history (of one message with `wamid`). */
+export function listTaggingEvents(
   db: Db,
-  f: { inboxId: string; kind: "chat" | "message"; readable: SQL; waId?: string; wamid?: string; sinceTime?: number; beforeTime?: number },
+  scope: ChatScope,
+  f: HistoryFilter & { kind: TaggingKind; wamid?: string },
   limit: number,
   offset: number,
-): Promise<{ rows: TaggingEventRecord[]; count: number }> {
-  const where: SQL[] = [sql`e.inbox_id = ${f.inboxId}`, sql`e.kind = ${f.kind}`, f.readable];
-  if (f.waId !== undefined) where.push(sql`e.wa_id = ${f.waId}`);
-  if (f.wamid !== undefined) where.push(sql`e.wamid = ${f.wamid}`);
-  if (f.sinceTime !== undefined) where.push(sql`e.timestamp >= ${f.sinceTime}`);
-  if (f.beforeTime !== undefined) where.push(sql`e.timestamp < ${f.beforeTime}`);
-  const from = sql`FROM tagging_events e CROSS JOIN chats c ON c.inbox_id = e.inbox_id AND c.wa_id = e.wa_id WHERE ${sql.join(where, sql` AND `)}`;
-  const [rows, total] = await Promise.all([
-    db.all<TaggingEventRecord>(
-      sql`SELECT e.timestamp, e.action, e.tag_id, e.tag_name, e.tag_color, e.wa_id, e.wamid, e.extra, e.done_by ${from}
-          ORDER BY e.timestamp DESC, e.seq DESC LIMIT ${limit} OFFSET ${offset}`,
-    ),
-    db.get<{ n: number }>(sql`SELECT count(*) AS n ${from}`),
-  ]);
-  return { rows, count: total?.n ?? 0 };
+) {
+  const where = [sql`e.kind = ${f.kind}`, ...(f.wamid === undefined ? [] : [sql`e.wamid = ${f.wamid}`])];
+  return listHistory<TaggingEventRecord>(
+    db,
+    "tagging_events",
+    sql`e.timestamp, e.action, e.tag_id, e.tag_name, e.tag_color, e.wa_id, e.wamid, e.extra, e.done_by`,
+    scope,
+    { ...f, where },
+    limit,
+    offset,
+  );
 }
 
 export type TaggingKind = "chat" | "message";

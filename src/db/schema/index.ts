@@ -1,3 +1,4 @@
+export * from "./assignments";
 export * from "./messaging";
 export * from "./tags";
 export * from "./tenancy";

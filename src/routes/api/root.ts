@@ -29,6 +29,7 @@ export const registerApiRoot = (app: App) =>
       "message_tagging",
       "chat_tagging_events",
       "message_tagging_events",
+      "chat_assignment_events",
     ];
     return c.json(Object.fromEntries(roots.map((r) => [r, `${base}/${r}/`])), 200);
   });

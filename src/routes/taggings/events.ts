@@ -1,24 +1,17 @@
 import { createRoute, z } from "@hono/zod-openapi";
-import { chatCondition } from "../../db/queries/reading";
-import type { TaggingKind } from "../../db/queries/tags";
-import { listTaggingEvents } from "../../db/queries/tags";
+import { listTaggingEvents, type TaggingKind } from "../../db/queries/tags";
 import { type App, errorResponses, json } from "../../http/openapi";
 import { requireUser } from "../../middleware/auth";
-import { chatScope, WaId } from "../../services/chat-scope";
-import { PageQuery, page, paginated, paginatedSchema } from "../../services/pagination";
+import { chatScope, HistoryQuery } from "../../services/chat-scope";
+import { page, paginated, paginatedSchema } from "../../services/pagination";
 import { loadPeople } from "../../services/people";
 import { toUserWire } from "../../services/users";
 import { KINDS, taggingEventSchema } from "./schemas";
 
-const TimeQuery = PageQuery.extend({
-  wa_id: WaId.optional().openapi({ description: "WhatsApp id of the related chat." }),
-  since_time: z.coerce.number().int().optional().openapi({ description: "POSIX timestamp: only events at this time or newer." }),
-  before_time: z.coerce.number().int().optional().openapi({ description: "POSIX timestamp: only events older than this." }),
-});
-const MessageQuery = TimeQuery.extend({
+const MessageQuery = HistoryQuery.extend({
   message_id: z.string().max(200).optional().openapi({ description: "The message's WhatsApp id." }),
 });
-const queryOf = (kind: TaggingKind) => (kind === "message" ? MessageQuery : TimeQuery);
+const queryOf = (kind: TaggingKind) => (kind === "message" ? MessageQuery : HistoryQuery);
 
 const describe = (kind: TaggingKind) =>
   createRoute({
@@ -40,15 +33,8 @@ export const registerTaggingEvents = (app: App, kind: TaggingKind) =>
     const p = page(query);
     const { rows, count } = await listTaggingEvents(
       db,
-      {
-        inboxId: scope.inboxId,
-        kind,
-        readable: chatCondition(scope),
-        waId: query.wa_id,
-        wamid: query.message_id,
-        sinceTime: query.since_time,
-        beforeTime: query.before_time,
-      },
+      scope,
+      { kind, wamid: query.message_id, waId: query.wa_id, sinceTime: query.since_time, beforeTime: query.before_time },
       p.limit,
       p.offset,
     );

@@ -1,7 +1,7 @@
 /**
- * The inbox object's writes of taggings: raw statements like `ingest.ts`, each change
- * one D1 batch with its history row. Every statement is idempotent for its event id,
- * so the alarm can replay a change whose write was never confirmed.
+ * The inbox object's writes of changes (taggings, assignments): raw statements like
+ * `ingest.ts`, each change with its history row. Every statement is idempotent for its
+ * event id, so the alarm can replay a change whose write was never confirmed.
  */
 
 import type { TaggingKind } from "./tags";
@@ -22,9 +22,45 @@ export type TaggingSpec = {
   timestamp: number;
 };
 
+/** An assignment change: the chat's new user and group, and what changed (`*Set`, `*Cleared`). */
+export type AssignmentSpec = {
+  kind: "assignment";
+  eventId: string;
+  seq: number;
+  waId: string;
+  user: number | null;
+  group: number | null;
+  userSet: number | null;
+  userCleared: boolean;
+  groupSet: number | null;
+  groupCleared: boolean;
+  doneBy: number | null;
+  timestamp: number;
+};
+
+export type ChangeSpec = TaggingSpec | AssignmentSpec;
+
+export function changeStatements(d1: D1Database, inboxId: string, s: ChangeSpec): D1PreparedStatement[] {
+  return s.kind === "assignment" ? assignmentStatements(d1, inboxId, s) : taggingStatements(d1, inboxId, s);
+}
+
+function assignmentStatements(d1: D1Database, inboxId: string, s: AssignmentSpec): D1PreparedStatement[] {
+  return [
+    d1
+      .prepare("UPDATE chats SET assigned_to_user = ?, assigned_group = ? WHERE inbox_id = ? AND wa_id = ?")
+      .bind(s.user, s.group, inboxId, s.waId),
+    d1
+      .prepare(
+        `INSERT INTO assignment_events (id, inbox_id, seq, wa_id, user_set, user_cleared, group_set, group_cleared, done_by, timestamp)
+         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (id) DO NOTHING`,
+      )
+      .bind(s.eventId, inboxId, s.seq, s.waId, s.userSet, s.userCleared ? 1 : 0, s.groupSet, s.groupCleared ? 1 : 0, s.doneBy, s.timestamp),
+  ];
+}
+
 const TABLE = { chat: "chat_taggings", message: "message_taggings" } as const;
 
-export function taggingStatements(d1: D1Database, inboxId: string, s: TaggingSpec): D1PreparedStatement[] {
+function taggingStatements(d1: D1Database, inboxId: string, s: TaggingSpec): D1PreparedStatement[] {
   const extra = s.extra === null || s.extra === undefined ? null : JSON.stringify(s.extra);
   const change =
     s.action === "removed"

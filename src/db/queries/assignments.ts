@@ -1,0 +1,27 @@
+import { sql } from "drizzle-orm";
+import type { Db } from "../client";
+import { type HistoryFilter, listHistory } from "./history";
+import type { ChatScope } from "./reading";
+
+export type AssignmentEventRecord = {
+  timestamp: number;
+  wa_id: string;
+  user_set: number | null;
+  user_cleared: number;
+  group_set: number | null;
+  group_cleared: number;
+  done_by: number | null;
+};
+
+/** A page of chat assignment history. */
+export function listAssignmentEvents(db: Db, scope: ChatScope, f: HistoryFilter, limit: number, offset: number) {
+  return listHistory<AssignmentEventRecord>(
+    db,
+    "assignment_events",
+    sql`e.timestamp, e.wa_id, e.user_set, e.user_cleared, e.group_set, e.group_cleared, e.done_by`,
+    scope,
+    f,
+    limit,
+    offset,
+  );
+}

@@ -1,0 +1,56 @@
+import { createRoute } from "@hono/zod-openapi";
+import { listAssignmentEvents } from "../../db/queries/assignments";
+import { type App, errorResponses, json } from "../../http/openapi";
+import { requireUser } from "../../middleware/auth";
+import { chatScope, HistoryQuery } from "../../services/chat-scope";
+import { page, paginated, paginatedSchema } from "../../services/pagination";
+import { loadPeople } from "../../services/people";
+import { toUserWire } from "../../services/users";
+import { AssignmentEventSchema } from "./schemas";
+
+const route = createRoute({
+  method: "get",
+  path: "/chat_assignment_events/",
+  tags: ["Chats"],
+  summary: "List chat assignment events",
+  description: "Every assignment change, newest first, in chats you may read. `done_by` is null when the system acted.",
+  request: { query: HistoryQuery },
+  responses: { 200: json(paginatedSchema(AssignmentEventSchema), "A page of events."), ...errorResponses },
+});
+
+export const registerAssignmentEvents = (app: App) =>
+  app.openapi(route, async (c) => {
+    const user = requireUser(c);
+    const query = c.req.valid("query");
+    const db = c.get("db");
+    const scope = await chatScope(c, user, {});
+    const p = page(query);
+    const { rows, count } = await listAssignmentEvents(
+      db,
+      scope,
+      { waId: query.wa_id, sinceTime: query.since_time, beforeTime: query.before_time },
+      p.limit,
+      p.offset,
+    );
+    const people = await loadPeople(
+      db,
+      user.workspaceId,
+      rows.flatMap((r) => [r.user_set, r.done_by]),
+      rows.some((r) => r.group_set !== null),
+      { inboxId: scope.inboxId, waIds: [], wamids: [] },
+    );
+    const wire = (id: number | null) => {
+      const found = id === null ? undefined : people.users.get(id);
+      return found ? toUserWire(found, people.groups.get(found.id) ?? [], c.get("baseUrl")) : null;
+    };
+    const results = rows.map((r) => ({
+      timestamp: r.timestamp,
+      wa_id: r.wa_id,
+      assigned_to_user_set: wire(r.user_set),
+      assigned_to_user_was_cleared: r.user_cleared === 1,
+      assigned_group_set: r.group_set === null ? null : (people.groupNames.get(r.group_set) ?? null),
+      assigned_group_was_cleared: r.group_cleared === 1,
+      done_by: wire(r.done_by),
+    }));
+    return c.json(paginated(c.req.url, p, count, results), 200);
+  });
