@@ -1,7 +1,7 @@
 import { createRoute, z } from "@hono/zod-openapi";
 import { getGroup } from "../../db/queries/groups";
 import { getUser } from "../../db/queries/users";
-import { ApiError, fieldErrors, forbidden, notFound } from "../../errors";
+import { fieldErrors, forbidden, notFound } from "../../errors";
 import { bodyDoc, readBody } from "../../http/body";
 import { type App, errorResponses, json } from "../../http/openapi";
 import { inboxObject } from "../../inbox/stub";
