@@ -73,9 +73,13 @@ export class EventLog {
 
   /** The messages are in D1: their message events are ready. */
   messagesStored(wamids: string[]): void {
-    for (const wamid of wamids) {
-      this.sql.exec("UPDATE events SET state = ? WHERE state = ? AND wamid = ? AND status IS NULL", READY, WAITING, wamid);
-    }
+    // One statement per write, not one per message: this runs on every webhook.
+    this.sql.exec(
+      "UPDATE events SET state = ? WHERE state = ? AND status IS NULL AND wamid IN (SELECT value FROM json_each(?))",
+      READY,
+      WAITING,
+      JSON.stringify(wamids),
+    );
   }
 
   statusApplied(wamid: string, status: string): void {
@@ -118,7 +122,7 @@ export class EventLog {
   }
 
   sent(seqs: number[]): void {
-    for (const seq of seqs) this.sql.exec("UPDATE events SET state = ? WHERE seq = ?", SENT, seq);
+    this.sql.exec("UPDATE events SET state = ? WHERE seq IN (SELECT value FROM json_each(?))", SENT, JSON.stringify(seqs));
   }
 
   hasReady(): boolean {
