@@ -8,6 +8,7 @@ import { config } from "./config";
 import type { AppEnv } from "./context";
 import { createDb } from "./db/client";
 import { ApiError, notFound, renderError } from "./errors";
+import { registerRoutes, routesFor } from "./http/routes";
 import { api } from "./routes/api";
 import { MEDIA_MAX_BODY_BYTES } from "./routes/media/file";
 import { platform } from "./routes/platform";
@@ -94,25 +95,11 @@ const document = () => {
 app.get("/openapi.json", (c) => c.json(document()));
 app.get("/docs", Scalar({ url: "/openapi.json", pageTitle: "Switchboard API" }));
 
-/** Every documented route as a pattern, so a known path with the wrong method gets DRF's 405. */
-const routes = docs.openAPIRegistry.definitions.flatMap((d) =>
-  d.type === "route"
-    ? [
-        {
-          method: d.route.method.toUpperCase(),
-          literal: !d.route.path.includes("{"),
-          pattern: new RegExp(`^${d.route.path.replace(/\{[^}]+\}/g, "[^/]+")}$`),
-        },
-      ]
-    : [],
-);
+registerRoutes(docs.openAPIRegistry.definitions);
 
+/** A known path with the wrong method gets DRF's 405 with `Allow`. */
 app.notFound((c) => {
-  const path = c.req.path.replace(/^\/inboxes\/[^/]+(?=\/api\/v1\/)/, "");
-  const matches = routes.filter((r) => r.pattern.test(path));
-  // A literal path (`/users/current/`) is its own resource, not an instance of `/users/{id}/`.
-  const own = matches.some((r) => r.literal) ? matches.filter((r) => r.literal) : matches;
-  const allowed = [...new Set(own.map((r) => r.method))];
+  const allowed = [...new Set(routesFor(c.req.path).map((r) => r.method))];
   if (allowed.length && !allowed.includes(c.req.method)) {
     throw new ApiError(405, { detail: `Method "${c.req.method}" not allowed.` }, { Allow: allowed.join(", ") });
   }

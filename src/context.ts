@@ -4,6 +4,9 @@ import type { User } from "./db/queries/users";
 
 export type AuthMethod = "token" | "session" | "provider";
 
+/** Who a request acts for: a user, by token, session or provider key. (Workspace API keys join with contact sync.) */
+export type Principal = { kind: "user"; user: User; via: AuthMethod };
+
 /** Hono environment shared by every sub-app. */
 export type AppEnv = {
   Bindings: Env;
@@ -14,7 +17,7 @@ export type AppEnv = {
     inbox: Inbox;
     /** `https://host` plus `/inboxes/{id}` when the inbox was addressed by path: the base of absolute URLs. */
     baseUrl: string;
-    user: User | null;
-    authMethod: AuthMethod | null;
+    /** Null only on public routes: every other route is refused without one. */
+    principal: Principal | null;
   };
 };

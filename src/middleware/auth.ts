@@ -1,10 +1,11 @@
 import type { Context } from "hono";
 import { getCookie } from "hono/cookie";
 import { createMiddleware } from "hono/factory";
-import type { AppEnv, AuthMethod } from "../context";
+import type { AppEnv, AuthMethod, Principal } from "../context";
 import { userBySessionHash, userByTokenHash } from "../db/queries/credentials";
 import { firstActiveAdmin, type User } from "../db/queries/users";
 import { ApiError, notAuthenticated, notFound } from "../errors";
+import { isPublic } from "../http/routes";
 import { isValidD360Key } from "../providers/dialog360-auth";
 import { safeEqual, sha256Hex } from "../services/crypto";
 import { inboxSecrets } from "../services/inboxes";
@@ -17,15 +18,17 @@ const UNSAFE = new Set(["POST", "PUT", "PATCH", "DELETE"]);
  * Authenticates in the seed's order: provider key (`D360-Api-Key`, silently skipped
  * when invalid), then `Authorization: Token`, then the session cookie. A credential
  * that belongs to another workspace is answered exactly like a missing inbox (404),
- * so another tenant's credentials cannot tell its inboxes from ids that do not exist. Sets `user` (or null) and `authMethod`.
+ * so another tenant's credentials cannot tell its inboxes from ids that do not exist. Sets `principal`; without
+ * one, only routes declared public go on.
  */
 export const authenticate = createMiddleware<AppEnv>(async (c, next) => {
   const found = await identify(c);
   if (found && found.user.workspaceId !== c.get("inbox").workspaceId) throw notFound();
   if (found && !found.user.isActive) throw notAuthenticated("User inactive or deleted.");
   if (found?.method === "session" && UNSAFE.has(c.req.method)) checkCsrf(c.req.header("x-csrftoken"), getCookie(c, CSRF_COOKIE));
-  c.set("user", found?.user ?? null);
-  c.set("authMethod", found?.method ?? null);
+  // Authentication by default: a route is open only if its definition says `security: []`.
+  if (!found && isPublic(c.req.method, c.req.path) === false) throw notAuthenticated();
+  c.set("principal", found ? { kind: "user", user: found.user, via: found.method } : null);
   await next();
 });
 
@@ -62,9 +65,9 @@ export function checkCsrf(header: string | undefined, cookie: string | undefined
   if (!safeEqual(header, cookie)) throw new ApiError(403, { detail: "CSRF Failed: CSRF token incorrect." });
 }
 
-/** For every non-public endpoint: the authenticated user, or the seed's exact 403. */
-export function requireUser(c: { get(key: "user"): User | null }): User {
-  const user = c.get("user");
-  if (!user) throw notAuthenticated();
-  return user;
+/** The acting user (non-public routes always have one; the check keeps the type honest). */
+export function requireUser(c: { get(key: "principal"): Principal | null }): User {
+  const principal = c.get("principal");
+  if (!principal) throw notAuthenticated();
+  return principal.user;
 }

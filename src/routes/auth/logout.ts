@@ -19,9 +19,10 @@ export const registerLogout = (app: App) =>
   app.openapi(route, async (c) => {
     const user = requireUser(c);
     const db = c.get("db");
-    if (c.get("authMethod") === "token") await deleteToken(db, user.id);
+    const via = c.get("principal")?.via;
+    if (via === "token") await deleteToken(db, user.id);
     const session = getCookie(c, SESSION_COOKIE);
-    if (c.get("authMethod") === "session" && session) {
+    if (via === "session" && session) {
       await deleteSession(db, await sha256Hex(session));
       deleteCookie(c, SESSION_COOKIE, { path: "/" });
     }

@@ -21,7 +21,7 @@ export async function storeUpload(
     sha256,
     size: file.size,
     filename: file.filename ?? null,
-    uploadedBy: c.get("user")?.id,
+    uploadedBy: c.get("principal")?.user.id,
   });
   return { file: `${c.get("baseUrl")}/api/v1/media/${id}/`, id };
 }
