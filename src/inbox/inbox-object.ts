@@ -1,8 +1,8 @@
 import { DurableObject } from "cloudflare:workers";
 import { createDb } from "../db/client";
 import { type ChangeSpec, changeStatements } from "../db/queries/change-writes";
+import { getChatState } from "../db/queries/chats";
 import type { MessageRow, StatusRow } from "../db/queries/ingest";
-import { getChatState } from "../db/queries/reading";
 import { getTagging, type TaggingKind, taggingOf, taggingsOfTag } from "../db/queries/tags";
 import { enqueueEvents } from "../queues/jobs";
 import { type Actor, type Assignment, type AssignmentRequest, decideAssignment } from "../services/assignment";

@@ -1,8 +1,6 @@
 import { z } from "@hono/zod-openapi";
-import type { Context } from "hono";
-import type { AppEnv } from "../context";
 import type { Db } from "../db/client";
-import type { ChatScope } from "../db/queries/reading";
+import type { ChatScope } from "../db/queries/chat-scope";
 import { groupsOfUsers, type User } from "../db/queries/users";
 import { fieldErrors } from "../errors";
 import { PageQuery } from "./pagination";
@@ -47,20 +45,20 @@ export async function userGroupIds(db: Db, userId: number): Promise<number[]> {
 }
 
 /**
- * The one place a request's user, permissions and filters become a query scope:
- * read permission is always applied, so no list or lookup can bypass it.
+ * The one place a user, their permissions and filters become a query scope: read
+ * permission is always applied, so no list or lookup can bypass it. Plain values only,
+ * so the inbox object, queue consumers and the rule engine build the same scopes.
  */
 export async function chatScope(
-  c: Context<AppEnv>,
-  user: User,
-  filters: z.infer<typeof ChatFilterQuery>,
-  groups?: number[],
+  db: Db,
+  at: { inboxId: string; user: User; groupIds?: number[] },
+  filters: z.infer<typeof ChatFilterQuery> = {},
 ): Promise<ChatScope> {
-  const groupIds = groups ?? (await userGroupIds(c.get("db"), user.id));
+  const { inboxId, user } = at;
+  const groupIds = at.groupIds ?? (await userGroupIds(db, user.id));
   if (filters.assigned_group !== undefined && !groupIds.includes(filters.assigned_group)) {
     throw fieldErrors({ assigned_group: ["Only groups you are a member of can be used."] });
   }
-  const inboxId = c.get("inbox").id;
   const query = filters.search?.trim();
   const digits = query ? phoneFragment(query) : null;
   return {

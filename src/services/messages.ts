@@ -1,5 +1,6 @@
 import { z } from "@hono/zod-openapi";
-import type { ChatRecord, MessageRecord } from "../db/queries/reading";
+import type { ChatRecord } from "../db/queries/chats";
+import type { MessageRecord } from "../db/queries/messages";
 import type { AttachedTag } from "../db/queries/tags";
 import type { GroupRef, User } from "../db/queries/users";
 import { GroupSchema, toUserWire, UserSchema } from "./users";

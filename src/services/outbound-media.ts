@@ -1,6 +1,6 @@
 import type { Db } from "../db/client";
+import type { ChatScope } from "../db/queries/chat-scope";
 import { getMedia } from "../db/queries/media";
-import type { ChatScope } from "../db/queries/reading";
 import { ApiError } from "../errors";
 import type { Provider } from "../providers/provider";
 import { mayReadMedia } from "./media-access";

@@ -1,7 +1,7 @@
 import { sql } from "drizzle-orm";
 import type { Db } from "../client";
+import type { ChatScope } from "./chat-scope";
 import { type HistoryFilter, listHistory } from "./history";
-import type { ChatScope } from "./reading";
 
 export type AssignmentEventRecord = {
   timestamp: number;

@@ -1,6 +1,6 @@
 import { type SQL, sql } from "drizzle-orm";
 import type { Db } from "../client";
-import { type ChatScope, chatCondition } from "./reading";
+import { type ChatScope, chatCondition } from "./chat-scope";
 
 /** The filters every event history takes (`GET /*_events/`). */
 export type HistoryFilter = { waId?: string; sinceTime?: number; beforeTime?: number; where?: SQL[] };

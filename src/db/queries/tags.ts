@@ -1,9 +1,9 @@
 import { and, asc, count, eq, type SQL, sql } from "drizzle-orm";
 import type { Db } from "../client";
 import { tags } from "../schema";
+import type { ChatScope } from "./chat-scope";
 import { chunks } from "./chunks";
 import { type HistoryFilter, listHistory } from "./history";
-import type { ChatScope } from "./reading";
 
 export type Tag = typeof tags.$inferSelect;
 export type AttachedTag = {

@@ -1,8 +1,9 @@
 import { createRoute } from "@hono/zod-openapi";
 import { listAssignmentEvents } from "../../db/queries/assignments";
 import { type App, errorResponses, json } from "../../http/openapi";
+import { requestScope } from "../../http/scope";
 import { requireUser } from "../../middleware/auth";
-import { chatScope, HistoryQuery } from "../../services/chat-scope";
+import { HistoryQuery } from "../../services/chat-scope";
 import { page, paginated, paginatedSchema } from "../../services/pagination";
 import { loadPeople } from "../../services/people";
 import { toUserWire } from "../../services/users";
@@ -23,7 +24,7 @@ export const registerAssignmentEvents = (app: App) =>
     const user = requireUser(c);
     const query = c.req.valid("query");
     const db = c.get("db");
-    const scope = await chatScope(c, user, {});
+    const scope = await requestScope(c);
     const p = page(query);
     const { rows, count } = await listAssignmentEvents(
       db,

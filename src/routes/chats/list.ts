@@ -1,11 +1,13 @@
 import { createRoute, z } from "@hono/zod-openapi";
 import type { Context } from "hono";
 import type { AppEnv } from "../../context";
-import { listChats, messagesByIds } from "../../db/queries/reading";
+import { listChats } from "../../db/queries/chats";
+import { messagesByIds } from "../../db/queries/messages";
 import { notFound } from "../../errors";
 import { type App, errorResponses, json } from "../../http/openapi";
+import { requestScope } from "../../http/scope";
 import { requireUser } from "../../middleware/auth";
-import { ChatFilterQuery, chatScope, WaId } from "../../services/chat-scope";
+import { ChatFilterQuery, WaId } from "../../services/chat-scope";
 import { ChatSchema, toChatWire } from "../../services/messages";
 import { PageQuery, page, paginated, paginatedSchema } from "../../services/pagination";
 import { loadPeople } from "../../services/people";
@@ -38,7 +40,7 @@ async function chatPage(
 ) {
   const user = requireUser(c);
   const db = c.get("db");
-  const scope = { ...(await chatScope(c, user, query)), waId };
+  const scope = { ...(await requestScope(c, query)), waId };
   const { rows, count } = await listChats(db, scope, limit, offset);
   const lastIds = rows.map((r) => r.last_message_id).filter((id): id is number => id !== null);
   const last = new Map((await messagesByIds(db, scope.inboxId, user.id, lastIds)).map((m) => [m.id, m]));

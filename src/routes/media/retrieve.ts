@@ -2,8 +2,7 @@ import { createRoute, z } from "@hono/zod-openapi";
 import { getMedia } from "../../db/queries/media";
 import { ApiError, notFound } from "../../errors";
 import { type App, ErrorSchema, errorResponses, json } from "../../http/openapi";
-import { requireUser } from "../../middleware/auth";
-import { chatScope } from "../../services/chat-scope";
+import { requestScope } from "../../http/scope";
 import { mayReadMedia } from "../../services/media-access";
 import { mediaKey } from "../../services/media-fetch";
 
@@ -30,14 +29,13 @@ const route = createRoute({
 
 export const registerRetrieveMedia = (app: App) =>
   app.openapi(route, async (c) => {
-    const user = requireUser(c);
     const { id } = c.req.valid("param");
     if (!MEDIA_ID.test(id)) throw notFound();
     const inboxId = c.get("inbox").id;
     const row = await getMedia(c.get("db"), inboxId, id);
     if (!row) throw notFound();
     // A file is readable by whoever may read a chat it was sent in, and by its uploader.
-    const scope = await chatScope(c, user, {});
+    const scope = await requestScope(c);
     if (!(await mayReadMedia(c.get("db"), scope, row))) throw notFound();
     if (row.state === "pending") throw new ApiError(409, { detail: "Media is still being downloaded from the provider." });
     if (row.state === "failed") {

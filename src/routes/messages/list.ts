@@ -2,10 +2,12 @@ import { createRoute, z } from "@hono/zod-openapi";
 import type { Context } from "hono";
 import { getCookie } from "hono/cookie";
 import type { AppEnv } from "../../context";
-import { listMessages, setReceivedMark } from "../../db/queries/reading";
+import { setReceivedMark } from "../../db/queries/chats";
+import { listMessages } from "../../db/queries/messages";
 import { type App, errorResponses, json } from "../../http/openapi";
+import { requestScope } from "../../http/scope";
 import { CSRF_COOKIE, checkCsrf, requireUser } from "../../middleware/auth";
-import { ChatFilterQuery, chatScope, QueryBool, WaId } from "../../services/chat-scope";
+import { ChatFilterQuery, QueryBool, WaId } from "../../services/chat-scope";
 import { MessageSchema, toMessageWire } from "../../services/messages";
 import { PageQuery, page, paginated, paginatedSchema } from "../../services/pagination";
 import { loadPeople } from "../../services/people";
@@ -36,7 +38,7 @@ async function handle(c: Context<AppEnv>, query: z.infer<typeof Query>, waId: st
   const user = requireUser(c);
   const db = c.get("db");
   const scope = {
-    ...(await chatScope(c, user, query)),
+    ...(await requestScope(c, query)),
     waId: waId ?? query.wa_id,
     sinceTime: query.since_time,
     beforeTime: query.before_time,

@@ -1,9 +1,9 @@
 import { createRoute, z } from "@hono/zod-openapi";
-import { listChats } from "../../db/queries/reading";
+import { listChats } from "../../db/queries/chats";
 import { notFound } from "../../errors";
 import { type App, errorResponses, json } from "../../http/openapi";
-import { requireUser } from "../../middleware/auth";
-import { chatScope, WaId } from "../../services/chat-scope";
+import { requestScope } from "../../http/scope";
+import { WaId } from "../../services/chat-scope";
 import { ContactSchema, toContactWire } from "../../services/messages";
 import { PageQuery, page, paginated, paginatedSchema } from "../../services/pagination";
 
@@ -28,17 +28,15 @@ const retrieve = createRoute({
 
 export const registerPersons = (app: App) => {
   app.openapi(list, async (c) => {
-    const user = requireUser(c);
     const query = c.req.valid("query");
-    const scope = await chatScope(c, user, { search: query.search });
+    const scope = await requestScope(c, { search: query.search });
     const p = page(query);
     // Persons are found by name or number, not by message text.
     const { rows, count } = await listChats(c.get("db"), { ...scope, match: null }, p.limit, p.offset);
     return c.json(paginated(c.req.url, p, count, rows.map(toContactWire)), 200);
   });
   app.openapi(retrieve, async (c) => {
-    const user = requireUser(c);
-    const scope = { ...(await chatScope(c, user, {})), waId: c.req.valid("param").wa_id };
+    const scope = { ...(await requestScope(c)), waId: c.req.valid("param").wa_id };
     const { rows } = await listChats(c.get("db"), scope, 1, 0);
     if (!rows[0]) throw notFound();
     return c.json(toContactWire(rows[0]), 200);

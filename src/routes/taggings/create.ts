@@ -1,13 +1,14 @@
 import { createRoute } from "@hono/zod-openapi";
-import { readableChat, readableMessage } from "../../db/queries/reading";
+import { readableChat } from "../../db/queries/chats";
+import { readableMessage } from "../../db/queries/messages";
 import type { TaggingKind } from "../../db/queries/tags";
 import { getTag } from "../../db/queries/tags";
 import { ApiError, fieldErrors } from "../../errors";
 import { bodyDoc, readBody } from "../../http/body";
 import { type App, errorResponses, json } from "../../http/openapi";
+import { requestScope } from "../../http/scope";
 import { inboxObject } from "../../inbox/stub";
 import { requireUser } from "../../middleware/auth";
-import { chatScope } from "../../services/chat-scope";
 import { requireTags } from "../../services/permissions";
 import { KINDS, taggingBody, taggingSchema, toTaggingWire } from "./schemas";
 
@@ -38,7 +39,7 @@ export const registerCreateTagging = (app: App, kind: TaggingKind) =>
     const tag = await getTag(db, inbox.workspaceId, body.tag);
     if (!tag) throw fieldErrors({ tag: [`Invalid pk "${body.tag}" - object does not exist.`] });
     // A chat the caller may not read is answered as one that does not exist.
-    const scope = await chatScope(c, user, {});
+    const scope = await requestScope(c);
     const waId = (kind === "chat" ? await readableChat(db, scope, target) : await readableMessage(db, scope, target))?.wa_id;
     if (!waId) throw fieldErrors({ [field]: [`Object with ${kind === "chat" ? "wa_id" : "id"}=${target} does not exist.`] });
     const outcome = await inboxObject(c.env, inbox.id).tagging(inbox.id, {

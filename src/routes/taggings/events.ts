@@ -1,8 +1,9 @@
 import { createRoute, z } from "@hono/zod-openapi";
 import { listTaggingEvents, type TaggingKind } from "../../db/queries/tags";
 import { type App, errorResponses, json } from "../../http/openapi";
+import { requestScope } from "../../http/scope";
 import { requireUser } from "../../middleware/auth";
-import { chatScope, HistoryQuery } from "../../services/chat-scope";
+import { HistoryQuery } from "../../services/chat-scope";
 import { page, paginated, paginatedSchema } from "../../services/pagination";
 import { loadPeople } from "../../services/people";
 import { toUserWire } from "../../services/users";
@@ -29,7 +30,7 @@ export const registerTaggingEvents = (app: App, kind: TaggingKind) =>
     const user = requireUser(c);
     const query: z.infer<typeof MessageQuery> = c.req.valid("query");
     const db = c.get("db");
-    const scope = await chatScope(c, user, {});
+    const scope = await requestScope(c);
     const p = page(query);
     const { rows, count } = await listTaggingEvents(
       db,

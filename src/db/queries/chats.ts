@@ -1,0 +1,53 @@
+import { type SQL, sql } from "drizzle-orm";
+import type { Db } from "../client";
+import { and, type ChatScope, chatCondition, chatConditions, contactMatch, pageClause } from "./chat-scope";
+
+export type ChatRecord = {
+  wa_id: string;
+  contact: string;
+  profile_name: string | null;
+  last_message_timestamp: number | null;
+  assigned_to_user: number | null;
+  assigned_group: number | null;
+  new_messages: number;
+  last_message_id: number | null;
+};
+
+export async function listChats(db: Db, s: ChatScope, limit: number, offset: number): Promise<{ rows: ChatRecord[]; count: number }> {
+  const where = chatConditions(s);
+  const search: SQL[] = [];
+  if (s.match) {
+    search.push(
+      sql`c.wa_id IN (SELECT fm.wa_id FROM messages fm WHERE fm.id IN (SELECT rowid FROM messages_fts WHERE messages_fts MATCH ${s.match}))`,
+    );
+  }
+  const contact = contactMatch(s, sql.raw("c"));
+  if (contact) search.push(contact);
+  if (search.length) where.push(sql`(${sql.join(search, sql` OR `)})`);
+  const from = sql`FROM chats c LEFT JOIN received_marks rm ON rm.user_id = ${s.userId} AND rm.inbox_id = c.inbox_id AND rm.wa_id = c.wa_id WHERE ${and(where)}`;
+  const [rows, total] = await Promise.all([
+    db.all<ChatRecord>(sql`SELECT c.wa_id, c.contact, c.profile_name, c.last_message_timestamp, c.assigned_to_user, c.assigned_group, c.last_message_id,
+      (SELECT count(*) FROM messages n WHERE n.inbox_id = c.inbox_id AND n.wa_id = c.wa_id AND n.from_us = 0 AND n.timestamp > coalesce(rm.timestamp, -1)) AS new_messages
+      ${from} ORDER BY c.last_message_timestamp DESC, c.last_message_seq DESC ${pageClause(limit, offset)}`),
+    db.get<{ n: number }>(sql`SELECT count(*) AS n ${from}`),
+  ]);
+  return { rows, count: total?.n ?? 0 };
+}
+
+/** Sets a user's received mark for a chat (`onlyForward`: never move it back). */
+export async function setReceivedMark(db: Db, userId: number, inboxId: string, waId: string, timestamp: number, onlyForward: boolean) {
+  await db.run(sql`INSERT INTO received_marks (user_id, inbox_id, wa_id, timestamp) VALUES (${userId}, ${inboxId}, ${waId}, ${timestamp})
+    ON CONFLICT (user_id, inbox_id, wa_id) DO UPDATE SET timestamp = ${onlyForward ? sql`max(timestamp, excluded.timestamp)` : sql`excluded.timestamp`}`);
+}
+
+/** What sending needs to know about a chat: its assignment and the customer-service window. */
+export async function getChatState(db: Db, inboxId: string, waId: string) {
+  return db.get<{ assigned_to_user: number | null; assigned_group: number | null; last_customer_message_timestamp: number | null }>(
+    sql`SELECT assigned_to_user, assigned_group, last_customer_message_timestamp FROM chats WHERE inbox_id = ${inboxId} AND wa_id = ${waId}`,
+  );
+}
+
+/** A chat the scope may read, if it exists. */
+export async function readableChat(db: Db, s: ChatScope, waId: string): Promise<{ wa_id: string } | undefined> {
+  return db.get<{ wa_id: string }>(sql`SELECT c.wa_id FROM chats c WHERE ${chatCondition({ ...s, waId })} LIMIT 1`);
+}
