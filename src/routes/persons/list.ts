@@ -1,9 +1,7 @@
 import { createRoute, z } from "@hono/zod-openapi";
 import { listChats } from "../../db/queries/chats";
-import { notFound } from "../../errors";
 import { type App, errorResponses, json } from "../../http/openapi";
 import { requestScope } from "../../http/scope";
-import { WaId } from "../../services/chat-scope";
 import { ContactSchema, toContactWire } from "../../services/messages";
 import { PageQuery, page, paginated, paginatedSchema } from "../../services/pagination";
 
@@ -17,16 +15,7 @@ const list = createRoute({
   responses: { 200: json(paginatedSchema(ContactSchema), "A page of persons."), ...errorResponses },
 });
 
-const retrieve = createRoute({
-  method: "get",
-  path: "/persons/{wa_id}/",
-  tags: ["Persons"],
-  summary: "Retrieve a person",
-  request: { params: z.object({ wa_id: WaId }) },
-  responses: { 200: json(ContactSchema, "The person."), ...errorResponses },
-});
-
-export const registerPersons = (app: App) => {
+export const registerListPersons = (app: App) =>
   app.openapi(list, async (c) => {
     const query = c.req.valid("query");
     const scope = await requestScope(c, { search: query.search });
@@ -35,10 +24,3 @@ export const registerPersons = (app: App) => {
     const { rows, count } = await listChats(c.get("db"), { ...scope, match: null }, p.limit, p.offset);
     return c.json(paginated(c.req.url, p, count, rows.map(toContactWire)), 200);
   });
-  app.openapi(retrieve, async (c) => {
-    const scope = { ...(await requestScope(c)), waId: c.req.valid("param").wa_id };
-    const { rows } = await listChats(c.get("db"), scope, 1, 0);
-    if (!rows[0]) throw notFound();
-    return c.json(toContactWire(rows[0]), 200);
-  });
-};
