@@ -189,8 +189,29 @@ export async function generate({
       chatRows++;
     }
     db.exec("COMMIT");
+    // Tags as a busy inbox has them: one chat in ten tagged "VIP" (pages of chats and messages carry tags, and
+    // `chat_tag_id` filters have a tenth of the inbox to find), each with a history row as the inbox object writes it.
+    const workspaceId = db.prepare("SELECT workspace_id FROM inboxes WHERE id = ?").get(inboxId).workspace_id;
+    const tagId = Number(
+      db.prepare("INSERT INTO tags (workspace_id, name, name_key, web_inbox_color) VALUES (?, 'VIP', 'vip', '#d4a017')").run(workspaceId)
+        .lastInsertRowid,
+    );
+    const tagChat = db.prepare("INSERT INTO chat_taggings (inbox_id, wa_id, tag_id, extra) VALUES (?, ?, ?, NULL)");
+    const tagHistory = db.prepare(
+      `INSERT INTO tagging_events (id, inbox_id, kind, seq, wa_id, wamid, tag_id, tag_name, tag_color, action, extra, done_by, timestamp)
+       VALUES (?, ?, 'chat', ?, ?, NULL, ?, 'VIP', '#d4a017', 'added', NULL, NULL, ?)`,
+    );
+    let tagged = 0;
+    db.exec("BEGIN");
+    for (const [i, c] of chatList.entries()) {
+      if (!c.last || i % 10 !== 0) continue;
+      tagChat.run(inboxId, c.waId, tagId);
+      tagHistory.run(`bench-${seed}-${i}`, inboxId, i + 1, c.waId, tagId, c.last.timestamp);
+      tagged++;
+    }
+    db.exec("COMMIT");
     const seconds = (performance.now() - started) / 1000;
-    return { inboxId, dbPath, messages, chats: chatRows, seconds, probeHits: Object.fromEntries(probes) };
+    return { inboxId, dbPath, messages, chats: chatRows, taggedChats: tagged, tagId, seconds, probeHits: Object.fromEntries(probes) };
   } finally {
     db.close();
   }

@@ -514,7 +514,13 @@ async function main() {
       probeWords: [opt.search],
       log: (l) => console.log(l),
     });
-    results.generate = { messages: gen.messages, chats: gen.chats, seconds: gen.seconds, searchHits: gen.probeHits[opt.search] };
+    results.generate = {
+      messages: gen.messages,
+      chats: gen.chats,
+      taggedChats: gen.taggedChats,
+      seconds: gen.seconds,
+      searchHits: gen.probeHits[opt.search],
+    };
     console.log(`  done in ${gen.seconds.toFixed(1)}s; "${opt.search}" is in ${gen.probeHits[opt.search].toLocaleString("en")} messages`);
 
     app = await startApp(appConfig);
@@ -529,6 +535,8 @@ async function main() {
         target: ["searchP95", TARGETS.searchP95],
       },
       { name: "chats list", path: `${prefix}/chats/?limit=20`, target: ["listP95", TARGETS.listP95] },
+      { name: "chats by tag", path: `${prefix}/chats/?chat_tag_id=${gen.tagId}&limit=20`, target: ["listP95", TARGETS.listP95] },
+      { name: "messages by tag", path: `${prefix}/messages/?chat_tag_id=${gen.tagId}&limit=20`, target: ["listP95", TARGETS.listP95] },
     ];
     results.read = { connections: opt.readConnections, duration: opt.readDuration, endpoints: {} };
     const common = { connections: opt.readConnections, duration: opt.readDuration };
