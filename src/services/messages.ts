@@ -90,9 +90,14 @@ export type People = {
   tags: { chats: Map<string, AttachedTag[]>; messages: Map<string, AttachedTag[]> };
 };
 
+/** A user a page refers to (sender, assignee, `done_by`) as the seed's User, or null. */
+export function personWire(people: People, userId: number | null, baseUrl: string) {
+  const user = userId === null ? undefined : people.users.get(userId);
+  return user ? toUserWire(user, people.groups.get(user.id) ?? [], baseUrl) : null;
+}
+
 export function toMessageWire(r: MessageRecord, people: People, baseUrl: string): z.infer<typeof MessageSchema> {
   const payload = JSON.parse(r.payload) as Record<string, unknown>;
-  const sender = r.sender_user_id === null ? undefined : people.users.get(r.sender_user_id);
   const context = payload.context;
   return {
     id: r.wamid,
@@ -101,7 +106,7 @@ export function toMessageWire(r: MessageRecord, people: People, baseUrl: string)
     contact: toContactWire({ ...r, last_message_timestamp: r.chat_last_message_timestamp }),
     from_us: r.from_us === 1,
     received: r.mark !== null && r.timestamp <= r.mark,
-    sender: sender ? toUserWire(sender, people.groups.get(sender.id) ?? [], baseUrl) : null,
+    sender: personWire(people, r.sender_user_id, baseUrl),
     context: context && typeof context === "object" ? (context as Record<string, unknown>) : null,
     customer_wa_id: r.wa_id,
     tags: people.tags.messages.get(r.wamid) ?? [],
@@ -109,13 +114,12 @@ export function toMessageWire(r: MessageRecord, people: People, baseUrl: string)
 }
 
 export function toChatWire(r: ChatRecord, last: MessageRecord | undefined, people: People, baseUrl: string): z.infer<typeof ChatSchema> {
-  const assignee = r.assigned_to_user === null ? undefined : people.users.get(r.assigned_to_user);
   return {
     contact: toContactWire(r),
     new_messages: r.new_messages,
     wa_id: r.wa_id,
     last_message: last ? toMessageWire(last, people, baseUrl) : null,
-    assigned_to_user: assignee ? toUserWire(assignee, people.groups.get(assignee.id) ?? [], baseUrl) : null,
+    assigned_to_user: personWire(people, r.assigned_to_user, baseUrl),
     assigned_group: r.assigned_group === null ? null : (people.groupNames.get(r.assigned_group) ?? null),
     tags: people.tags.chats.get(r.wa_id) ?? [],
   };

@@ -4,9 +4,9 @@ import { type App, errorResponses, json } from "../../http/openapi";
 import { requestScope } from "../../http/scope";
 import { requireUser } from "../../middleware/auth";
 import { HistoryQuery } from "../../services/chat-scope";
+import { personWire } from "../../services/messages";
 import { page, paginated, paginatedSchema } from "../../services/pagination";
 import { loadPeople } from "../../services/people";
-import { toUserWire } from "../../services/users";
 import { AssignmentEventSchema } from "./schemas";
 
 const route = createRoute({
@@ -40,10 +40,7 @@ export const registerAssignmentEvents = (app: App) =>
       rows.some((r) => r.group_set !== null),
       { inboxId: scope.inboxId, waIds: [], wamids: [] },
     );
-    const wire = (id: number | null) => {
-      const found = id === null ? undefined : people.users.get(id);
-      return found ? toUserWire(found, people.groups.get(found.id) ?? [], c.get("baseUrl")) : null;
-    };
+    const wire = (id: number | null) => personWire(people, id, c.get("baseUrl"));
     const results = rows.map((r) => ({
       timestamp: r.timestamp,
       wa_id: r.wa_id,

@@ -4,9 +4,9 @@ import { type App, errorResponses, json } from "../../http/openapi";
 import { requestScope } from "../../http/scope";
 import { requireUser } from "../../middleware/auth";
 import { HistoryQuery } from "../../services/chat-scope";
+import { personWire } from "../../services/messages";
 import { page, paginated, paginatedSchema } from "../../services/pagination";
 import { loadPeople } from "../../services/people";
-import { toUserWire } from "../../services/users";
 import { KINDS, taggingEventSchema } from "./schemas";
 
 const MessageQuery = HistoryQuery.extend({
@@ -47,14 +47,13 @@ export const registerTaggingEvents = (app: App, kind: TaggingKind) =>
       { inboxId: scope.inboxId, waIds: [], wamids: [] },
     );
     const results = rows.map((r) => {
-      const doneBy = r.done_by === null ? undefined : people.users.get(r.done_by);
       return {
         timestamp: r.timestamp,
         action: r.action,
         tag: { id: r.tag_id, name: r.tag_name, web_inbox_color: r.tag_color },
         [KINDS[kind].field]: kind === "chat" ? r.wa_id : (r.wamid ?? ""),
         extra: r.extra === null ? null : (JSON.parse(r.extra) as Record<string, unknown>),
-        done_by: doneBy ? toUserWire(doneBy, people.groups.get(doneBy.id) ?? [], c.get("baseUrl")) : null,
+        done_by: personWire(people, r.done_by, c.get("baseUrl")),
       };
     });
     return c.json(paginated(c.req.url, p, count, results), 200);
