@@ -24,6 +24,36 @@ const ConfigSchema = z.object({
             .filter(Boolean),
         ),
     ),
+  /**
+   * Where this deployment's API is reached from outside (e.g. `https://hub.example.com`):
+   * links in webhook payloads (users, media) of inboxes without a hostname of their own
+   * are `{PUBLIC_BASE_URL}/inboxes/{id}/...`. `npm start` sets it to its local address.
+   */
+  PUBLIC_BASE_URL: z
+    .string()
+    .default("")
+    .transform((s) => s.replace(/\/+$/, "")),
+  /** Per attempt of a webhook or rule-engine call. */
+  WEBHOOK_TIMEOUT_MS: z.coerce.number().int().positive().max(60_000).default(15_000),
+  /**
+   * Seconds before each retry of a failed webhook delivery (comma-separated): the number
+   * of entries is the number of retries. Queues delay at most 12 hours per retry.
+   */
+  WEBHOOK_RETRY_DELAYS: z
+    .string()
+    .default("5,300,1800,7200,18000,36000,36000")
+    .transform((s, ctx) => {
+      const delays = s.split(",").map((d) => Number(d.trim()));
+      if (delays.some((d) => !Number.isInteger(d) || d < 0 || d > 43_200)) {
+        ctx.addIssue({ code: "custom", message: "WEBHOOK_RETRY_DELAYS must be whole seconds from 0 to 43200, comma-separated" });
+      }
+      return delays;
+    }),
+  /** `true` (only `npm start`): webhook URLs may also be `http:` and loopback, for subscribers on this machine. */
+  WEBHOOK_LOCAL_URLS: z
+    .enum(["true", "false", ""])
+    .default("")
+    .transform((v) => v === "true"),
 });
 
 export type Config = z.infer<typeof ConfigSchema>;

@@ -1,9 +1,11 @@
 import { DurableObject } from "cloudflare:workers";
-import { createDb } from "../db/client";
+import { createDb, type Db } from "../db/client";
 import { type ChangeSpec, changeStatements } from "../db/queries/change-writes";
 import { getChatState } from "../db/queries/chats";
+import { activeMemberIds } from "../db/queries/groups";
 import type { MessageRow, StatusRow } from "../db/queries/ingest";
 import { getTagging, type TaggingKind, taggingOf, taggingsOfTag } from "../db/queries/tags";
+import type { AssignMethod } from "../db/schema";
 import { enqueueEvents } from "../queues/jobs";
 import { type Actor, type Assignment, type AssignmentRequest, decideAssignment } from "../services/assignment";
 import { Ledger } from "./ledger";
@@ -20,6 +22,12 @@ export type TaggingRequest =
   | { action: "remove_tag"; tagId: number; doneBy: number | null };
 /** `taggingId`: the added tagging's id (adds only). */
 export type TaggingOutcome = { ok: true; taggingId: number | null } | { ok: false; error: "unique" | "not_found" };
+
+/** What a rule or a custom engine assigns: a user, or a group by a method. */
+export type RuleTarget = { user: number } | { group: number; method: AssignMethod };
+
+/** The rule engine acts as the system: no assignment rule limits it, and `done_by` is null. */
+const SYSTEM: Actor = { id: null, isAdmin: true, groupIds: [] };
 
 export type AssignmentOutcome =
   | { ok: true; assignment: Assignment }
@@ -136,31 +144,65 @@ export class InboxObject extends DurableObject<Env> {
    * against the chat as D1 has it now: one event when anything changed, none otherwise.
    */
   assignment(inboxId: string, waId: string, request: AssignmentRequest, actor: Actor): Promise<AssignmentOutcome> {
-    return this.change(inboxId, async (db) => {
-      const chat = await getChatState(db, inboxId, waId);
-      if (!chat) return { ok: false, error: "not_found" };
-      const current = { user: chat.assigned_to_user, group: chat.assigned_group };
-      const decision = decideAssignment(current, request, actor);
-      if (!decision.ok) return { ok: false, error: "forbidden", reason: decision.reason };
-      const { next } = decision;
-      if (decision.changed) {
-        await this.commitChanges([
-          {
-            kind: "assignment",
-            waId,
-            user: next.user,
-            group: next.group,
-            userSet: next.user !== current.user ? next.user : null,
-            userCleared: current.user !== null && next.user !== current.user,
-            groupSet: next.group !== current.group ? next.group : null,
-            groupCleared: current.group !== null && next.group !== current.group,
-            doneBy: actor.id,
-            timestamp: Math.floor(Date.now() / 1000),
-          },
-        ]);
-      }
-      return { ok: true, assignment: next };
-    });
+    return this.change(inboxId, (db) => this.assign(db, inboxId, waId, () => request, actor));
+  }
+
+  /**
+   * The rule engine's assignment (default rules or a custom engine's answer), done by the
+   * system (`done_by` null). `round_robin` takes the group's next active member after the
+   * one it took last (the turn is kept here, by the inbox's one writer); a chat already
+   * with that group and one of its members keeps them. `let_group_decide` sets the group
+   * and clears the user.
+   */
+  ruleAssignment(inboxId: string, waId: string, target: RuleTarget): Promise<AssignmentOutcome> {
+    return this.change(inboxId, async (db) =>
+      this.assign(
+        db,
+        inboxId,
+        waId,
+        async (current) => {
+          if ("user" in target) return { user: target.user };
+          if (target.method === "let_group_decide") return { group: target.group, user: null };
+          const members = await activeMemberIds(db, target.group);
+          if (current.group === target.group && current.user !== null && members.includes(current.user)) return {};
+          const user = this.ledger.nextInTurn(target.group, members);
+          return { group: target.group, user };
+        },
+        SYSTEM,
+      ),
+    );
+  }
+
+  private async assign(
+    db: Db,
+    inboxId: string,
+    waId: string,
+    requestFor: (current: Assignment) => AssignmentRequest | Promise<AssignmentRequest>,
+    actor: Actor,
+  ): Promise<AssignmentOutcome> {
+    const chat = await getChatState(db, inboxId, waId);
+    if (!chat) return { ok: false, error: "not_found" };
+    const current = { user: chat.assigned_to_user, group: chat.assigned_group };
+    const decision = decideAssignment(current, await requestFor(current), actor);
+    if (!decision.ok) return { ok: false, error: "forbidden", reason: decision.reason };
+    const { next } = decision;
+    if (decision.changed) {
+      await this.commitChanges([
+        {
+          kind: "assignment",
+          waId,
+          user: next.user,
+          group: next.group,
+          userSet: next.user !== current.user ? next.user : null,
+          userCleared: current.user !== null && next.user !== current.user,
+          groupSet: next.group !== current.group ? next.group : null,
+          groupCleared: current.group !== null && next.group !== current.group,
+          doneBy: actor.id,
+          timestamp: Math.floor(Date.now() / 1000),
+        },
+      ]);
+    }
+    return { ok: true, assignment: next };
   }
 
   /**

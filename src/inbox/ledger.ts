@@ -22,6 +22,10 @@ const MIGRATIONS = [
    CREATE TABLE outbox (wamid TEXT PRIMARY KEY, row TEXT NOT NULL, attempts INTEGER NOT NULL DEFAULT 0);
    CREATE TABLE outbox_dead (wamid TEXT PRIMARY KEY, row TEXT NOT NULL, error TEXT NOT NULL, dead_at INTEGER NOT NULL);`,
   EVENTS_MIGRATION,
+  // The raw status object travels with a held status (webhook receivers get it whole);
+  // round-robin turns per group (the rule engine's fair assignment).
+  `ALTER TABLE pending_statuses ADD COLUMN raw TEXT;
+   CREATE TABLE round_robin (group_id INTEGER PRIMARY KEY, last_user INTEGER NOT NULL);`,
 ];
 
 /** `seen.stored` of a row set aside in `outbox_dead` (0: claimed, 1: in D1). */
@@ -134,10 +138,11 @@ export class Ledger {
     if (!this.events.firstStatus(s.wamid, s.status)) return;
     this.events.add("status", { wamid: s.wamid, status: s.status }, { wamid: s.wamid, status: s.status });
     this.sql.exec(
-      "INSERT INTO pending_statuses (wamid, status, value, held_at) VALUES (?, ?, ?, ?) ON CONFLICT DO NOTHING",
+      "INSERT INTO pending_statuses (wamid, status, value, raw, held_at) VALUES (?, ?, ?, ?, ?) ON CONFLICT DO NOTHING",
       s.wamid,
       s.status,
       JSON.stringify(s.value),
+      s.raw == null ? null : JSON.stringify(s.raw),
       Date.now(),
     );
   }
@@ -145,14 +150,19 @@ export class Ledger {
   /** Held statuses that a write can apply: their message is stored, or is among `writing`. */
   applicableStatuses(writing: string[], limit: number): StatusRow[] {
     const rows = this.sql
-      .exec<{ wamid: string; status: string; value: string }>(
-        `SELECT p.wamid, p.status, p.value FROM pending_statuses p JOIN seen s ON s.wamid = p.wamid
+      .exec<{ wamid: string; status: string; value: string; raw: string | null }>(
+        `SELECT p.wamid, p.status, p.value, p.raw FROM pending_statuses p JOIN seen s ON s.wamid = p.wamid
          WHERE s.stored = 1 OR p.wamid IN (SELECT value FROM json_each(?)) LIMIT ?`,
         JSON.stringify(writing),
         limit,
       )
       .toArray();
-    return rows.map((r) => ({ wamid: r.wamid, status: r.status, value: JSON.parse(r.value) }));
+    return rows.map((r) => ({
+      wamid: r.wamid,
+      status: r.status,
+      value: JSON.parse(r.value),
+      raw: r.raw === null ? null : JSON.parse(r.raw),
+    }));
   }
 
   /** Forgets exactly the statuses a successful write applied (later arrivals stay held). */
@@ -200,7 +210,31 @@ export class Ledger {
         now,
       )
       .toArray();
-    for (const d of due) this.holdStatus({ wamid: d.wamid, status: d.status, value: d.due_at });
+    // The sandbox's statuses look like WhatsApp's own to webhook receivers.
+    for (const d of due) {
+      this.holdStatus({
+        wamid: d.wamid,
+        status: d.status,
+        value: d.due_at,
+        raw: { id: d.wamid, status: d.status, timestamp: String(d.due_at) },
+      });
+    }
     return this.sql.exec<{ next: number | null }>("SELECT min(due_at) AS next FROM scheduled_statuses").one().next;
+  }
+
+  /**
+   * Round robin over a group's members (ids ascending): the first after the one taken
+   * last, wrapping around; null for a group with no active member.
+   */
+  nextInTurn(groupId: number, members: number[]): number | null {
+    if (!members.length) return null;
+    const last = this.sql.exec<{ last_user: number }>("SELECT last_user FROM round_robin WHERE group_id = ?", groupId).toArray()[0];
+    const next = members.find((id) => last === undefined || id > last.last_user) ?? (members[0] as number);
+    this.sql.exec(
+      "INSERT INTO round_robin (group_id, last_user) VALUES (?, ?) ON CONFLICT (group_id) DO UPDATE SET last_user = excluded.last_user",
+      groupId,
+      next,
+    );
+    return next;
   }
 }

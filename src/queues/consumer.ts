@@ -2,10 +2,15 @@ import { z } from "zod";
 import { createDb } from "../db/client";
 import { findInboxForRequest } from "../db/queries/inboxes";
 import { getMedia, markMediaFailed } from "../db/queries/media";
+import { setDeliveryState } from "../db/queries/webhooks";
 import { fetchInboundMedia } from "../services/media-fetch";
-import { Job } from "./jobs";
+import { deliverBatch } from "../webhooks/deliver";
+import { fanOut } from "../webhooks/fan-out";
+import { type DeliveryJob, Job } from "./jobs";
 
 export const DEAD_LETTER_QUEUE = "switchboard-deliveries-dlq";
+export const WEBHOOKS_QUEUE = "switchboard-webhooks";
+export const WEBHOOKS_DEAD_LETTER_QUEUE = "switchboard-webhooks-dlq";
 
 /** Exponential backoff from the message's attempt count (1 on first delivery), at most an hour. */
 export const retryDelay = (attempts: number) => Math.min(2 ** attempts * 5, 3600);
@@ -14,9 +19,64 @@ type Message = { id: string; attempts: number };
 const log = (level: "warn" | "error", queue: string, message: Message, fields: Record<string, unknown>) =>
   console[level](JSON.stringify({ level, queue, id: message.id, attempts: message.attempts, ...fields }));
 
-/** The Worker's `queue` handler: the dead-letter queue is consumed by the same Worker. */
+/** The Worker's `queue` handler: every queue, dead-letter queues included, is consumed by the same Worker. */
 export function consumeQueue(batch: MessageBatch<unknown>, env: Env): Promise<void> {
-  return batch.queue === DEAD_LETTER_QUEUE ? consumeDeadLetters(batch, env) : consumeDeliveries(batch, env);
+  switch (batch.queue) {
+    case WEBHOOKS_QUEUE:
+      return consumeWebhooks(batch, env);
+    case WEBHOOKS_DEAD_LETTER_QUEUE:
+      return consumeDeadDeliveries(batch, env);
+    case DEAD_LETTER_QUEUE:
+      return consumeDeadLetters(batch, env);
+    default:
+      return consumeDeliveries(batch, env);
+  }
+}
+
+/**
+ * The webhook queue: events are fanned out to deliveries, and deliveries sent, all
+ * concurrently, each acked or retried on its own.
+ */
+export async function consumeWebhooks(batch: MessageBatch<unknown>, env: Env): Promise<void> {
+  const deliveries: { message: Message & { ack(): void; retry(o?: { delaySeconds?: number }): void }; job: DeliveryJob }[] = [];
+  const events: Promise<void>[] = [];
+  for (const message of batch.messages) {
+    const parsed = Job.safeParse(message.body);
+    if (!parsed.success || parsed.data.type === "media") {
+      log("error", batch.queue, message, { note: "not a webhook job; retried until it dead-letters" });
+      message.retry();
+      continue;
+    }
+    const job = parsed.data;
+    if (job.type === "delivery") deliveries.push({ message, job });
+    else {
+      events.push(
+        fanOut(env, job).then(
+          () => message.ack(),
+          (error) => {
+            const delaySeconds = retryDelay(message.attempts);
+            log("warn", batch.queue, message, { event: job.id, error: String(error), retryInSeconds: delaySeconds });
+            message.retry({ delaySeconds });
+          },
+        ),
+      );
+    }
+  }
+  await Promise.all([...events, deliveries.length ? deliverBatch(env, deliveries) : undefined]);
+}
+
+/**
+ * Deliveries past their last retry (or whose job kept failing): marked dead, so the
+ * delivery log says so; an event whose fan-out kept failing is logged.
+ */
+export async function consumeDeadDeliveries(batch: MessageBatch<unknown>, env: Env): Promise<void> {
+  const db = createDb(env.DB);
+  for (const message of batch.messages) {
+    const parsed = Job.safeParse(message.body);
+    if (parsed.success && parsed.data.type === "delivery") await setDeliveryState(db, parsed.data.id, "dead");
+    log("error", batch.queue, message, { job: message.body, note: "gave up" });
+    message.ack();
+  }
 }
 
 /**
@@ -57,9 +117,9 @@ async function runJob(env: Env, job: Job, queue: string, message: Message): Prom
       await fetchInboundMedia(env, inbox, job.mediaId, job.sha256, job.mimeType);
       return;
     }
-    case "event":
-      // The inbox's event stream has no subscribers yet: per-user webhooks and the rule
-      // engine consume these jobs when they land. Acknowledged, so nothing piles up.
+    default:
+      // Event and delivery jobs belong on the webhook queue; one that lands here is moved there.
+      await env.WEBHOOKS.send(job);
       return;
   }
 }

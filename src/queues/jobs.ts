@@ -4,7 +4,8 @@ import { upsertPendingMedia } from "../db/queries/media";
 import { EVENT_TYPES, type InboxEvent } from "../inbox/events";
 
 /**
- * The jobs on the `DELIVERIES` queue. Bodies carry ids only, never secrets or payloads:
+ * Queue jobs: media downloads on `DELIVERIES`, event fan-out and webhook deliveries on
+ * `WEBHOOKS` (so a slow download never delays an event). Bodies carry ids only, never secrets or payloads:
  * the consumer loads everything else from D1, so a queued job stays valid (and harmless)
  * whatever happens to the inbox's credentials in between.
  */
@@ -28,9 +29,14 @@ export const EventJob = z.object({
   at: z.number().int(),
 });
 
-export const Job = z.discriminatedUnion("type", [MediaJob, EventJob]);
+/** One delivery (an event for one webhook or rule engine), on the `WEBHOOKS` queue. */
+export const DeliveryJob = z.object({ type: z.literal("delivery"), id: z.string().min(1) });
+
+export const Job = z.discriminatedUnion("type", [MediaJob, EventJob, DeliveryJob]);
 export type Job = z.infer<typeof Job>;
 export type MediaJob = z.infer<typeof MediaJob>;
+export type EventJob = z.infer<typeof EventJob>;
+export type DeliveryJob = z.infer<typeof DeliveryJob>;
 
 /** Queues accept at most 100 messages per sendBatch. */
 const SEND_BATCH_MAX = 100;
@@ -51,8 +57,15 @@ export async function enqueueMediaFetch(env: Env, jobs: Omit<MediaJob, "type">[]
   }
 }
 
-/** Sends a drained batch of inbox events (at most 100, ids only) to the queue. */
+/** Sends a drained batch of inbox events (at most 100, ids only) to the webhook fan-out. */
 export async function enqueueEvents(env: Env, inboxId: string, events: InboxEvent[]): Promise<void> {
   const bodies = events.map((e) => EventJob.parse({ type: "event", inboxId, id: e.id, seq: e.seq, event: e.type, refs: e.refs, at: e.at }));
-  await env.DELIVERIES.sendBatch(bodies.map((body) => ({ body })));
+  await env.WEBHOOKS.sendBatch(bodies.map((body) => ({ body })));
+}
+
+/** Queues deliveries by id. */
+export async function enqueueDeliveries(env: Env, ids: string[]): Promise<void> {
+  for (let i = 0; i < ids.length; i += SEND_BATCH_MAX) {
+    await env.WEBHOOKS.sendBatch(ids.slice(i, i + SEND_BATCH_MAX).map((id) => ({ body: { type: "delivery", id } satisfies DeliveryJob })));
+  }
 }

@@ -8,7 +8,8 @@
 export type Assignment = { user: number | null; group: number | null };
 /** `undefined`: leave as it is. */
 export type AssignmentRequest = { user?: number | null; group?: number | null };
-export type Actor = { id: number; isAdmin: boolean; groupIds: number[] };
+/** Who changes an assignment; `id` null is the system (the rule engine). */
+export type Actor = { id: number | null; isAdmin: boolean; groupIds: number[] };
 export type AssignmentDecision = { ok: true; next: Assignment; changed: boolean } | { ok: false; reason: string };
 
 export function decideAssignment(current: Assignment, request: AssignmentRequest, actor: Actor): AssignmentDecision {

@@ -33,7 +33,7 @@ export function toIngest(inboxId: string, batch: InboundBatch): { messages: Inco
   const statuses = batch.statuses.map((s): StatusRow => {
     const key = statusKey(s.status);
     const value = key === "failed" || s.errors.length ? { timestamp: s.timestamp, errors: s.errors } : s.timestamp;
-    return { wamid: s.id, status: key, value };
+    return { wamid: s.id, status: key, value, raw: s.payload };
   });
   return { messages, statuses };
 }

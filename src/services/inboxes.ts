@@ -63,3 +63,13 @@ export async function storeProviderConfig(env: Env, provider: Provider, value: R
   const { shown, secret } = splitSecrets(parsed.data);
   return { config: shown, secrets: await encryptJson(config(env).SECRET_KEY, secret) };
 }
+
+/**
+ * An inbox's API base (without `/api/v1`) for what no request carries: webhook payloads
+ * and rule-engine calls. An inbox with a hostname of its own is served bare there;
+ * otherwise under PUBLIC_BASE_URL (relative `/inboxes/{id}` when that is unset).
+ */
+export function publicBaseUrl(env: Env, inbox: Pick<Inbox, "id" | "hostname">): string {
+  if (inbox.hostname) return `https://${inbox.hostname}`;
+  return `${config(env).PUBLIC_BASE_URL}/inboxes/${inbox.id}`;
+}

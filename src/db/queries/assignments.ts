@@ -1,7 +1,7 @@
 import { sql } from "drizzle-orm";
 import type { Db } from "../client";
 import type { ChatScope } from "./chat-scope";
-import { type HistoryFilter, listHistory } from "./history";
+import { type HistoryFilter, historyRow, listHistory } from "./history";
 
 export type AssignmentEventRecord = {
   timestamp: number;
@@ -13,15 +13,12 @@ export type AssignmentEventRecord = {
   done_by: number | null;
 };
 
+const COLUMNS = sql`e.timestamp, e.wa_id, e.user_set, e.user_cleared, e.group_set, e.group_cleared, e.done_by`;
+
+export const assignmentEvent = (db: Db, inboxId: string, eventId: string) =>
+  historyRow<AssignmentEventRecord>(db, "assignment_events", COLUMNS, inboxId, eventId);
+
 /** A page of chat assignment history. */
 export function listAssignmentEvents(db: Db, scope: ChatScope, f: HistoryFilter, limit: number, offset: number) {
-  return listHistory<AssignmentEventRecord>(
-    db,
-    "assignment_events",
-    sql`e.timestamp, e.wa_id, e.user_set, e.user_cleared, e.group_set, e.group_cleared, e.done_by`,
-    scope,
-    f,
-    limit,
-    offset,
-  );
+  return listHistory<AssignmentEventRecord>(db, "assignment_events", COLUMNS, scope, f, limit, offset);
 }

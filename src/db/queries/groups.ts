@@ -37,3 +37,11 @@ export async function groupHasChats(db: Db, workspaceId: string, id: number): Pr
 export async function deleteGroup(db: Db, workspaceId: string, id: number): Promise<void> {
   await db.delete(groups).where(and(eq(groups.workspaceId, workspaceId), eq(groups.id, id)));
 }
+
+/** Ids of a group's active users, ascending (the round-robin order). */
+export async function activeMemberIds(db: Db, groupId: number): Promise<number[]> {
+  const rows = await db.all<{ id: number }>(
+    sql`SELECT u.id FROM user_groups ug JOIN users u ON u.id = ug.user_id WHERE ug.group_id = ${groupId} AND u.is_active = 1 ORDER BY u.id`,
+  );
+  return rows.map((r) => r.id);
+}

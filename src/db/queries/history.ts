@@ -29,3 +29,8 @@ export async function listHistory<T>(
   ]);
   return { rows, count: total?.n ?? 0 };
 }
+
+/** One row of an event history by its event id (webhook payloads carry the same element as the list). */
+export function historyRow<T>(db: Db, table: "tagging_events" | "assignment_events", columns: SQL, inboxId: string, eventId: string) {
+  return db.get<T>(sql`SELECT ${columns} FROM ${sql.raw(table)} e WHERE e.inbox_id = ${inboxId} AND e.id = ${eventId}`);
+}

@@ -24,7 +24,8 @@ export type MessageRow = {
   profileName: string | null;
 };
 
-export type StatusRow = { wamid: string; status: string; value: unknown };
+/** `raw`: the status object as WhatsApp sent it (for webhook receivers); null in statuses held before it was kept. */
+export type StatusRow = { wamid: string; status: string; value: unknown; raw: unknown };
 
 export function writeStatements(d1: D1Database, inboxId: string, rows: MessageRow[], statuses: StatusRow[]): D1PreparedStatement[] {
   const out: D1PreparedStatement[] = [];
@@ -59,7 +60,16 @@ export function writeStatements(d1: D1Database, inboxId: string, rows: MessageRo
         .bind(inboxId, m.waId, JSON.stringify(m.contact ?? { wa_id: m.waId }), m.profileName, m.wamid, m.contact ? 1 : 0),
     );
   }
-  for (const s of statuses) out.push(statusStatement(d1, inboxId, s));
+  for (const s of statuses) {
+    out.push(statusStatement(d1, inboxId, s));
+    if (s.raw != null) {
+      out.push(
+        d1
+          .prepare("INSERT INTO status_payloads (inbox_id, wamid, status, payload) VALUES (?, ?, ?, ?) ON CONFLICT DO NOTHING")
+          .bind(inboxId, s.wamid, s.status, JSON.stringify(s.raw)),
+      );
+    }
+  }
   return out;
 }
 

@@ -111,14 +111,23 @@ export async function listMessages(
 }
 
 /** Messages by id, with the same columns as `listMessages`; chunked under D1's 100 bound parameters. */
-export async function messagesByIds(db: Db, inboxId: string, userId: number, ids: number[]): Promise<MessageRecord[]> {
+export function messagesByIds(db: Db, inboxId: string, userId: number, ids: number[]): Promise<MessageRecord[]> {
+  return messagesBy(db, inboxId, userId, sql`m.id`, ids);
+}
+
+/** Messages by WhatsApp id, as `messagesByIds`. */
+export function messagesByWamids(db: Db, inboxId: string, userId: number, wamids: string[]): Promise<MessageRecord[]> {
+  return messagesBy(db, inboxId, userId, sql`m.wamid`, wamids);
+}
+
+async function messagesBy(db: Db, inboxId: string, userId: number, key: SQL, values: (number | string)[]): Promise<MessageRecord[]> {
   const pages = await Promise.all(
-    chunks(ids).map((chunk) =>
+    chunks(values).map((chunk) =>
       // CROSS JOIN keeps SQLite from driving this from the chats table (workerd's planner would).
       db.all<MessageRecord>(sql`SELECT ${MESSAGE_COLUMNS} FROM messages m CROSS JOIN chats c ON c.inbox_id = m.inbox_id AND c.wa_id = m.wa_id
         LEFT JOIN received_marks rm ON rm.user_id = ${userId} AND rm.inbox_id = m.inbox_id AND rm.wa_id = m.wa_id
-        WHERE m.inbox_id = ${inboxId} AND m.id IN (${sql.join(
-          chunk.map((id) => sql`${id}`),
+        WHERE m.inbox_id = ${inboxId} AND ${key} IN (${sql.join(
+          chunk.map((v) => sql`${v}`),
           sql`, `,
         )})`),
     ),

@@ -3,7 +3,7 @@ import type { Db } from "../client";
 import { tags } from "../schema";
 import type { ChatScope } from "./chat-scope";
 import { chunks } from "./chunks";
-import { type HistoryFilter, listHistory } from "./history";
+import { type HistoryFilter, historyRow, listHistory } from "./history";
 
 export type Tag = typeof tags.$inferSelect;
 export type AttachedTag = {
@@ -135,6 +135,11 @@ export type TaggingEventRecord = {
   done_by: number | null;
 };
 
+const TAGGING_EVENT_COLUMNS = sql`e.timestamp, e.action, e.tag_id, e.tag_name, e.tag_color, e.wa_id, e.wamid, e.extra, e.done_by`;
+
+export const taggingEvent = (db: Db, inboxId: string, eventId: string) =>
+  historyRow<TaggingEventRecord>(db, "tagging_events", TAGGING_EVENT_COLUMNS, inboxId, eventId);
+
 /** A page of chat or message tagging history (of one message with `wamid`). */
 export function listTaggingEvents(
   db: Db,
@@ -144,15 +149,7 @@ export function listTaggingEvents(
   offset: number,
 ) {
   const where = [sql`e.kind = ${f.kind}`, ...(f.wamid === undefined ? [] : [sql`e.wamid = ${f.wamid}`])];
-  return listHistory<TaggingEventRecord>(
-    db,
-    "tagging_events",
-    sql`e.timestamp, e.action, e.tag_id, e.tag_name, e.tag_color, e.wa_id, e.wamid, e.extra, e.done_by`,
-    scope,
-    { ...f, where },
-    limit,
-    offset,
-  );
+  return listHistory<TaggingEventRecord>(db, "tagging_events", TAGGING_EVENT_COLUMNS, scope, { ...f, where }, limit, offset);
 }
 
 export type TaggingKind = "chat" | "message";

@@ -3,3 +3,4 @@ export * from "./messaging";
 export * from "./tags";
 export * from "./tenancy";
 export * from "./users";
+export * from "./webhooks";

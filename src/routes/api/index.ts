@@ -9,9 +9,11 @@ import { groups } from "../groups";
 import { media } from "../media";
 import { messages } from "../messages";
 import { persons } from "../persons";
+import { ruleEngine } from "../rule-engine";
 import { taggings } from "../taggings";
 import { tags } from "../tags";
 import { users } from "../users";
+import { webhooks } from "../webhooks";
 import { registerApiRoot } from "./root";
 
 /**
@@ -32,3 +34,5 @@ api.route("/", media);
 api.route("/", tags);
 api.route("/", taggings);
 api.route("/", chatAssignment);
+api.route("/", webhooks);
+api.route("/", ruleEngine);

@@ -30,6 +30,9 @@ export const registerApiRoot = (app: App) =>
       "chat_tagging_events",
       "message_tagging_events",
       "chat_assignment_events",
+      "webhooks/waba",
+      "rule_engine",
+      "rule_engine/rules",
     ];
     return c.json(Object.fromEntries(roots.map((r) => [r, `${base}/${r}/`])), 200);
   });

@@ -4,7 +4,7 @@ import { type App, errorResponses, json } from "../../http/openapi";
 import { requestScope } from "../../http/scope";
 import { requireUser } from "../../middleware/auth";
 import { HistoryQuery } from "../../services/chat-scope";
-import { personWire } from "../../services/messages";
+import { assignmentEventWire } from "../../services/history";
 import { page, paginated, paginatedSchema } from "../../services/pagination";
 import { loadPeople } from "../../services/people";
 import { AssignmentEventSchema } from "./schemas";
@@ -40,15 +40,6 @@ export const registerAssignmentEvents = (app: App) =>
       rows.some((r) => r.group_set !== null),
       { inboxId: scope.inboxId, waIds: [], wamids: [] },
     );
-    const wire = (id: number | null) => personWire(people, id, c.get("baseUrl"));
-    const results = rows.map((r) => ({
-      timestamp: r.timestamp,
-      wa_id: r.wa_id,
-      assigned_to_user_set: wire(r.user_set),
-      assigned_to_user_was_cleared: r.user_cleared === 1,
-      assigned_group_set: r.group_set === null ? null : (people.groupNames.get(r.group_set) ?? null),
-      assigned_group_was_cleared: r.group_cleared === 1,
-      done_by: wire(r.done_by),
-    }));
+    const results = rows.map((r) => assignmentEventWire(r, people, c.get("baseUrl")));
     return c.json(paginated(c.req.url, p, count, results), 200);
   });

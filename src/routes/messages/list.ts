@@ -8,9 +8,9 @@ import { type App, errorResponses, json } from "../../http/openapi";
 import { requestScope } from "../../http/scope";
 import { CSRF_COOKIE, checkCsrf, requireUser } from "../../middleware/auth";
 import { ChatFilterQuery, QueryBool, WaId } from "../../services/chat-scope";
-import { MessageSchema, toMessageWire } from "../../services/messages";
+import { MessageSchema } from "../../services/messages";
+import { messageWires } from "../../services/pages";
 import { PageQuery, page, paginated, paginatedSchema } from "../../services/pagination";
-import { loadPeople } from "../../services/people";
 
 const Query = PageQuery.extend(ChatFilterQuery.shape).extend({
   wa_id: WaId.optional().openapi({ description: "WhatsApp id of the related contact." }),
@@ -53,14 +53,7 @@ async function handle(c: Context<AppEnv>, query: z.infer<typeof Query>, waId: st
     for (const [chat, ts] of newest) await setReceivedMark(db, user.id, scope.inboxId, chat, ts, true);
     for (const r of rows) r.mark = Math.max(r.mark ?? 0, newest.get(r.wa_id) ?? 0);
   }
-  const people = await loadPeople(
-    db,
-    user.workspaceId,
-    rows.map((r) => r.sender_user_id),
-    false,
-    { inboxId: scope.inboxId, waIds: [], wamids: rows.map((r) => r.wamid) },
-  );
-  const results = rows.map((r) => toMessageWire(r, people, c.get("baseUrl")));
+  const results = await messageWires(db, user.workspaceId, scope.inboxId, rows, c.get("baseUrl"));
   return c.json(paginated(c.req.url, p, count, results), 200);
 }
 

@@ -4,7 +4,7 @@ import { type App, errorResponses, json } from "../../http/openapi";
 import { requestScope } from "../../http/scope";
 import { requireUser } from "../../middleware/auth";
 import { HistoryQuery } from "../../services/chat-scope";
-import { personWire } from "../../services/messages";
+import { taggingEventWire } from "../../services/history";
 import { page, paginated, paginatedSchema } from "../../services/pagination";
 import { loadPeople } from "../../services/people";
 import { KINDS, taggingEventSchema } from "./schemas";
@@ -46,15 +46,6 @@ export const registerTaggingEvents = (app: App, kind: TaggingKind) =>
       false,
       { inboxId: scope.inboxId, waIds: [], wamids: [] },
     );
-    const results = rows.map((r) => {
-      return {
-        timestamp: r.timestamp,
-        action: r.action,
-        tag: { id: r.tag_id, name: r.tag_name, web_inbox_color: r.tag_color },
-        [KINDS[kind].field]: kind === "chat" ? r.wa_id : (r.wamid ?? ""),
-        extra: r.extra === null ? null : (JSON.parse(r.extra) as Record<string, unknown>),
-        done_by: personWire(people, r.done_by, c.get("baseUrl")),
-      };
-    });
+    const results = rows.map((r) => taggingEventWire(kind, r, people, c.get("baseUrl")));
     return c.json(paginated(c.req.url, p, count, results), 200);
   });

@@ -1,0 +1,169 @@
+import { and, desc, eq, getTableColumns, inArray, type SQL, sql } from "drizzle-orm";
+import type { Db } from "../client";
+import { type DeliveryAttempt, type DeliveryState, deliveries, users, webhooks } from "../schema";
+import { chunks } from "./chunks";
+
+export type Webhook = typeof webhooks.$inferSelect;
+export type WebhookWithUser = Webhook & { username: string };
+export type NewWebhook = Omit<typeof webhooks.$inferInsert, "id" | "createdAt">;
+
+const withUser = { ...getTableColumns(webhooks), username: users.username };
+
+/** An inbox's webhooks, all of them or one user's (`userId`). */
+export async function listWebhooks(db: Db, inboxId: string, userId: number | null, limit: number, offset: number) {
+  const where = and(eq(webhooks.inboxId, inboxId), userId === null ? undefined : eq(webhooks.userId, userId));
+  const [rows, [total]] = await db.batch([
+    db
+      .select(withUser)
+      .from(webhooks)
+      .innerJoin(users, eq(users.id, webhooks.userId))
+      .where(where)
+      .orderBy(webhooks.id)
+      .limit(limit)
+      .offset(offset),
+    db.select({ n: sql<number>`count(*)` }).from(webhooks).where(where),
+  ]);
+  return { rows: rows as WebhookWithUser[], count: total?.n ?? 0 };
+}
+
+export async function getWebhook(db: Db, inboxId: string, id: number, userId: number | null): Promise<WebhookWithUser | undefined> {
+  const where = and(eq(webhooks.inboxId, inboxId), eq(webhooks.id, id), userId === null ? undefined : eq(webhooks.userId, userId));
+  return db.select(withUser).from(webhooks).innerJoin(users, eq(users.id, webhooks.userId)).where(where).get();
+}
+
+/** Inserts a webhook; undefined when the user already has one on this inbox (the unique index). */
+export async function insertWebhook(db: Db, values: NewWebhook): Promise<Webhook | undefined> {
+  return db.insert(webhooks).values(values).onConflictDoNothing().returning().get();
+}
+
+export async function updateWebhook(db: Db, inboxId: string, id: number, values: Partial<NewWebhook>): Promise<void> {
+  await db
+    .update(webhooks)
+    .set(values)
+    .where(and(eq(webhooks.inboxId, inboxId), eq(webhooks.id, id)));
+}
+
+export async function deleteWebhook(db: Db, inboxId: string, id: number): Promise<void> {
+  await db.delete(webhooks).where(and(eq(webhooks.inboxId, inboxId), eq(webhooks.id, id)));
+}
+
+/** The active webhooks of an inbox whose users are active: the receivers of its events. */
+export async function activeWebhooks(db: Db, inboxId: string): Promise<Webhook[]> {
+  return db
+    .select(getTableColumns(webhooks))
+    .from(webhooks)
+    .innerJoin(users, eq(users.id, webhooks.userId))
+    .where(and(eq(webhooks.inboxId, inboxId), eq(webhooks.isActive, true), eq(users.isActive, true)));
+}
+
+export type Delivery = typeof deliveries.$inferSelect;
+export type NewDelivery = Omit<typeof deliveries.$inferInsert, "attempts" | "state">;
+
+/** Adds deliveries, ignoring any a replayed fan-out already added; returns the pending ones of these events. */
+export async function addDeliveries(db: Db, rows: NewDelivery[], eventIds: string[]): Promise<string[]> {
+  for (const chunk of chunks(rows, 8)) {
+    await db
+      .insert(deliveries)
+      .values(chunk.map((r) => ({ ...r, state: "pending" as const })))
+      .onConflictDoNothing();
+  }
+  if (!eventIds.length) return [];
+  const pending = await db
+    .select({ id: deliveries.id })
+    .from(deliveries)
+    .where(and(inArray(deliveries.eventId, eventIds), eq(deliveries.state, "pending")));
+  return pending.map((r) => r.id);
+}
+
+export type DeliveryWithReceiver = Delivery & { webhook: Webhook | null };
+
+/** Deliveries by id with their webhook (null for rule-engine calls, or when the webhook is gone). */
+export async function deliveriesByIds(db: Db, ids: string[]): Promise<DeliveryWithReceiver[]> {
+  const out: DeliveryWithReceiver[] = [];
+  for (const chunk of chunks(ids, 50)) {
+    const rows = await db
+      .select({ delivery: deliveries, webhook: webhooks })
+      .from(deliveries)
+      .leftJoin(webhooks, eq(webhooks.id, deliveries.webhookId))
+      .where(inArray(deliveries.id, chunk));
+    out.push(...rows.map((r) => ({ ...r.delivery, webhook: r.webhook })));
+  }
+  return out;
+}
+
+/** Logs one attempt and sets the delivery's state. */
+export async function recordAttempt(db: Db, id: string, state: DeliveryState, attempt: DeliveryAttempt): Promise<void> {
+  await db
+    .update(deliveries)
+    .set({ state, attempts: sql`json_insert(${deliveries.attempts}, '$[#]', json(${JSON.stringify(attempt)}))` })
+    .where(eq(deliveries.id, id));
+}
+
+export async function setDeliveryState(db: Db, id: string, state: DeliveryState): Promise<void> {
+  await db.update(deliveries).set({ state }).where(eq(deliveries.id, id));
+}
+
+/** One receiver's deliveries, newest first. */
+export async function listDeliveries(
+  db: Db,
+  inboxId: string,
+  receiver: string,
+  state: DeliveryState | undefined,
+  limit: number,
+  offset: number,
+) {
+  const where: SQL | undefined = and(
+    eq(deliveries.inboxId, inboxId),
+    eq(deliveries.receiver, receiver),
+    state ? eq(deliveries.state, state) : undefined,
+  );
+  const [rows, [total]] = await db.batch([
+    db
+      .select({
+        id: deliveries.id,
+        eventId: deliveries.eventId,
+        eventType: deliveries.eventType,
+        state: deliveries.state,
+        attempts: deliveries.attempts,
+        createdAt: deliveries.createdAt,
+      })
+      .from(deliveries)
+      .where(where)
+      .orderBy(desc(deliveries.createdAt), desc(deliveries.id))
+      .limit(limit)
+      .offset(offset),
+    db.select({ n: sql<number>`count(*)` }).from(deliveries).where(where),
+  ]);
+  return { rows, count: total?.n ?? 0 };
+}
+
+export async function getDelivery(db: Db, inboxId: string, receiver: string, id: string): Promise<Delivery | undefined> {
+  return db
+    .select()
+    .from(deliveries)
+    .where(and(eq(deliveries.inboxId, inboxId), eq(deliveries.receiver, receiver), eq(deliveries.id, id)))
+    .get();
+}
+
+/** The raw status object WhatsApp sent (first of its key), if kept. */
+export async function statusPayload(db: Db, inboxId: string, wamid: string, status: string): Promise<unknown> {
+  const row = await db.get<{ payload: string }>(
+    sql`SELECT payload FROM status_payloads WHERE inbox_id = ${inboxId} AND wamid = ${wamid} AND status = ${status}`,
+  );
+  return row ? JSON.parse(row.payload) : undefined;
+}
+
+/** These users' received marks on one chat. */
+export async function receivedMarksOf(db: Db, inboxId: string, waId: string, userIds: number[]): Promise<Map<number, number>> {
+  const out = new Map<number, number>();
+  for (const chunk of chunks(userIds)) {
+    const rows = await db.all<{ user_id: number; timestamp: number }>(
+      sql`SELECT user_id, timestamp FROM received_marks WHERE inbox_id = ${inboxId} AND wa_id = ${waId} AND user_id IN (${sql.join(
+        chunk.map((id) => sql`${id}`),
+        sql`, `,
+      )})`,
+    );
+    for (const r of rows) out.set(r.user_id, r.timestamp);
+  }
+  return out;
+}

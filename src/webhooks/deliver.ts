@@ -1,0 +1,240 @@
+import { config } from "../config";
+import { createDb, type Db } from "../db/client";
+import { setReceivedMark } from "../db/queries/chats";
+import { getRuleEngine } from "../db/queries/rules";
+import {
+  type DeliveryWithReceiver,
+  deliveriesByIds,
+  recordAttempt,
+  setDeliveryState,
+  updateWebhook,
+  type Webhook,
+} from "../db/queries/webhooks";
+import type { DeliveryAttempt, DeliveryState } from "../db/schema";
+import type { DeliveryJob } from "../queues/jobs";
+import { decryptJson } from "../services/secrets";
+import { applyEngineAnswer } from "./engine-answer";
+import { signatureHeaders } from "./signature";
+import { urlProblem } from "./url-policy";
+
+/** A webhook failing without a single success for this long is disabled. */
+const GIVE_UP_AFTER_S = 5 * 86_400;
+/** How much of a subscriber's answer is kept in the delivery log. */
+const EXCERPT_CHARS = 512;
+/** A rule engine's answer is read up to this size. */
+const ENGINE_ANSWER_BYTES = 1_048_576;
+
+export type QueueMessage = { id: string; attempts: number; ack(): void; retry(options?: { delaySeconds?: number }): void };
+type Outcome =
+  | { kind: "delivered" }
+  | { kind: "retry"; delaySeconds: number }
+  /** Not sent again: `state` says why (a 410, a disabled or deleted receiver, a refused URL, past the last retry). */
+  | { kind: "final"; state: DeliveryState; dead?: boolean };
+
+/**
+ * Delivers a batch of jobs concurrently: each is acked or retried on its own, so a slow
+ * or failing subscriber never holds another back. Every attempt is logged on its
+ * delivery; a job past its last retry goes to the dead-letter queue, whose consumer
+ * records it as dead.
+ */
+export async function deliverBatch(env: Env, jobs: { message: QueueMessage; job: DeliveryJob }[]): Promise<void> {
+  const db = createDb(env.DB);
+  const rows = new Map(
+    (
+      await deliveriesByIds(
+        db,
+        jobs.map((j) => j.job.id),
+      )
+    ).map((d) => [d.id, d]),
+  );
+  await Promise.all(
+    jobs.map(async ({ message, job }) => {
+      const delivery = rows.get(job.id);
+      if (delivery?.state !== "pending") {
+        // Gone with its webhook or inbox, or already delivered (a duplicate job).
+        message.ack();
+        return;
+      }
+      try {
+        const outcome = await deliverOne(env, db, delivery, message.attempts);
+        if (outcome.kind === "retry") message.retry({ delaySeconds: outcome.delaySeconds });
+        else if (outcome.kind === "final" && outcome.dead) {
+          await env.WEBHOOKS_DLQ.send(job);
+          message.ack();
+        } else message.ack();
+      } catch (error) {
+        // Our own failure (D1): the attempt did not count for the subscriber; try again soon.
+        log("warn", { delivery: job.id, error: String(error) });
+        message.retry({ delaySeconds: 5 });
+      }
+    }),
+  );
+}
+
+async function deliverOne(env: Env, db: Db, d: DeliveryWithReceiver, attempt: number): Promise<Outcome> {
+  const settings = config(env);
+  const target = await receiverOf(env, db, d);
+  if ("dropped" in target) {
+    log("warn", { delivery: d.id, note: `dropped: ${target.dropped}` });
+    await setDeliveryState(db, d.id, "failed");
+    return { kind: "final", state: "failed" };
+  }
+  const started = Date.now();
+  const record = async (state: DeliveryState, fields: Partial<DeliveryAttempt>) => {
+    const entry: DeliveryAttempt = {
+      at: Math.floor(started / 1000),
+      status_code: null,
+      latency_ms: Date.now() - started,
+      response_excerpt: null,
+      error: null,
+      ...fields,
+    };
+    await recordAttempt(db, d.id, state, entry);
+  };
+  const problem = urlProblem(target.url, settings.WEBHOOK_LOCAL_URLS);
+  if (problem) {
+    await record("failed", { error: `Not sent: ${problem}` });
+    return { kind: "final", state: "failed" };
+  }
+
+  let response: Response;
+  try {
+    response = await fetch(target.url, {
+      method: "POST",
+      headers: {
+        ...target.headers,
+        "content-type": "application/json",
+        "user-agent": "Switchboard-Webhooks/1",
+        ...(await signatureHeaders(target.secrets, d.eventId, d.body)),
+      },
+      body: d.body,
+      redirect: "manual",
+      signal: AbortSignal.timeout(settings.WEBHOOK_TIMEOUT_MS),
+    });
+  } catch (error) {
+    const timedOut = (error as Error)?.name === "TimeoutError";
+    const message = timedOut ? `No answer within ${settings.WEBHOOK_TIMEOUT_MS} ms` : `Request failed: ${String(error)}`;
+    return failed(env, db, d, attempt, (state) => record(state, { error: message }), null);
+  }
+
+  const engine = d.webhookId === null;
+  const text = await readStart(response, engine && response.ok ? ENGINE_ANSWER_BYTES : EXCERPT_CHARS * 4);
+  const excerpt = text.slice(0, EXCERPT_CHARS) || null;
+  if (response.ok) {
+    const note = engine ? await applyEngineAnswer(env, db, d, text) : null;
+    await record("delivered", { status_code: response.status, response_excerpt: excerpt, error: note });
+    if (d.webhook) await delivered(db, d, d.webhook);
+    return { kind: "delivered" };
+  }
+  const fields = { status_code: response.status, response_excerpt: excerpt };
+  if (response.status === 410 && d.webhook) {
+    await record("failed", { ...fields, error: "410 Gone: the webhook is disabled" });
+    await updateWebhook(db, d.inboxId, d.webhook.id, { isActive: false, disabledReason: "The subscriber answered 410 Gone." });
+    return { kind: "final", state: "failed" };
+  }
+  const redirect = response.status >= 300 && response.status < 400 ? "Redirects are not followed" : null;
+  const retryAfter = response.status === 429 || response.status === 503 ? retryAfterSeconds(response.headers.get("retry-after")) : null;
+  return failed(env, db, d, attempt, (state) => record(state, { ...fields, error: redirect }), retryAfter);
+}
+
+/** A failed attempt: retried on the schedule (or as Retry-After asks), or dead after the last retry. */
+async function failed(
+  env: Env,
+  db: Db,
+  d: DeliveryWithReceiver,
+  attempt: number,
+  record: (state: DeliveryState) => Promise<void>,
+  retryAfter: number | null,
+): Promise<Outcome> {
+  const delays = config(env).WEBHOOK_RETRY_DELAYS;
+  const now = Math.floor(Date.now() / 1000);
+  const hook = d.webhook;
+  if (hook && hook.failingSince !== null && now - hook.failingSince >= GIVE_UP_AFTER_S) {
+    await record("failed");
+    await updateWebhook(db, d.inboxId, hook.id, { isActive: false, disabledReason: "Every delivery failed for five days." });
+    log("warn", { webhook: hook.id, note: "disabled after five days of failures" });
+    return { kind: "final", state: "failed" };
+  }
+  if (hook && hook.failingSince === null) await updateWebhook(db, d.inboxId, hook.id, { failingSince: now });
+  if (attempt > delays.length) {
+    await record("pending"); // the dead-letter consumer marks it dead
+    return { kind: "final", state: "dead", dead: true };
+  }
+  await record("pending");
+  const planned = delays[attempt - 1] as number;
+  return { kind: "retry", delaySeconds: Math.min(43_200, Math.max(retryAfter ?? 0, jitter(planned))) };
+}
+
+/** ±20 % so that many failing deliveries do not come back all at once. */
+const jitter = (seconds: number) => Math.round(seconds * (0.8 + Math.random() * 0.4));
+
+function retryAfterSeconds(value: string | null): number | null {
+  if (!value) return null;
+  const seconds = Number(value);
+  if (Number.isFinite(seconds)) return Math.max(0, Math.ceil(seconds));
+  const at = Date.parse(value);
+  return Number.isNaN(at) ? null : Math.max(0, Math.ceil((at - Date.now()) / 1000));
+}
+
+type Target = { url: string; secrets: string[]; headers: Record<string, string> };
+
+/** Where a delivery goes now: its webhook as it is today (URL, secrets), or the inbox's custom engine. */
+async function receiverOf(env: Env, db: Db, d: DeliveryWithReceiver): Promise<Target | { dropped: string }> {
+  const key = config(env).SECRET_KEY;
+  if (d.webhookId === null) {
+    const engine = await getRuleEngine(db, d.inboxId);
+    if (engine?.mode !== "custom" || !engine.url) return { dropped: "the inbox no longer has a custom rule engine" };
+    const headers = engine.headers ? await decryptJson(key, engine.headers) : {};
+    return { url: engine.url, secrets: [], headers };
+  }
+  const hook = d.webhook;
+  if (!hook) return { dropped: "the webhook was deleted" };
+  if (!hook.isActive) return { dropped: "the webhook is disabled" };
+  return { url: hook.url, secrets: await secretsOf(key, hook), headers: {} };
+}
+
+/** The current secret, and the previous one for a day after a rotation. */
+async function secretsOf(key: string, hook: Webhook): Promise<string[]> {
+  const current = (await decryptJson(key, hook.secret)).secret as string;
+  const previous =
+    hook.previousSecret && (hook.previousSecretUntil ?? 0) > Date.now() / 1000
+      ? ((await decryptJson(key, hook.previousSecret)).secret as string)
+      : null;
+  return previous ? [current, previous] : [current];
+}
+
+/** A 2xx: the delivered messages count as received by the webhook's user (the mark only moves forward); the failure streak ends. */
+async function delivered(db: Db, d: DeliveryWithReceiver, hook: Webhook): Promise<void> {
+  if (d.markWaId !== null && d.markTimestamp !== null) await setReceivedMark(db, hook.userId, d.inboxId, d.markWaId, d.markTimestamp, true);
+  if (hook.failingSince !== null) await updateWebhook(db, d.inboxId, hook.id, { failingSince: null });
+}
+
+/** The start of a body (the log keeps an excerpt; an engine's answer is read whole up to a cap). */
+async function readStart(response: Response, maxBytes: number): Promise<string> {
+  if (!response.body) return "";
+  const reader = response.body.getReader();
+  const parts: Uint8Array[] = [];
+  let size = 0;
+  try {
+    while (size < maxBytes) {
+      const { done, value } = await reader.read();
+      if (done) break;
+      parts.push(value);
+      size += value.byteLength;
+    }
+  } catch {
+    // A body cut off midway: keep what came.
+  } finally {
+    void reader.cancel().catch(() => {});
+  }
+  const bytes = new Uint8Array(size);
+  let at = 0;
+  for (const p of parts) {
+    bytes.set(p, at);
+    at += p.byteLength;
+  }
+  return new TextDecoder().decode(bytes.subarray(0, maxBytes));
+}
+
+const log = (level: "warn" | "error", fields: Record<string, unknown>) =>
+  console[level](JSON.stringify({ level, queue: "webhooks", ...fields }));

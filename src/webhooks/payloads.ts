@@ -1,0 +1,224 @@
+import type { Db } from "../db/client";
+import { assignmentEvent } from "../db/queries/assignments";
+import { getChatState } from "../db/queries/chats";
+import type { Inbox } from "../db/queries/inboxes";
+import { listMessages, type MessageRecord, messagesByWamids } from "../db/queries/messages";
+import { type TaggingEventRecord, taggingEvent } from "../db/queries/tags";
+import type { User } from "../db/queries/users";
+import { statusPayload } from "../db/queries/webhooks";
+import type { EventJob } from "../queues/jobs";
+import { assignmentEventWire, taggingEventWire } from "../services/history";
+import { type People, toMessageWire } from "../services/messages";
+import { chatPage } from "../services/pages";
+import { loadPeople } from "../services/people";
+import { type ChatAssignment, type ChatFilter, canAccessChat } from "../services/permissions";
+
+/**
+ * Webhook and rule-engine payloads, per event and receiver, exactly as the seed's "WABA
+ * Webhook extension": each element in the schema of the matching list endpoint, built
+ * from D1 (events carry ids only) and filtered by what the receiver's user may read.
+ */
+
+/** A webhook's user as a receiver: their read access and flags. */
+export type Receiver = {
+  user: User;
+  groupIds: number[];
+  access: ChatFilter;
+  onIncoming: boolean;
+  onOutgoing: boolean;
+  onAssigned: boolean;
+};
+
+/** What an event refers to, loaded once for all its receivers. */
+export type EventFacts = {
+  job: EventJob;
+  inbox: Inbox;
+  baseUrl: string;
+  waId: string;
+  /** The chat's assignment that decides who may read the event (after the change, for assignments). */
+  chat: ChatAssignment;
+  message?: MessageRecord;
+  rawStatus?: unknown;
+  tagging?: TaggingEventRecord;
+  assignment?: ReturnType<typeof assignmentEventWire>;
+  /** What an assignment changed (for `assigned_messages` at the moment of assignment). */
+  assignedNow?: AssignmentChange;
+  people: People;
+};
+
+type AssignmentChange = { userSet: number | null; groupSet: number | null; userCleared: boolean };
+export type Payload = Record<string, unknown>;
+export type Built = { body: Payload; mark: { waId: string; timestamp: number } | null };
+
+const ref = (job: EventJob, name: string) => job.refs[name];
+const str = (v: unknown) => (typeof v === "string" ? v : undefined);
+const num = (v: unknown) => (typeof v === "number" ? v : null);
+
+/** Loads what an event refers to; undefined when it is gone (the chat or message was deleted since). */
+export async function loadFacts(db: Db, inbox: Inbox, baseUrl: string, job: EventJob): Promise<EventFacts | undefined> {
+  const wamid = str(ref(job, "wamid"));
+  const message = wamid ? (await messagesByWamids(db, inbox.id, 0, [wamid]))[0] : undefined;
+  if (wamid && !message && job.event !== "message_tagging") return undefined;
+  const waId = str(ref(job, "wa_id")) ?? message?.wa_id;
+  if (!waId) return undefined;
+  const state = await getChatState(db, inbox.id, waId);
+  if (!state) return undefined;
+  let chat: ChatAssignment = { assignedToUser: state.assigned_to_user, assignedGroup: state.assigned_group };
+  const facts: Omit<EventFacts, "people"> = { job, inbox, baseUrl, waId, chat, message };
+  const userIds: (number | null)[] = [message?.sender_user_id ?? null];
+  let needGroups = false;
+
+  if (job.event === "status") {
+    const status = str(ref(job, "status")) ?? "";
+    facts.rawStatus = (await statusPayload(db, inbox.id, wamid ?? "", status)) ?? {
+      id: wamid,
+      status,
+      timestamp: String(message?.timestamp ?? Math.floor(job.at / 1000)),
+    };
+  } else if (job.event === "chat_tagging" || job.event === "message_tagging") {
+    facts.tagging = await taggingEvent(db, inbox.id, job.id);
+    if (!facts.tagging) return undefined;
+    userIds.push(facts.tagging.done_by);
+  } else if (job.event === "chat_assignment") {
+    const row = await assignmentEvent(db, inbox.id, job.id);
+    if (!row) return undefined;
+    // Who may read it, and who it was given to, follow the assignment as it made it.
+    chat = { assignedToUser: num(ref(job, "assigned_to_user")), assignedGroup: num(ref(job, "assigned_group")) };
+    facts.chat = chat;
+    facts.assignedNow = { userSet: row.user_set, groupSet: row.group_set, userCleared: row.user_cleared === 1 };
+    userIds.push(row.user_set, row.done_by);
+    needGroups = row.group_set !== null;
+    const people = await loadPeople(db, inbox.workspaceId, userIds, needGroups, { inboxId: inbox.id, waIds: [], wamids: [] });
+    return { ...facts, assignment: assignmentEventWire(row, people, baseUrl), people };
+  }
+  const people = await loadPeople(db, inbox.workspaceId, userIds, needGroups, {
+    inboxId: inbox.id,
+    waIds: [],
+    wamids: message ? [message.wamid] : [],
+  });
+  return { ...facts, people };
+}
+
+/** Whether a chat in this state is "assigned to" the receiver: to them, or to a group of theirs with no user. */
+function assignedTo(r: Receiver, chat: ChatAssignment): boolean {
+  if (chat.assignedToUser !== null) return chat.assignedToUser === r.user.id;
+  return chat.assignedGroup !== null && r.groupIds.includes(chat.assignedGroup);
+}
+
+const messageWire = (f: EventFacts, m: MessageRecord, mark: number | null) => toMessageWire({ ...m, mark }, f.people, f.baseUrl);
+const markOf = (rows: MessageRecord[]): Built["mark"] =>
+  rows.length ? { waId: rows[0]!.wa_id, timestamp: Math.max(...rows.map((m) => m.timestamp)) } : null;
+
+/**
+ * The body one webhook receives for an event, or null when it receives nothing. `mark`:
+ * the user's received mark on this chat (their `received` in message elements).
+ */
+export async function webhookPayload(db: Db, f: EventFacts, r: Receiver, mark: number | null): Promise<Built | null> {
+  if (!canAccessChat(r.access, f.chat)) return null;
+  const body: Payload = {};
+  let marked: MessageRecord[] = [];
+  const m = f.message;
+  switch (f.job.event) {
+    case "message.in":
+      if (!m) return null;
+      if (r.onIncoming) {
+        body.contacts = [JSON.parse(m.contact)];
+        body.messages = [JSON.parse(m.payload)];
+        body.incoming_messages = [messageWire(f, m, mark)];
+      }
+      if (r.onAssigned && assignedTo(r, f.chat)) body.assigned_messages = [messageWire(f, m, mark)];
+      if (body.incoming_messages || body.assigned_messages) marked = [m];
+      break;
+    case "message.out":
+      if (!m || !r.onOutgoing) return null;
+      body.outgoing_messages = [messageWire(f, m, mark)];
+      marked = [m];
+      break;
+    case "status":
+      if (!r.onIncoming) return null;
+      body.statuses = [f.rawStatus];
+      break;
+    case "chat_tagging":
+    case "message_tagging": {
+      const kind = f.job.event === "chat_tagging" ? "chat" : "message";
+      if (!f.tagging) return null;
+      body[f.job.event] = taggingEventWire(kind, f.tagging, f.people, f.baseUrl);
+      break;
+    }
+    case "chat_assignment": {
+      body.chat_assignment = f.assignment;
+      // Given to this receiver just now: the chat's messages they have not received yet.
+      if (r.onAssigned && f.assignedNow && givenTo(r, f.assignedNow, f.chat)) {
+        const scope = {
+          inboxId: f.inbox.id,
+          userId: r.user.id,
+          access: { kind: "all" as const },
+          waId: f.waId,
+          sinceTime: (mark ?? -1) + 1,
+        };
+        const { rows } = await listMessages(db, scope, ASSIGNED_MESSAGES_MAX, 0);
+        if (rows.length) {
+          const people = await loadPeople(
+            db,
+            f.inbox.workspaceId,
+            rows.map((x) => x.sender_user_id),
+            false,
+            { inboxId: f.inbox.id, waIds: [], wamids: rows.map((x) => x.wamid) },
+          );
+          body.assigned_messages = rows.map((x) => toMessageWire(x, people, f.baseUrl));
+          marked = rows;
+        }
+      }
+      break;
+    }
+  }
+  return Object.keys(body).length ? { body, mark: markOf(marked) } : null;
+}
+
+/** At most this many unreceived messages go with an assignment (the newest). */
+const ASSIGNED_MESSAGES_MAX = 20;
+
+/**
+ * Whether an assignment change just gave the chat to the receiver: it set them as the
+ * user, or it left the chat with a group of theirs and no user (set the group, or
+ * cleared the user), as `let_group_decide` does.
+ */
+function givenTo(r: Receiver, change: AssignmentChange, after: ChatAssignment): boolean {
+  if (!assignedTo(r, after)) return false;
+  return change.userSet === r.user.id || (after.assignedToUser === null && (change.groupSet !== null || change.userCleared));
+}
+
+/**
+ * The custom rule engine's payload (it sees every chat): fresh incoming messages (with the
+ * raw `contacts`/`messages`), outgoing messages, and taggings (adds also in the deprecated
+ * `tagged_messages`/`tagged_chats`). Statuses and assignments are not sent to it.
+ */
+export async function enginePayload(db: Db, f: EventFacts): Promise<Payload | null> {
+  const m = f.message;
+  switch (f.job.event) {
+    case "message.in":
+      return m
+        ? { contacts: [JSON.parse(m.contact)], messages: [JSON.parse(m.payload)], incoming_messages: [messageWire(f, m, null)] }
+        : null;
+    case "message.out":
+      return m ? { outgoing_messages: [messageWire(f, m, null)] } : null;
+    case "chat_tagging":
+    case "message_tagging": {
+      const t = f.tagging;
+      if (!t) return null;
+      const kind = f.job.event === "chat_tagging" ? "chat" : "message";
+      const body: Payload = { [f.job.event]: taggingEventWire(kind, t, f.people, f.baseUrl) };
+      if (t.action !== "added") return body;
+      const new_tag = { name: t.tag_name, id: t.tag_id, extra: t.extra === null ? {} : JSON.parse(t.extra) };
+      if (kind === "message" && m) body.tagged_messages = [{ message: messageWire(f, m, null), new_tag }];
+      if (kind === "chat") {
+        const scope = { inboxId: f.inbox.id, userId: 0, access: { kind: "all" as const }, waId: f.waId };
+        const [chat] = (await chatPage(db, f.inbox.workspaceId, scope, f.baseUrl, 1, 0)).results;
+        if (chat) body.tagged_chats = [{ chat, new_tag }];
+      }
+      return body;
+    }
+    default:
+      return null;
+  }
+}
