@@ -23,11 +23,13 @@ describe("webhook delivery", () => {
     const hook = await createWebhook(ws, app, { url: sub.url });
     const waId = newChat();
     const message = textMessage(waId, "Hello from WhatsApp");
-    expect((await postWebhook(ws.inboxId, cloudEnvelope({ contacts: [contact(waId, "Konrad Tester")], messages: [message] }))).status).toBe(200);
+    expect((await postWebhook(ws.inboxId, cloudEnvelope({ contacts: [contact(waId, "Konrad Tester")], messages: [message] }))).status).toBe(
+      200,
+    );
 
     await eventually(() => expect(sub.received.length).toBe(1));
     const [got] = sub.received;
-    expect(Object.keys(got!.body).sort()).toEqual(["assigned_messages", "contacts", "incoming_messages", "messages"].filter((k) => k !== "assigned_messages"));
+    expect(Object.keys(got!.body).sort()).toEqual(["contacts", "incoming_messages", "messages"]);
     expect(got!.body.messages).toEqual([message]);
     expect(got!.body.contacts).toEqual([contact(waId, "Konrad Tester")]);
     expect(got!.body.incoming_messages).toHaveLength(1);
@@ -61,6 +63,156 @@ describe("webhook delivery", () => {
     });
     const forAdmin = await callJson(`${ws.prefix}/chats/${waId}/`, { token: admin.token });
     expect(forAdmin.body.new_messages).toBe(1);
+  });
+
+  it("sends outgoing messages, raw statuses, taggings and assignments to whoever may read them, per their flags", async () => {
+    const waId = newChat();
+    await postWebhook(ws.inboxId, cloudEnvelope({ contacts: [contact(waId, "Ana")], messages: [textMessage(waId, "hi")] }));
+    const everything = subscriber();
+    const outgoingOnly = subscriber();
+    const agentSub = subscriber();
+    const archiver = await createUser(ws, "app");
+    const sender = await createUser(ws, "app");
+    const agent = await createUser(ws, "user"); // reads chats of their groups only: not this one
+    await createWebhook(ws, archiver, { url: everything.url });
+    await createWebhook(ws, sender, { url: outgoingOnly.url, on_incoming_message: false, on_assigned: false });
+    await createWebhook(ws, agent, { url: agentSub.url });
+
+    const sent = await callJson(`${ws.prefix}/messages/`, {
+      token: admin.token,
+      body: { wa_id: waId, text: { body: "Hello! How may I help you?" } },
+    });
+    expect(sent.status).toBe(201);
+    const sentId = sent.body.waba_response.messages[0].id;
+    const outgoing = (r: { body: Record<string, any> }) => r.body.outgoing_messages?.[0]?.id === sentId;
+    await eventually(() => {
+      expect(everything.received.some(outgoing)).toBe(true);
+      expect(outgoingOnly.received.some(outgoing)).toBe(true);
+    });
+    const out = everything.received.find(outgoing)!.body;
+    expect(Object.keys(out)).toEqual(["outgoing_messages"]);
+    expect(out.outgoing_messages[0]).toMatchObject({
+      from_us: true,
+      customer_wa_id: waId,
+      sender: { id: admin.id, username: admin.username },
+    });
+
+    // The sandbox's statuses arrive as raw WhatsApp status objects, to `on_incoming_message` receivers only.
+    await eventually(() => {
+      const statuses = everything.received.flatMap((r) => r.body.statuses ?? []).filter((st: any) => st.id === sentId);
+      expect(statuses.map((st: any) => st.status).sort()).toEqual(["delivered", "read", "sent"]);
+      expect(statuses[0]).toEqual({ id: sentId, status: expect.any(String), timestamp: expect.stringMatching(/^\d+$/) });
+    }, 20_000);
+    expect(outgoingOnly.received.some((r) => r.body.statuses)).toBe(false);
+
+    const tag = (await callJson(`${ws.prefix}/tags/`, { token: admin.token, body: { name: `VIP ${waId}` } })).body;
+    expect(
+      (await callJson(`${ws.prefix}/chat_tagging/`, { token: admin.token, body: { tag: tag.id, chat: waId, extra: { score: 3 } } })).status,
+    ).toBe(201);
+    await eventually(() => {
+      for (const sub of [everything, outgoingOnly]) {
+        expect(sub.received.find((r) => r.body.chat_tagging)?.body).toEqual({
+          chat_tagging: {
+            timestamp: expect.any(Number),
+            action: "added",
+            tag: { id: tag.id, name: tag.name, web_inbox_color: null },
+            chat: waId,
+            extra: { score: 3 },
+            done_by: expect.objectContaining({ id: admin.id }),
+          },
+        });
+      }
+    });
+
+    // Assigned to the agent: now they may read it, and their webhook is told, with the chat's messages they have not received.
+    expect(
+      (
+        await callJson(`${ws.prefix}/chat_assignment/${waId}/`, {
+          method: "PATCH",
+          token: admin.token,
+          body: { assigned_to_user: agent.id },
+        })
+      ).status,
+    ).toBe(200);
+    await eventually(() => expect(agentSub.received.some((r) => r.body.chat_assignment)).toBe(true));
+    const assigned = agentSub.received.find((r) => r.body.chat_assignment)!.body;
+    expect(assigned.chat_assignment).toMatchObject({
+      wa_id: waId,
+      assigned_to_user_set: { id: agent.id },
+      assigned_group_set: null,
+      done_by: { id: admin.id },
+    });
+    expect(assigned.assigned_messages.map((m: any) => m.waba_payload.text?.body)).toEqual(["Hello! How may I help you?", "hi"]);
+    // Before the assignment the agent could read nothing of this chat.
+    expect(agentSub.received.filter((r) => !r.body.chat_assignment)).toEqual([]);
+  });
+
+  it("never delivers one workspace's events to another workspace's webhooks", async () => {
+    const other = await createWorkspace({ config: { app_secret: APP_SECRET } });
+    const stranger = await createUser(other, "admin");
+    const theirs = subscriber();
+    await createWebhook(other, stranger, { url: theirs.url });
+    const mine = subscriber();
+    await createWebhook(ws, await createUser(ws, "app"), { url: mine.url });
+    const waId = newChat();
+    await postWebhook(ws.inboxId, cloudEnvelope({ messages: [textMessage(waId, "private")] }));
+    await eventually(() => expect(mine.received.some((r) => r.body.messages?.[0]?.from === waId)).toBe(true));
+    await postWebhook(other.inboxId, cloudEnvelope({ messages: [textMessage(waId, "theirs")] }));
+    await eventually(() => expect(theirs.received.length).toBe(1));
+    expect(theirs.received[0]!.body.messages[0].text.body).toBe("theirs");
+  });
+
+  it("delivers every event at least once to a subscriber failing half of the time, with a stable webhook-id and every attempt logged", async () => {
+    // mulberry32: the same "random" half of failures on every run.
+    let seed = 7;
+    const coin = () => {
+      seed = (seed + 0x6d2b79f5) | 0;
+      let t = Math.imul(seed ^ (seed >>> 15), 1 | seed);
+      t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
+      return ((t ^ (t >>> 14)) >>> 0) % 2 === 0;
+    };
+    const flaky = subscriber(() => new Response(null, { status: coin() ? 200 : 503 }));
+    const app = await createUser(ws, "app");
+    const hook = await createWebhook(ws, app, { url: flaky.url, on_assigned: false });
+    const waId = newChat();
+    const messages = Array.from({ length: 12 }, (_, i) => textMessage(waId, `m${i}`));
+    await postWebhook(ws.inboxId, cloudEnvelope({ messages }));
+
+    const wamids = messages.map((m) => m.id);
+    const deliveredIds = () => new Set(flaky.received.filter((r) => r.body.messages).map((r) => r.body.messages[0].id));
+    await eventually(async () => {
+      const log = await callJson(`${ws.prefix}/webhooks/waba/${hook.id}/deliveries/?limit=100`, { token: app.token });
+      expect(log.body.results.filter((d: any) => d.event_type === "message.in").map((d: any) => d.state)).toEqual(
+        Array(12).fill("delivered"),
+      );
+    }, 30_000);
+    expect([...deliveredIds()].sort()).toEqual([...wamids].sort());
+    // One webhook-id per event on every try; the log has one attempt per request the subscriber saw.
+    const byEvent = new Map<string, Set<string>>();
+    for (const r of flaky.received.filter((x) => x.body.messages))
+      byEvent.set(r.body.messages[0].id, (byEvent.get(r.body.messages[0].id) ?? new Set()).add(r.id));
+    expect([...byEvent.values()].every((ids) => ids.size === 1)).toBe(true);
+    const log = await callJson(`${ws.prefix}/webhooks/waba/${hook.id}/deliveries/?limit=100`, { token: app.token });
+    const attempts = log.body.results.reduce((sum: number, d: any) => sum + d.attempts.length, 0);
+    expect(attempts).toBe(flaky.received.length);
+    expect(flaky.received.length).toBeGreaterThan(12);
+  });
+
+  it("redelivers on request with the same webhook-id and body", async () => {
+    const sub = subscriber();
+    const app = await createUser(ws, "app");
+    const hook = await createWebhook(ws, app, { url: sub.url });
+    await postWebhook(ws.inboxId, cloudEnvelope({ messages: [textMessage(newChat(), "again")] }));
+    await eventually(() => expect(sub.received.length).toBe(1));
+    const log = await callJson(`${ws.prefix}/webhooks/waba/${hook.id}/deliveries/?state=delivered`, { token: app.token });
+    const again = await callJson(`${ws.prefix}/webhooks/waba/${hook.id}/deliveries/${log.body.results[0].id}/redeliver/`, {
+      method: "POST",
+      token: app.token,
+    });
+    expect(again).toMatchObject({ status: 202, body: { state: "pending" } });
+    await eventually(() => expect(sub.received.length).toBe(2));
+    expect(sub.received[1]!.id).toBe(sub.received[0]!.id);
+    expect(sub.received[1]!.raw).toBe(sub.received[0]!.raw);
     void env;
   });
 });

@@ -1,5 +1,5 @@
 import { HttpResponse, http } from "msw";
-import { vi } from "vitest";
+import { beforeEach, vi } from "vitest";
 import { callJson } from "../helpers/api";
 import type { TestUser, TestWorkspace } from "../helpers/factories";
 import { upstream } from "../helpers/upstream";
@@ -7,16 +7,17 @@ import { upstream } from "../helpers/upstream";
 export type Received = { id: string; timestamp: string; signature: string; body: Record<string, any>; raw: string; url: string };
 
 let n = 0;
+type Subscriber = { received: Received[]; answer: (req: Received, count: number) => Response | Promise<Response> };
+const subscribers = new Map<string, Subscriber>();
 
-/**
- * A subscriber at a fresh public URL: records every delivery; `answer` decides the
- * response (200 by default).
- */
-export function subscriber(answer: (req: Received, count: number) => Response | Promise<Response> = () => new HttpResponse(null, { status: 200 })) {
-  const url = `https://hooks${n++}.example.com/hook`;
-  const received: Received[] = [];
+// One handler for every subscriber of the file, put back before each test (the shared
+// setup resets handlers after each): a webhook created in an earlier test keeps getting
+// events of later ones, and must keep being answered rather than fail as unexpected.
+beforeEach(() => {
   upstream.use(
-    http.post(url, async ({ request }) => {
+    http.post(/^https:\/\/hooks\d+\.example\.com\//, async ({ request }) => {
+      const sub = subscribers.get(request.url);
+      if (!sub) return new HttpResponse(null, { status: 404 });
       const raw = await request.text();
       const r = {
         id: request.headers.get("webhook-id") ?? "",
@@ -26,11 +27,18 @@ export function subscriber(answer: (req: Received, count: number) => Response | 
         raw,
         url: request.url,
       };
-      received.push(r);
-      return answer(r, received.length);
+      sub.received.push(r);
+      return sub.answer(r, sub.received.length);
     }),
   );
-  return { url, received };
+});
+
+/** A subscriber at a fresh public URL: records every delivery; `answer` decides the response (200 by default). */
+export function subscriber(answer: Subscriber["answer"] = () => new HttpResponse(null, { status: 200 })) {
+  const url = `https://hooks${n++}.example.com/hook`;
+  const sub = { received: [] as Received[], answer };
+  subscribers.set(url, sub);
+  return { url, received: sub.received };
 }
 
 export async function createWebhook(ws: TestWorkspace, user: TestUser, body: Record<string, unknown>) {
