@@ -27,7 +27,8 @@ const Item = z
   .refine((i) => (i.message_id === undefined) !== (i.chat_id === undefined), "exactly one of message_id and chat_id is required")
   .refine((i) => (i.user === undefined) !== (i.group === undefined), "exactly one of user and group is required")
   .refine((i) => (i.group === undefined) === (i.group_assign_method === undefined), "group_assign_method goes with group");
-const Answer = z.object({ assignment: z.array(Item).max(100).optional() }).passthrough();
+/** Items are checked one by one: a bad one is ignored (and logged), the others still apply. */
+const Answer = z.object({ assignment: z.array(z.unknown()).max(100).optional() }).passthrough();
 
 /**
  * Applies an engine's answer through the inbox object (as the system). Returns null when
@@ -43,7 +44,13 @@ export async function applyEngineAnswer(env: Env, db: Db, d: Delivery, text: str
   const inbox = await inboxById(db, d.inboxId);
   if (!inbox) return null;
   const notes: string[] = [];
-  for (const [i, item] of (parsed.data.assignment ?? []).entries()) {
+  for (const [i, raw] of (parsed.data.assignment ?? []).entries()) {
+    const read = Item.safeParse(raw);
+    if (!read.success) {
+      notes.push(`assignment[${i}] ignored: ${z.prettifyError(read.error).replaceAll("\n", " ")}`);
+      continue;
+    }
+    const item = read.data;
     const waId = item.chat_id ?? (await messagesByWamids(db, inbox.id, 0, [item.message_id as string]))[0]?.wa_id;
     const problem = !waId
       ? `message ${item.message_id} is not in this inbox`

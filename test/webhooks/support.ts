@@ -4,7 +4,15 @@ import { callJson } from "../helpers/api";
 import type { TestUser, TestWorkspace } from "../helpers/factories";
 import { upstream } from "../helpers/upstream";
 
-export type Received = { id: string; timestamp: string; signature: string; body: Record<string, any>; raw: string; url: string };
+export type Received = {
+  id: string;
+  timestamp: string;
+  signature: string;
+  headers: Record<string, string>;
+  body: Record<string, any>;
+  raw: string;
+  url: string;
+};
 
 let n = 0;
 type Subscriber = { received: Received[]; answer: (req: Received, count: number) => Response | Promise<Response> };
@@ -23,6 +31,7 @@ beforeEach(() => {
         id: request.headers.get("webhook-id") ?? "",
         timestamp: request.headers.get("webhook-timestamp") ?? "",
         signature: request.headers.get("webhook-signature") ?? "",
+        headers: Object.fromEntries(request.headers),
         body: JSON.parse(raw),
         raw,
         url: request.url,
