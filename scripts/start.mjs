@@ -8,6 +8,12 @@ const vars = {
   PLATFORM_API_KEY: setting("PLATFORM_API_KEY", "dev-platform-key"),
   SECRET_KEY: setting("SECRET_KEY", "dev-secret-key-change-me-0123456789abcdef"),
   API_HOSTS: ["localhost", "127.0.0.1", setting("API_HOSTS", "")].filter(Boolean).join(","),
+  PUBLIC_BASE_URL: setting("PUBLIC_BASE_URL", `http://127.0.0.1:${port}`),
+  // Subscribers and rule engines on this machine (http, loopback) are allowed locally only.
+  WEBHOOK_LOCAL_URLS: "true",
+  ...Object.fromEntries(
+    ["WEBHOOK_TIMEOUT_MS", "WEBHOOK_RETRY_DELAYS"].flatMap((name) => (setting(name, "") ? [[name, setting(name, "")]] : [])),
+  ),
 };
 const admin = { username: setting("ADMIN_USERNAME", "admin"), password: setting("ADMIN_PASSWORD", "admin-password-1") };
 const base = `http://127.0.0.1:${port}`;

@@ -3,7 +3,7 @@ import { env } from "cloudflare:workers";
 import { HttpResponse, http } from "msw";
 import { beforeAll, describe, expect, it, vi } from "vitest";
 import { createDb } from "../../src/db/client";
-import { addDeliveries, deliveriesByIds } from "../../src/db/queries/webhooks";
+import { addDeliveries, deliveriesByIds, updateWebhook } from "../../src/db/queries/webhooks";
 import { consumeQueue, WEBHOOKS_QUEUE } from "../../src/queues/consumer";
 import { callJson } from "../helpers/api";
 import { createUser, createWorkspace, type TestUser, type TestWorkspace } from "../helpers/factories";
@@ -125,6 +125,22 @@ describe("the webhook queue consumer", () => {
     });
     expect(await run([{ id: later.id }])).toMatchObject({ acked: ["m0"], retried: [] });
     expect(await row(later.id)).toMatchObject({ state: "failed", attempts: [] });
+  });
+
+  it("disables a webhook that has failed without a success for five days", async () => {
+    const d = await pendingDelivery(() => new HttpResponse(null, { status: 500 }));
+    await updateWebhook(createDb(env.DB), ws.inboxId, d.hook.id, { failingSince: Math.floor(Date.now() / 1000) - 5 * 86_400 - 60 });
+    expect(await run([{ id: d.id }])).toMatchObject({ acked: ["m0"], retried: [] });
+    expect((await row(d.id))?.state).toBe("failed");
+    expect((await callJson(`${ws.prefix}/webhooks/waba/${d.hook.id}/`, { token: d.owner.token })).body.is_active).toBe(false);
+    // Reactivating starts afresh.
+    const resumed = await callJson(`${ws.prefix}/webhooks/waba/${d.hook.id}/`, {
+      method: "PATCH",
+      token: d.owner.token,
+      body: { is_active: true },
+    });
+    expect(resumed.body.is_active).toBe(true);
+    expect((await deliveriesByIds(createDb(env.DB), [d.id]))[0]?.webhook?.failingSince).toBeNull();
   });
 
   it("does not follow redirects: a 3xx is logged and retried", async () => {

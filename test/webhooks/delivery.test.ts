@@ -198,6 +198,20 @@ describe("webhook delivery", () => {
     expect(flaky.received.length).toBeGreaterThan(12);
   });
 
+  it("signs with the old secret too for a day after a rotation", async () => {
+    const sub = subscriber();
+    const app = await createUser(ws, "app");
+    const hook = await createWebhook(ws, app, { url: sub.url });
+    const rotated = (await callJson(`${ws.prefix}/webhooks/waba/${hook.id}/rotate_secret/`, { method: "POST", token: app.token })).body;
+    await postWebhook(ws.inboxId, cloudEnvelope({ messages: [textMessage(newChat(), "rotating")] }));
+    await eventually(() => expect(sub.received.length).toBe(1));
+    const got = sub.received[0]!;
+    expect(got.signature.split(" ")).toHaveLength(2);
+    const headers = { "webhook-id": got.id, "webhook-timestamp": got.timestamp, "webhook-signature": got.signature };
+    for (const secret of [hook.secret, rotated.secret]) expect(new Verifier(secret).verify(got.raw, headers)).toEqual(got.body);
+    expect(() => new Verifier(`whsec_${btoa("not the secret at all, no")}`).verify(got.raw, headers)).toThrow();
+  });
+
   it("redelivers on request with the same webhook-id and body", async () => {
     const sub = subscriber();
     const app = await createUser(ws, "app");

@@ -87,6 +87,11 @@ describe("rule engine rules", () => {
     const events = await api(`/chat_assignment_events/?wa_id=${waId}`);
     expect(events.body.results[0]).toMatchObject({ assigned_to_user_set: { id: bot.id }, done_by: null });
 
+    // The conversation goes on with the bot: new messages of its chat come as assigned_messages.
+    const more = textMessage(waId, "Still there?");
+    await postWebhook(ws.inboxId, cloudEnvelope({ messages: [more] }));
+    await eventually(() => expect(botHook.received.some((r) => r.body.assigned_messages?.[0]?.id === more.id)).toBe(true));
+
     // 2. The bot replies (it may write: the chat is assigned to it), then tags the message "Agent needed".
     const reply = await callJson(`${ws.prefix}/messages/`, {
       token: bot.token,
@@ -103,7 +108,11 @@ describe("rule engine rules", () => {
     for (const hook of agentHooks) {
       await eventually(() => expect(hook.received.some((r) => r.body.assigned_messages)).toBe(true));
       const body = hook.received.find((r) => r.body.assigned_messages)!.body;
-      expect(body.assigned_messages.map((m: any) => m.waba_payload.text?.body)).toEqual(["Hello! How may I help you?", "Hello"]);
+      expect(body.assigned_messages.map((m: any) => m.waba_payload.text?.body)).toEqual([
+        "Hello! How may I help you?",
+        "Still there?",
+        "Hello",
+      ]);
       expect(body.chat_assignment).toMatchObject({
         wa_id: waId,
         assigned_group_set: { id: agents.id, name: "Agents" },
