@@ -36,6 +36,7 @@ process.emitWarning = (warning, ...rest) => {
 
 const { default: autocannon } = await import("autocannon");
 const { findD1File, generate } = await import("./generate.mjs");
+const { runFanout } = await import("./fanout.mjs");
 
 // ---------------------------------------------------------------- options
 const HELP = `usage: npm run bench -- [flags]
@@ -48,7 +49,9 @@ const HELP = `usage: npm run bench -- [flags]
   --chats N             chats they are spread over (default 5000; BENCH_CHATS)
   --search WORD         search term for the search run (default "delivery")
   --warmup S            warm-up seconds before each measured target (default 2)
-  --only inbound|read   run one half only
+  --fanout-burst N      messages of the fan-out burst, each to ten subscribers (default 1000)
+  --fanout-seconds S    seconds of paced fan-out for latency (default 10)
+  --only inbound|read|fanout  run one part only
   --keep                keep the temporary state dir (logs, D1 file) instead of deleting it
   --strict              exit 1 when a target is missed (verification failures always exit 1)`;
 
@@ -89,13 +92,16 @@ const opt = {
   search: String(args.search ?? "delivery").toLowerCase(),
   warmup: Number(args.warmup ?? 2),
   only: args.only ?? null,
+  fanoutBurst: Math.round(num(args["fanout-burst"], 1000, "fanout-burst") / 10) * 10,
+  fanoutSeconds: num(args["fanout-seconds"], 10, "fanout-seconds"),
   keep: !!args.keep,
   strict: !!args.strict,
 };
 opt.readDuration = num(args["read-duration"], opt.duration, "read-duration");
-if (opt.only && !["inbound", "read"].includes(opt.only)) throw new Error("--only must be inbound or read");
+if (opt.only && !["inbound", "read", "fanout"].includes(opt.only)) throw new Error("--only must be inbound, read or fanout");
+const runs = (part) => opt.only === null || opt.only === part;
 
-const TARGETS = { inboundMsgPerSec: 1000, webhookP50: 250, listP95: 25, searchP95: 100 };
+const TARGETS = { inboundMsgPerSec: 1000, webhookP50: 250, listP95: 25, searchP95: 100, fanoutDeliveriesPerSec: 1000, fanoutP99: 1000 };
 const APP_SECRET = "sandbox-app-secret";
 const PLATFORM_API_KEY = `bench-platform-${randomBytes(8).toString("hex")}`;
 const SECRET_KEY = `bench-secret-${randomBytes(16).toString("hex")}`;
@@ -236,7 +242,8 @@ function snapshotApp() {
   return join(dir, "wrangler.toml");
 }
 
-const appVars = ["--var", `PLATFORM_API_KEY:${PLATFORM_API_KEY}`, "--var", `SECRET_KEY:${SECRET_KEY}`];
+// Local subscribers (fan-out) are http on loopback, as under `npm start`.
+const appVars = ["--var", `PLATFORM_API_KEY:${PLATFORM_API_KEY}`, "--var", `SECRET_KEY:${SECRET_KEY}`, "--var", "WEBHOOK_LOCAL_URLS:true"];
 const startApp = (config) =>
   startDev("app", config, ["--no-bundle", "--persist-to", state, ...appVars], (e) =>
     waitFor(e, `${e.base}/platform/v1/workspaces?limit=1`, { headers: { authorization: `Bearer ${PLATFORM_API_KEY}` } }, (s) => s === 200),
@@ -289,6 +296,7 @@ async function bootstrap(base) {
     );
   const inbound = await inbox("Bench inbound", "+15550100001");
   const read = await inbox("Bench read", "+15550100002");
+  const fanout = await inbox("Bench fanout", "+15550100003");
   must(
     await json(base, `/platform/v1/workspaces/${ws.id}/users`, {
       method: "POST",
@@ -300,7 +308,17 @@ async function bootstrap(base) {
   );
   const token = must(await json(base, `/inboxes/${read.id}/api/v1/auth/token/`, { method: "POST", body: ADMIN }), 200, "token").token;
   if (!token) throw new Error("token response had no token");
-  return { workspaceId: ws.id, inboundInbox: inbound.id, readInbox: read.id, token };
+  const createUser = async (username) =>
+    must(
+      await json(base, `/platform/v1/workspaces/${ws.id}/users`, {
+        method: "POST",
+        headers: platform,
+        body: { username, password: ADMIN.password, email: `${username}@example.com`, role: "app" },
+      }),
+      201,
+      `user ${username}`,
+    ).id;
+  return { workspaceId: ws.id, inboundInbox: inbound.id, readInbox: read.id, fanoutInbox: fanout.id, token, createUser };
 }
 
 // ---------------------------------------------------------------- load
@@ -419,8 +437,27 @@ async function main() {
   results.bootstrap = { workspaceId: boot.workspaceId, inboundInbox: boot.inboundInbox, readInbox: boot.readInbox };
   console.log(`  app ${app.base}, no-op ${noop.base}; inbound inbox ${boot.inboundInbox}, read inbox ${boot.readInbox}`);
 
+  // ---------------- fan-out (first: the inbound part stops the app to verify D1)
+  if (runs("fanout")) {
+    results.fanout = await runFanout({
+      autocannon,
+      base: app.base,
+      noopBase: noop.base,
+      inboxId: boot.fanoutInbox,
+      adminToken: boot.token,
+      createUser: boot.createUser,
+      appSecret: APP_SECRET,
+      burst: opt.fanoutBurst,
+      pacedSeconds: opt.fanoutSeconds,
+      log: (l) => console.log(l),
+    });
+    const f = results.fanout;
+    f.ratioToNoop = ratio(f.burst.deliveriesPerSec, f.noopPostsPerSec);
+    if (f.burst.deliveries !== f.burst.expected || f.paced.deliveries !== f.paced.expected) failed = true;
+  }
+
   // ---------------- inbound
-  if (opt.only !== "read") {
+  if (runs("inbound")) {
     const acked = new Set();
     const stats = { notStoredInAck: 0, unparsed: 0 };
     const appHook = webhookTraffic(boot.inboundInbox, opt.perRequest, acked, stats);
@@ -497,7 +534,7 @@ async function main() {
   }
 
   // ---------------- reads at scale
-  if (opt.only !== "inbound") {
+  if (runs("read")) {
     if (app) {
       await stopChild(app);
       app = null;
@@ -607,6 +644,21 @@ function targetsReport() {
     });
     out.push({ name: `webhook p50 < ${TARGETS.webhookP50} ms`, value: inbound.p50, unit: "ms", ok: inbound.p50 < TARGETS.webhookP50 });
   }
+  const fanout = results.fanout;
+  if (fanout) {
+    out.push({
+      name: `fan-out ≥ ${TARGETS.fanoutDeliveriesPerSec} deliveries/s`,
+      value: fanout.burst.deliveriesPerSec,
+      unit: "deliveries/s",
+      ok: fanout.burst.deliveriesPerSec >= TARGETS.fanoutDeliveriesPerSec,
+    });
+    out.push({
+      name: `fan-out p99 < ${TARGETS.fanoutP99} ms`,
+      value: fanout.paced.p99,
+      unit: "ms",
+      ok: fanout.paced.p99 != null && fanout.paced.p99 < TARGETS.fanoutP99,
+    });
+  }
   for (const [name, ep] of Object.entries(results.read?.endpoints ?? {})) {
     const limit = name === "messages search" ? TARGETS.searchP95 : name === "users/current" ? null : TARGETS.listP95;
     if (limit === null) continue;
@@ -656,6 +708,14 @@ function printTable() {
   );
   console.log(line(head));
   for (const b of body) console.log(line(b));
+  const f = results.fanout;
+  if (f) {
+    console.log(
+      `fan-out to ${f.subscribers} subscribers: burst ${f.burst.deliveries}/${f.burst.expected} deliveries in ${fmt(f.burst.seconds)}s = ${fmt(f.burst.deliveriesPerSec, 0)}/s ` +
+        `(${fmt(f.ratioToNoop, 2)}x the no-op Worker's ${fmt(f.noopPostsPerSec, 0)} POST/s); ` +
+        `paced ${f.paced.deliveries}/${f.paced.expected}: 200 → subscriber p50 ${fmt(f.paced.p50)} ms, p95 ${fmt(f.paced.p95)}, p99 ${fmt(f.paced.p99)}, max ${fmt(f.paced.max)}`,
+    );
+  }
   const v = results.inbound?.verification;
   if (v) {
     console.log(

@@ -27,6 +27,8 @@ if (toml.includes('database_id = "00000000-0000-0000-0000-000000000000"')) {
 run("npx wrangler r2 bucket create switchboard-media", { allowFail: true });
 run("npx wrangler queues create switchboard-deliveries", { allowFail: true });
 run("npx wrangler queues create switchboard-deliveries-dlq", { allowFail: true });
+run("npx wrangler queues create switchboard-webhooks", { allowFail: true });
+run("npx wrangler queues create switchboard-webhooks-dlq", { allowFail: true });
 // 3. Schema.
 run("npx wrangler d1 migrations apply DB --remote");
 // 4. Secrets: taken from the environment when set, otherwise wrangler prompts.

@@ -4,9 +4,9 @@ import { findInboxForRequest } from "../db/queries/inboxes";
 import { getMedia, markMediaFailed } from "../db/queries/media";
 import { setDeliveryState } from "../db/queries/webhooks";
 import { fetchInboundMedia } from "../services/media-fetch";
-import { deliverBatch } from "../webhooks/deliver";
-import { fanOut } from "../webhooks/fan-out";
-import { type DeliveryJob, Job } from "./jobs";
+import { deliverBatch, type QueueMessage } from "../webhooks/deliver";
+import { fanOutBatch } from "../webhooks/fan-out";
+import { type DeliveryJob, type EventJob, Job } from "./jobs";
 
 export const DEAD_LETTER_QUEUE = "switchboard-deliveries-dlq";
 export const WEBHOOKS_QUEUE = "switchboard-webhooks";
@@ -38,8 +38,8 @@ export function consumeQueue(batch: MessageBatch<unknown>, env: Env): Promise<vo
  * concurrently, each acked or retried on its own.
  */
 export async function consumeWebhooks(batch: MessageBatch<unknown>, env: Env): Promise<void> {
-  const deliveries: { message: Message & { ack(): void; retry(o?: { delaySeconds?: number }): void }; job: DeliveryJob }[] = [];
-  const events: Promise<void>[] = [];
+  const deliveries: { message: QueueMessage; job: DeliveryJob }[] = [];
+  const events: { message: QueueMessage; job: EventJob }[] = [];
   for (const message of batch.messages) {
     const parsed = Job.safeParse(message.body);
     if (!parsed.success || parsed.data.type === "media") {
@@ -49,20 +49,12 @@ export async function consumeWebhooks(batch: MessageBatch<unknown>, env: Env): P
     }
     const job = parsed.data;
     if (job.type === "delivery") deliveries.push({ message, job });
-    else {
-      events.push(
-        fanOut(env, job).then(
-          () => message.ack(),
-          (error) => {
-            const delaySeconds = retryDelay(message.attempts);
-            log("warn", batch.queue, message, { event: job.id, error: String(error), retryInSeconds: delaySeconds });
-            message.retry({ delaySeconds });
-          },
-        ),
-      );
-    }
+    else events.push({ message, job });
   }
-  await Promise.all([...events, deliveries.length ? deliverBatch(env, deliveries) : undefined]);
+  await Promise.all([
+    events.length ? fanOutBatch(env, events, retryDelay) : undefined,
+    deliveries.length ? deliverBatch(env, deliveries) : undefined,
+  ]);
 }
 
 /**

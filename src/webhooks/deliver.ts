@@ -1,14 +1,15 @@
+import type { BatchItem } from "drizzle-orm/batch";
 import { config } from "../config";
 import { createDb, type Db } from "../db/client";
-import { setReceivedMark } from "../db/queries/chats";
+import { receivedMarkStatement } from "../db/queries/chats";
 import { getRuleEngine } from "../db/queries/rules";
 import {
+  attemptStatement,
   type DeliveryWithReceiver,
   deliveriesByIds,
-  recordAttempt,
-  setDeliveryState,
-  updateWebhook,
+  deliveryStateStatement,
   type Webhook,
+  webhookStatement,
 } from "../db/queries/webhooks";
 import type { DeliveryAttempt, DeliveryState } from "../db/schema";
 import type { DeliveryJob } from "../queues/jobs";
@@ -28,14 +29,16 @@ export type QueueMessage = { id: string; attempts: number; ack(): void; retry(op
 type Outcome =
   | { kind: "delivered" }
   | { kind: "retry"; delaySeconds: number }
-  /** Not sent again: `state` says why (a 410, a disabled or deleted receiver, a refused URL, past the last retry). */
-  | { kind: "final"; state: DeliveryState; dead?: boolean };
+  /** Not sent again: a 410, a disabled or deleted receiver, a refused URL; `dead`: past the last retry. */
+  | { kind: "final"; dead?: boolean };
+/** D1 writes of one attempt (its log entry, received marks, the webhook's state), run in one batch per queue batch. */
+type Writes = BatchItem<"sqlite">[];
 
 /**
  * Delivers a batch of jobs concurrently: each is acked or retried on its own, so a slow
  * or failing subscriber never holds another back. Every attempt is logged on its
- * delivery; a job past its last retry goes to the dead-letter queue, whose consumer
- * records it as dead.
+ * delivery (the batch's log entries and marks in one D1 batch, before any ack); a job past
+ * its last retry goes to the dead-letter queue, whose consumer records it as dead.
  */
 export async function deliverBatch(env: Env, jobs: { message: QueueMessage; job: DeliveryJob }[]): Promise<void> {
   const db = createDb(env.DB);
@@ -47,40 +50,55 @@ export async function deliverBatch(env: Env, jobs: { message: QueueMessage; job:
       )
     ).map((d) => [d.id, d]),
   );
-  await Promise.all(
+  const results = await Promise.all(
     jobs.map(async ({ message, job }) => {
       const delivery = rows.get(job.id);
-      if (delivery?.state !== "pending") {
-        // Gone with its webhook or inbox, or already delivered (a duplicate job).
-        message.ack();
-        return;
-      }
+      // Gone with its webhook or inbox, or already delivered (a duplicate job): nothing to do.
+      if (delivery?.state !== "pending") return { outcome: { kind: "final" } as Outcome, writes: [] as Writes };
+      const writes: Writes = [];
       try {
-        const outcome = await deliverOne(env, db, delivery, message.attempts);
-        if (outcome.kind === "retry") message.retry({ delaySeconds: outcome.delaySeconds });
-        else if (outcome.kind === "final" && outcome.dead) {
-          await env.WEBHOOKS_DLQ.send(job);
-          message.ack();
-        } else message.ack();
+        return { outcome: await deliverOne(env, db, delivery, message.attempts, writes), writes };
       } catch (error) {
-        // Our own failure (D1): the attempt did not count for the subscriber; try again soon.
+        // Our own failure (D1, secrets): the attempt does not count against the subscriber.
         log("warn", { delivery: job.id, error: String(error) });
-        message.retry({ delaySeconds: 5 });
+        return { outcome: { kind: "retry", delaySeconds: 5 } as Outcome, writes: [] as Writes };
       }
+    }),
+  );
+  const writes = results.flatMap((r) => r.writes);
+  try {
+    for (let i = 0; i < writes.length; i += WRITES_PER_BATCH) {
+      await db.batch(writes.slice(i, i + WRITES_PER_BATCH) as [BatchItem<"sqlite">, ...BatchItem<"sqlite">[]]);
+    }
+  } catch (error) {
+    log("error", { note: "could not log the batch's attempts; every job retried", error: String(error) });
+    for (const { message } of jobs) message.retry({ delaySeconds: 5 });
+    return;
+  }
+  await Promise.all(
+    jobs.map(async ({ message, job }, i) => {
+      const { outcome } = results[i] as (typeof results)[number];
+      if (outcome.kind === "retry") message.retry({ delaySeconds: outcome.delaySeconds });
+      else if (outcome.kind === "final" && outcome.dead) {
+        await env.WEBHOOKS_DLQ.send(job);
+        message.ack();
+      } else message.ack();
     }),
   );
 }
 
-async function deliverOne(env: Env, db: Db, d: DeliveryWithReceiver, attempt: number): Promise<Outcome> {
+const WRITES_PER_BATCH = 100;
+
+async function deliverOne(env: Env, db: Db, d: DeliveryWithReceiver, attempt: number, writes: Writes): Promise<Outcome> {
   const settings = config(env);
   const target = await receiverOf(env, db, d);
   if ("dropped" in target) {
     log("warn", { delivery: d.id, note: `dropped: ${target.dropped}` });
-    await setDeliveryState(db, d.id, "failed");
-    return { kind: "final", state: "failed" };
+    writes.push(deliveryStateStatement(db, d.id, "failed"));
+    return { kind: "final" };
   }
   const started = Date.now();
-  const record = async (state: DeliveryState, fields: Partial<DeliveryAttempt>) => {
+  const record = (state: DeliveryState, fields: Partial<DeliveryAttempt>) => {
     const entry: DeliveryAttempt = {
       at: Math.floor(started / 1000),
       status_code: null,
@@ -89,12 +107,12 @@ async function deliverOne(env: Env, db: Db, d: DeliveryWithReceiver, attempt: nu
       error: null,
       ...fields,
     };
-    await recordAttempt(db, d.id, state, entry);
+    writes.push(attemptStatement(db, d.id, state, entry));
   };
   const problem = urlProblem(target.url, settings.WEBHOOK_LOCAL_URLS);
   if (problem) {
-    await record("failed", { error: `Not sent: ${problem}` });
-    return { kind: "final", state: "failed" };
+    record("failed", { error: `Not sent: ${problem}` });
+    return { kind: "final" };
   }
 
   let response: Response;
@@ -114,7 +132,7 @@ async function deliverOne(env: Env, db: Db, d: DeliveryWithReceiver, attempt: nu
   } catch (error) {
     const timedOut = (error as Error)?.name === "TimeoutError";
     const message = timedOut ? `No answer within ${settings.WEBHOOK_TIMEOUT_MS} ms` : `Request failed: ${String(error)}`;
-    return failed(env, db, d, attempt, (state) => record(state, { error: message }), null);
+    return failed(env, db, d, attempt, writes, (state) => record(state, { error: message }), null);
   }
 
   const engine = d.webhookId === null;
@@ -122,45 +140,44 @@ async function deliverOne(env: Env, db: Db, d: DeliveryWithReceiver, attempt: nu
   const excerpt = text.slice(0, EXCERPT_CHARS) || null;
   if (response.ok) {
     const note = engine ? await applyEngineAnswer(env, db, d, text) : null;
-    await record("delivered", { status_code: response.status, response_excerpt: excerpt, error: note });
-    if (d.webhook) await delivered(db, d, d.webhook);
+    record("delivered", { status_code: response.status, response_excerpt: excerpt, error: note });
+    if (d.webhook) writes.push(...onDelivered(db, d, d.webhook));
     return { kind: "delivered" };
   }
   const fields = { status_code: response.status, response_excerpt: excerpt };
   if (response.status === 410 && d.webhook) {
-    await record("failed", { ...fields, error: "410 Gone: the webhook is disabled" });
-    await updateWebhook(db, d.inboxId, d.webhook.id, { isActive: false, disabledReason: "The subscriber answered 410 Gone." });
-    return { kind: "final", state: "failed" };
+    record("failed", { ...fields, error: "410 Gone: the webhook is disabled" });
+    writes.push(webhookStatement(db, d.inboxId, d.webhook.id, { isActive: false, disabledReason: "The subscriber answered 410 Gone." }));
+    return { kind: "final" };
   }
   const redirect = response.status >= 300 && response.status < 400 ? "Redirects are not followed" : null;
   const retryAfter = response.status === 429 || response.status === 503 ? retryAfterSeconds(response.headers.get("retry-after")) : null;
-  return failed(env, db, d, attempt, (state) => record(state, { ...fields, error: redirect }), retryAfter);
+  return failed(env, db, d, attempt, writes, (state) => record(state, { ...fields, error: redirect }), retryAfter);
 }
 
 /** A failed attempt: retried on the schedule (or as Retry-After asks), or dead after the last retry. */
-async function failed(
+function failed(
   env: Env,
   db: Db,
   d: DeliveryWithReceiver,
   attempt: number,
-  record: (state: DeliveryState) => Promise<void>,
+  writes: Writes,
+  record: (state: DeliveryState) => void,
   retryAfter: number | null,
-): Promise<Outcome> {
+): Outcome {
   const delays = config(env).WEBHOOK_RETRY_DELAYS;
   const now = Math.floor(Date.now() / 1000);
   const hook = d.webhook;
   if (hook && hook.failingSince !== null && now - hook.failingSince >= GIVE_UP_AFTER_S) {
-    await record("failed");
-    await updateWebhook(db, d.inboxId, hook.id, { isActive: false, disabledReason: "Every delivery failed for five days." });
+    record("failed");
+    writes.push(webhookStatement(db, d.inboxId, hook.id, { isActive: false, disabledReason: "Every delivery failed for five days." }));
     log("warn", { webhook: hook.id, note: "disabled after five days of failures" });
-    return { kind: "final", state: "failed" };
+    return { kind: "final" };
   }
-  if (hook && hook.failingSince === null) await updateWebhook(db, d.inboxId, hook.id, { failingSince: now });
-  if (attempt > delays.length) {
-    await record("pending"); // the dead-letter consumer marks it dead
-    return { kind: "final", state: "dead", dead: true };
-  }
-  await record("pending");
+  if (hook && hook.failingSince === null) writes.push(webhookStatement(db, d.inboxId, hook.id, { failingSince: now }));
+  // Past the last retry it stays pending here: the dead-letter consumer marks it dead.
+  record("pending");
+  if (attempt > delays.length) return { kind: "final", dead: true };
   const planned = delays[attempt - 1] as number;
   return { kind: "retry", delaySeconds: Math.min(43_200, Math.max(retryAfter ?? 0, jitter(planned))) };
 }
@@ -204,9 +221,12 @@ async function secretsOf(key: string, hook: Webhook): Promise<string[]> {
 }
 
 /** A 2xx: the delivered messages count as received by the webhook's user (the mark only moves forward); the failure streak ends. */
-async function delivered(db: Db, d: DeliveryWithReceiver, hook: Webhook): Promise<void> {
-  if (d.markWaId !== null && d.markTimestamp !== null) await setReceivedMark(db, hook.userId, d.inboxId, d.markWaId, d.markTimestamp, true);
-  if (hook.failingSince !== null) await updateWebhook(db, d.inboxId, hook.id, { failingSince: null });
+function onDelivered(db: Db, d: DeliveryWithReceiver, hook: Webhook): Writes {
+  const out: Writes = [];
+  if (d.markWaId !== null && d.markTimestamp !== null)
+    out.push(receivedMarkStatement(db, hook.userId, d.inboxId, d.markWaId, d.markTimestamp, true));
+  if (hook.failingSince !== null) out.push(webhookStatement(db, d.inboxId, hook.id, { failingSince: null }));
+  return out;
 }
 
 /** The start of a body (the log keeps an excerpt; an engine's answer is read whole up to a cap). */

@@ -1,7 +1,7 @@
 import { createDb, type Db } from "../db/client";
 import { getChatState } from "../db/queries/chats";
 import type { Inbox } from "../db/queries/inboxes";
-import { getRuleEngine, ruleFor } from "../db/queries/rules";
+import { getRuleEngine, type Rule, rulesByTrigger } from "../db/queries/rules";
 import { getUsersByIds, groupsOfUsers } from "../db/queries/users";
 import { activeWebhooks, addDeliveries, type NewDelivery, receivedMarksOf, type Webhook } from "../db/queries/webhooks";
 import type { RuleTarget } from "../inbox/inbox-object";
@@ -10,33 +10,99 @@ import { type EventJob, enqueueDeliveries } from "../queues/jobs";
 import { inboxById } from "../services/inbox-cache";
 import { publicBaseUrl } from "../services/inboxes";
 import { chatAccess } from "../services/permissions";
-import { enginePayload, loadFacts, type Receiver, webhookPayload } from "./payloads";
+import { type EventFacts, enginePayload, loadFactsBatch, type Receiver, webhookPayload } from "./payloads";
 
 export const ENGINE_RECEIVER = "engine";
 export const webhookReceiver = (id: number) => `webhook:${id}`;
 
+type Item = { message: { ack(): void; retry(options?: { delaySeconds?: number }): void; attempts: number }; job: EventJob };
+
 /**
- * Turns one event of an inbox's stream into deliveries: a body per webhook whose user
- * may read it (built once, kept with the delivery, so every retry sends the same bytes)
- * and one for a custom rule engine, each queued as its own job. With the default
- * engine, its rules are applied here. A replayed event adds no delivery twice (the
- * `(event, receiver)` index) and queues the ones still pending again.
+ * Turns events of inboxes' streams into deliveries: a body per webhook whose user may
+ * read the event (built once, kept with the delivery, so every retry sends the same
+ * bytes) and one for a custom rule engine, each queued as its own job. With the default
+ * engine, its rules are applied after, in stream order. Per inbox, the receivers are
+ * loaded once per batch and the deliveries written in one D1 batch. A replayed event adds
+ * no delivery twice (the `(event, receiver)` index) and queues its pending ones again.
  */
-export async function fanOut(env: Env, job: EventJob): Promise<void> {
+export async function fanOutBatch(env: Env, items: Item[], retryDelay: (attempts: number) => number): Promise<void> {
   const db = createDb(env.DB);
-  const inbox = await inboxById(db, job.inboxId);
-  if (!inbox) return; // deleted with everything it had
-  const [hooks, engine] = await Promise.all([activeWebhooks(db, inbox.id), getRuleEngine(db, inbox.id)]);
-  const custom = engine?.mode === "custom" && engine.url ? engine : undefined;
-  if (hooks.length || custom) await deliver(env, db, inbox, job, hooks, custom !== undefined);
-  if (!custom) await applyDefaultRules(env, db, inbox.id, job);
+  const byInbox = Map.groupBy(items, (i) => i.job.inboxId);
+  await Promise.all(
+    [...byInbox].map(async ([inboxId, batch]) => {
+      const failed = new Set<Item>();
+      const fail = (item: Item, error: unknown) => {
+        failed.add(item);
+        console.warn(JSON.stringify({ level: "warn", queue: "webhooks", event: item.job.id, error: String(error) }));
+      };
+      try {
+        await fanOutInbox(env, db, inboxId, batch, fail);
+      } catch (error) {
+        for (const item of batch) fail(item, error);
+      }
+      for (const item of batch) {
+        if (failed.has(item)) item.message.retry({ delaySeconds: retryDelay(item.message.attempts) });
+        else item.message.ack();
+      }
+    }),
+  );
 }
 
-async function deliver(env: Env, db: Db, inbox: Inbox, job: EventJob, hooks: Webhook[], toEngine: boolean): Promise<void> {
-  const facts = await loadFacts(db, inbox, publicBaseUrl(env, inbox), job);
-  if (!facts) return; // what it refers to is gone (a deleted chat or tag)
+async function fanOutInbox(env: Env, db: Db, inboxId: string, batch: Item[], fail: (item: Item, error: unknown) => void): Promise<void> {
+  const inbox = await inboxById(db, inboxId);
+  if (!inbox) return; // deleted with everything it had
+  const [hooks, engine] = await Promise.all([activeWebhooks(db, inbox.id), getRuleEngine(db, inbox.id)]);
+  const custom = engine?.mode === "custom" && !!engine.url;
+  if (hooks.length || custom) {
+    const receivers = hooks.length ? await receiversOf(db, inbox, hooks) : [];
+    const facts = await loadFactsBatch(
+      db,
+      inbox,
+      publicBaseUrl(env, inbox),
+      batch.map((i) => i.job),
+    );
+    const marks = await receivedMarksOf(
+      db,
+      inbox.id,
+      [...facts.values()].map((f) => f.waId),
+      receivers.map((r) => r.user.id),
+    );
+    const rows: NewDelivery[] = [];
+    const built: string[] = [];
+    await Promise.all(
+      batch.map(async (item) => {
+        const f = facts.get(item.job.id);
+        try {
+          if (f) rows.push(...(await deliveriesOf(db, f, receivers, marks, custom)));
+          built.push(item.job.id);
+        } catch (error) {
+          fail(item, error);
+        }
+      }),
+    );
+    await enqueueDeliveries(env, await addDeliveries(db, rows, built));
+  }
+  if (custom) return;
+  const rules = await rulesByTrigger(db, inbox.id);
+  if (!rules.size) return;
+  for (const item of [...batch].sort((a, b) => a.job.seq - b.job.seq)) {
+    try {
+      await applyDefaultRules(env, db, inbox.id, item.job, rules);
+    } catch (error) {
+      fail(item, error);
+    }
+  }
+}
 
-  const rows: NewDelivery[] = [];
+/** One event's deliveries: a row per receiver that gets a body. */
+async function deliveriesOf(
+  db: Db,
+  facts: EventFacts,
+  receivers: (Receiver & { webhookId: number })[],
+  marks: Map<string, number>,
+  toEngine: boolean,
+): Promise<NewDelivery[]> {
+  const { job, inbox } = facts;
   const now = Math.floor(Date.now() / 1000);
   const row = (receiver: string, webhookId: number | null, body: unknown, mark: { waId: string; timestamp: number } | null) => ({
     id: crypto.randomUUID(),
@@ -50,26 +116,17 @@ async function deliver(env: Env, db: Db, inbox: Inbox, job: EventJob, hooks: Web
     markTimestamp: mark?.timestamp ?? null,
     createdAt: now,
   });
-  if (hooks.length) {
-    const receivers = await receiversOf(db, inbox, hooks);
-    const marks = await receivedMarksOf(
-      db,
-      inbox.id,
-      facts.waId,
-      receivers.map((r) => r.user.id),
-    );
-    const built = await Promise.all(receivers.map((r) => webhookPayload(db, facts, r, marks.get(r.user.id) ?? null)));
-    receivers.forEach((r, i) => {
-      const b = built[i];
-      if (b) rows.push(row(webhookReceiver(r.webhookId), r.webhookId, b.body, b.mark));
-    });
-  }
+  const built = await Promise.all(receivers.map((r) => webhookPayload(db, facts, r, marks.get(`${r.user.id}:${facts.waId}`) ?? null)));
+  const rows: NewDelivery[] = [];
+  receivers.forEach((r, i) => {
+    const b = built[i];
+    if (b) rows.push(row(webhookReceiver(r.webhookId), r.webhookId, b.body, b.mark));
+  });
   if (toEngine) {
     const body = await enginePayload(db, facts);
     if (body) rows.push(row(ENGINE_RECEIVER, null, body, null));
   }
-  const pending = await addDeliveries(db, rows, [job.id]);
-  await enqueueDeliveries(env, pending);
+  return rows;
 }
 
 async function receiversOf(db: Db, inbox: Inbox, hooks: Webhook[]) {
@@ -99,13 +156,13 @@ async function receiversOf(db: Db, inbox: Inbox, hooks: Webhook[]) {
  * the rule without a tag; a tag added to a chat or message follows that tag's rule.
  * Applied by the inbox object as the system, so it is one more event of the stream.
  */
-async function applyDefaultRules(env: Env, db: Db, inboxId: string, job: EventJob): Promise<void> {
+async function applyDefaultRules(env: Env, db: Db, inboxId: string, job: EventJob, rules: Map<number, Rule>): Promise<void> {
   const tagging = job.event === "chat_tagging" || job.event === "message_tagging";
   if (job.event !== "message.in" && !(tagging && job.refs.action === "added")) return;
   const waId = job.refs.wa_id;
   const tagId = tagging ? job.refs.tag_id : null;
   if (typeof waId !== "string" || (tagging && typeof tagId !== "number")) return;
-  const rule = await ruleFor(db, inboxId, tagId as number | null);
+  const rule = rules.get(tagging ? (tagId as number) : 0);
   if (!rule) return;
   if (job.event === "message.in") {
     const chat = await getChatState(db, inboxId, waId);

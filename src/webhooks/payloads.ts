@@ -54,8 +54,49 @@ const ref = (job: EventJob, name: string) => job.refs[name];
 const str = (v: unknown) => (typeof v === "string" ? v : undefined);
 const num = (v: unknown) => (typeof v === "number" ? v : null);
 
-/** Loads what an event refers to; undefined when it is gone (the chat or message was deleted since). */
-export async function loadFacts(db: Db, inbox: Inbox, baseUrl: string, job: EventJob): Promise<EventFacts | undefined> {
+/**
+ * Loads what a batch of events refers to, by event id (missing: gone since, e.g. a
+ * deleted chat or tag). Message events, the bulk of any stream, share one query for
+ * their messages (with their chats' assignment) and one for their people and tags.
+ */
+export async function loadFactsBatch(db: Db, inbox: Inbox, baseUrl: string, jobs: EventJob[]): Promise<Map<string, EventFacts>> {
+  const out = new Map<string, EventFacts>();
+  const isMessage = (j: EventJob) => j.event === "message.in" || j.event === "message.out";
+  const messageJobs = jobs.filter(isMessage);
+  await Promise.all(
+    jobs
+      .filter((j) => !isMessage(j))
+      .map(async (j) => {
+        const facts = await loadFacts(db, inbox, baseUrl, j);
+        if (facts) out.set(j.id, facts);
+      }),
+  );
+  if (!messageJobs.length) return out;
+  const records = await messagesByWamids(
+    db,
+    inbox.id,
+    0,
+    messageJobs.map((j) => str(ref(j, "wamid")) ?? ""),
+  );
+  const byWamid = new Map(records.map((m) => [m.wamid, m]));
+  const people = await loadPeople(
+    db,
+    inbox.workspaceId,
+    records.map((m) => m.sender_user_id),
+    false,
+    { inboxId: inbox.id, waIds: [], wamids: records.map((m) => m.wamid) },
+  );
+  for (const job of messageJobs) {
+    const message = byWamid.get(str(ref(job, "wamid")) ?? "");
+    if (!message) continue;
+    const chat = { assignedToUser: message.chat_assigned_user, assignedGroup: message.chat_assigned_group };
+    out.set(job.id, { job, inbox, baseUrl, waId: message.wa_id, chat, message, people });
+  }
+  return out;
+}
+
+/** Loads what one event refers to; undefined when it is gone (the chat or message was deleted since). */
+async function loadFacts(db: Db, inbox: Inbox, baseUrl: string, job: EventJob): Promise<EventFacts | undefined> {
   const wamid = str(ref(job, "wamid"));
   const message = wamid ? (await messagesByWamids(db, inbox.id, 0, [wamid]))[0] : undefined;
   if (wamid && !message && job.event !== "message_tagging") return undefined;

@@ -1,5 +1,6 @@
 import { type SQL, sql } from "drizzle-orm";
 import type { Db } from "../client";
+import { receivedMarks } from "../schema";
 import { and, type ChatScope, chatCondition, chatConditions, contactMatch, pageClause } from "./chat-scope";
 
 export type ChatRecord = {
@@ -36,8 +37,18 @@ export async function listChats(db: Db, s: ChatScope, limit: number, offset: num
 
 /** Sets a user's received mark for a chat (`onlyForward`: never move it back). */
 export async function setReceivedMark(db: Db, userId: number, inboxId: string, waId: string, timestamp: number, onlyForward: boolean) {
-  await db.run(sql`INSERT INTO received_marks (user_id, inbox_id, wa_id, timestamp) VALUES (${userId}, ${inboxId}, ${waId}, ${timestamp})
-    ON CONFLICT (user_id, inbox_id, wa_id) DO UPDATE SET timestamp = ${onlyForward ? sql`max(timestamp, excluded.timestamp)` : sql`excluded.timestamp`}`);
+  await receivedMarkStatement(db, userId, inboxId, waId, timestamp, onlyForward);
+}
+
+/** `setReceivedMark` as a statement for a D1 batch. */
+export function receivedMarkStatement(db: Db, userId: number, inboxId: string, waId: string, timestamp: number, onlyForward: boolean) {
+  return db
+    .insert(receivedMarks)
+    .values({ userId, inboxId, waId, timestamp })
+    .onConflictDoUpdate({
+      target: [receivedMarks.userId, receivedMarks.inboxId, receivedMarks.waId],
+      set: { timestamp: onlyForward ? sql`max(${receivedMarks.timestamp}, excluded.timestamp)` : sql`excluded.timestamp` },
+    });
 }
 
 /** What sending needs to know about a chat: its assignment and the customer-service window. */

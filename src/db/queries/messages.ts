@@ -36,11 +36,15 @@ export type MessageRecord = {
   contact: string;
   profile_name: string | null;
   chat_last_message_timestamp: number | null;
+  /** The chat's assignment now (who may read it, who it is assigned to). */
+  chat_assigned_user: number | null;
+  chat_assigned_group: number | null;
   mark: number | null;
 };
 
 const MESSAGE_COLUMNS = sql`m.id, m.wamid, m.wa_id, m.from_us, m.timestamp, m.seq, m.type, m.payload, m.statuses, m.sender_user_id, m.context_wamid,
-  c.contact, c.profile_name, c.last_message_timestamp AS chat_last_message_timestamp, rm.timestamp AS mark`;
+  c.contact, c.profile_name, c.last_message_timestamp AS chat_last_message_timestamp,
+  c.assigned_to_user AS chat_assigned_user, c.assigned_group AS chat_assigned_group, rm.timestamp AS mark`;
 
 /** Above this many search hits, walking the newest-first index finds a page sooner than sorting the hits. */
 const DENSE_SEARCH = 2000;

@@ -23,13 +23,10 @@ export async function getRule(db: Db, inboxId: string, id: number): Promise<Rule
     .get();
 }
 
-/** The rule for a trigger: a tag id, or null for a fresh incoming message in an unassigned chat. */
-export async function ruleFor(db: Db, inboxId: string, taggedWith: number | null): Promise<Rule | undefined> {
-  return db
-    .select()
-    .from(rules)
-    .where(and(eq(rules.inboxId, inboxId), eq(rules.taggedKey, taggedWith ?? 0)))
-    .get();
+/** An inbox's rules by trigger: the tag id, 0 for a fresh incoming message in a chat nobody is assigned to. */
+export async function rulesByTrigger(db: Db, inboxId: string): Promise<Map<number, Rule>> {
+  const rows = await db.select().from(rules).where(eq(rules.inboxId, inboxId));
+  return new Map(rows.map((r) => [r.taggedKey, r]));
 }
 
 /** Inserts or updates a rule (the unique trigger index refuses a second rule for one trigger). */

@@ -37,7 +37,11 @@ export async function insertWebhook(db: Db, values: NewWebhook): Promise<Webhook
 }
 
 export async function updateWebhook(db: Db, inboxId: string, id: number, values: Partial<NewWebhook>): Promise<void> {
-  await db
+  await webhookStatement(db, inboxId, id, values);
+}
+
+export function webhookStatement(db: Db, inboxId: string, id: number, values: Partial<NewWebhook>) {
+  return db
     .update(webhooks)
     .set(values)
     .where(and(eq(webhooks.inboxId, inboxId), eq(webhooks.id, id)));
@@ -61,18 +65,22 @@ export type NewDelivery = Omit<typeof deliveries.$inferInsert, "attempts" | "sta
 
 /** Adds deliveries, ignoring any a replayed fan-out already added; returns the pending ones of these events. */
 export async function addDeliveries(db: Db, rows: NewDelivery[], eventIds: string[]): Promise<string[]> {
-  for (const chunk of chunks(rows, 8)) {
-    await db
+  const inserts = chunks(rows, 8).map((chunk) =>
+    db
       .insert(deliveries)
       .values(chunk.map((r) => ({ ...r, state: "pending" as const })))
-      .onConflictDoNothing();
+      .onConflictDoNothing(),
+  );
+  for (const part of chunks(inserts, 50)) await db.batch(part as [(typeof part)[number], ...typeof part]);
+  const pending: string[] = [];
+  for (const ids of chunks(eventIds)) {
+    const found = await db
+      .select({ id: deliveries.id })
+      .from(deliveries)
+      .where(and(inArray(deliveries.eventId, ids), eq(deliveries.state, "pending")));
+    pending.push(...found.map((r) => r.id));
   }
-  if (!eventIds.length) return [];
-  const pending = await db
-    .select({ id: deliveries.id })
-    .from(deliveries)
-    .where(and(inArray(deliveries.eventId, eventIds), eq(deliveries.state, "pending")));
-  return pending.map((r) => r.id);
+  return pending;
 }
 
 export type DeliveryWithReceiver = Delivery & { webhook: Webhook | null };
@@ -91,17 +99,20 @@ export async function deliveriesByIds(db: Db, ids: string[]): Promise<DeliveryWi
   return out;
 }
 
-/** Logs one attempt and sets the delivery's state. */
-export async function recordAttempt(db: Db, id: string, state: DeliveryState, attempt: DeliveryAttempt): Promise<void> {
-  await db
+/** Logs one attempt and sets the delivery's state (a statement for a D1 batch). */
+export function attemptStatement(db: Db, id: string, state: DeliveryState, attempt: DeliveryAttempt) {
+  return db
     .update(deliveries)
     .set({ state, attempts: sql`json_insert(${deliveries.attempts}, '$[#]', json(${JSON.stringify(attempt)}))` })
     .where(eq(deliveries.id, id));
 }
 
 export async function setDeliveryState(db: Db, id: string, state: DeliveryState): Promise<void> {
-  await db.update(deliveries).set({ state }).where(eq(deliveries.id, id));
+  await deliveryStateStatement(db, id, state);
 }
+
+export const deliveryStateStatement = (db: Db, id: string, state: DeliveryState) =>
+  db.update(deliveries).set({ state }).where(eq(deliveries.id, id));
 
 /** One receiver's deliveries, newest first. */
 export async function listDeliveries(
@@ -153,17 +164,23 @@ export async function statusPayload(db: Db, inboxId: string, wamid: string, stat
   return row ? JSON.parse(row.payload) : undefined;
 }
 
-/** These users' received marks on one chat. */
-export async function receivedMarksOf(db: Db, inboxId: string, waId: string, userIds: number[]): Promise<Map<number, number>> {
-  const out = new Map<number, number>();
-  for (const chunk of chunks(userIds)) {
-    const rows = await db.all<{ user_id: number; timestamp: number }>(
-      sql`SELECT user_id, timestamp FROM received_marks WHERE inbox_id = ${inboxId} AND wa_id = ${waId} AND user_id IN (${sql.join(
-        chunk.map((id) => sql`${id}`),
-        sql`, `,
-      )})`,
-    );
-    for (const r of rows) out.set(r.user_id, r.timestamp);
-  }
+/** These users' received marks on these chats, by `${userId}:${waId}`. */
+export async function receivedMarksOf(db: Db, inboxId: string, waIds: string[], userIds: number[]): Promise<Map<string, number>> {
+  const out = new Map<string, number>();
+  if (!waIds.length || !userIds.length) return out;
+  for (const users of chunks([...new Set(userIds)], 40))
+    for (const chunk of chunks([...new Set(waIds)], 50)) {
+      const rows = await db.all<{ user_id: number; wa_id: string; timestamp: number }>(
+        sql`SELECT user_id, wa_id, timestamp FROM received_marks WHERE inbox_id = ${inboxId}
+        AND wa_id IN (${sql.join(
+          chunk.map((w) => sql`${w}`),
+          sql`, `,
+        )}) AND user_id IN (${sql.join(
+          users.map((id) => sql`${id}`),
+          sql`, `,
+        )})`,
+      );
+      for (const r of rows) out.set(`${r.user_id}:${r.wa_id}`, r.timestamp);
+    }
   return out;
 }
