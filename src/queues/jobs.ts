@@ -65,7 +65,11 @@ export async function enqueueEvents(env: Env, inboxId: string, events: InboxEven
 
 /** Queues deliveries by id. */
 export async function enqueueDeliveries(env: Env, ids: string[]): Promise<void> {
+  const sends: Promise<unknown>[] = [];
   for (let i = 0; i < ids.length; i += SEND_BATCH_MAX) {
-    await env.WEBHOOKS.sendBatch(ids.slice(i, i + SEND_BATCH_MAX).map((id) => ({ body: { type: "delivery", id } satisfies DeliveryJob })));
+    sends.push(
+      env.WEBHOOKS.sendBatch(ids.slice(i, i + SEND_BATCH_MAX).map((id) => ({ body: { type: "delivery", id } satisfies DeliveryJob }))),
+    );
   }
+  await Promise.all(sends);
 }

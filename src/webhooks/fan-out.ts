@@ -68,19 +68,19 @@ async function fanOutInbox(env: Env, db: Db, inboxId: string, batch: Item[], fai
       receivers.map((r) => r.user.id),
     );
     const rows: NewDelivery[] = [];
-    const built: string[] = [];
+    const replayed: string[] = [];
     await Promise.all(
       batch.map(async (item) => {
         const f = facts.get(item.job.id);
         try {
           if (f) rows.push(...(await deliveriesOf(db, f, receivers, marks, custom)));
-          built.push(item.job.id);
+          if (item.message.attempts > 1) replayed.push(item.job.id);
         } catch (error) {
           fail(item, error);
         }
       }),
     );
-    await enqueueDeliveries(env, await addDeliveries(db, rows, built));
+    await enqueueDeliveries(env, await addDeliveries(db, rows, replayed));
   }
   if (custom) return;
   const rules = await rulesByTrigger(db, inbox.id);

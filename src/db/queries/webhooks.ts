@@ -63,40 +63,45 @@ export async function activeWebhooks(db: Db, inboxId: string): Promise<Webhook[]
 export type Delivery = typeof deliveries.$inferSelect;
 export type NewDelivery = Omit<typeof deliveries.$inferInsert, "attempts" | "state">;
 
-/** Adds deliveries, ignoring any a replayed fan-out already added; returns the pending ones of these events. */
-export async function addDeliveries(db: Db, rows: NewDelivery[], eventIds: string[]): Promise<string[]> {
+/**
+ * Adds deliveries, ignoring any an earlier fan-out of the same events already added, and
+ * returns the ids to queue: the rows added, plus (`replayed` events, whose first fan-out
+ * may have stopped before queueing) the ones of theirs still pending.
+ */
+export async function addDeliveries(db: Db, rows: NewDelivery[], replayed: string[]): Promise<string[]> {
   const inserts = chunks(rows, 8).map((chunk) =>
     db
       .insert(deliveries)
       .values(chunk.map((r) => ({ ...r, state: "pending" as const })))
-      .onConflictDoNothing(),
+      .onConflictDoNothing()
+      .returning({ id: deliveries.id }),
   );
-  for (const part of chunks(inserts, 50)) await db.batch(part as [(typeof part)[number], ...typeof part]);
-  const pending: string[] = [];
-  for (const ids of chunks(eventIds)) {
+  const added = await Promise.all(chunks(inserts, 50).map((part) => db.batch(part as [(typeof part)[number], ...typeof part])));
+  const ids = new Set(added.flat(2).map((r) => r.id));
+  for (const chunk of chunks(replayed)) {
     const found = await db
       .select({ id: deliveries.id })
       .from(deliveries)
-      .where(and(inArray(deliveries.eventId, ids), eq(deliveries.state, "pending")));
-    pending.push(...found.map((r) => r.id));
+      .where(and(inArray(deliveries.eventId, chunk), eq(deliveries.state, "pending")));
+    for (const r of found) ids.add(r.id);
   }
-  return pending;
+  return [...ids];
 }
 
 export type DeliveryWithReceiver = Delivery & { webhook: Webhook | null };
 
 /** Deliveries by id with their webhook (null for rule-engine calls, or when the webhook is gone). */
 export async function deliveriesByIds(db: Db, ids: string[]): Promise<DeliveryWithReceiver[]> {
-  const out: DeliveryWithReceiver[] = [];
-  for (const chunk of chunks(ids, 50)) {
-    const rows = await db
-      .select({ delivery: deliveries, webhook: webhooks })
-      .from(deliveries)
-      .leftJoin(webhooks, eq(webhooks.id, deliveries.webhookId))
-      .where(inArray(deliveries.id, chunk));
-    out.push(...rows.map((r) => ({ ...r.delivery, webhook: r.webhook })));
-  }
-  return out;
+  const pages = await Promise.all(
+    chunks(ids).map((chunk) =>
+      db
+        .select({ delivery: deliveries, webhook: webhooks })
+        .from(deliveries)
+        .leftJoin(webhooks, eq(webhooks.id, deliveries.webhookId))
+        .where(inArray(deliveries.id, chunk)),
+    ),
+  );
+  return pages.flat().map((r) => ({ ...r.delivery, webhook: r.webhook }));
 }
 
 /** Logs one attempt and sets the delivery's state (a statement for a D1 batch). */
