@@ -5,7 +5,7 @@ import type { Inbox } from "../db/queries/inboxes";
 import { listMessages, type MessageRecord, messagesByWamids } from "../db/queries/messages";
 import { type TaggingEventRecord, taggingEvent } from "../db/queries/tags";
 import type { User } from "../db/queries/users";
-import { statusPayload } from "../db/queries/webhooks";
+import { statusPayloads } from "../db/queries/webhooks";
 import type { EventJob } from "../queues/jobs";
 import { assignmentEventWire, taggingEventWire } from "../services/history";
 import { type People, toMessageWire } from "../services/messages";
@@ -61,7 +61,8 @@ const num = (v: unknown) => (typeof v === "number" ? v : null);
  */
 export async function loadFactsBatch(db: Db, inbox: Inbox, baseUrl: string, jobs: EventJob[]): Promise<Map<string, EventFacts>> {
   const out = new Map<string, EventFacts>();
-  const isMessage = (j: EventJob) => j.event === "message.in" || j.event === "message.out";
+  // Statuses ride along: three per sent message, as frequent as messages themselves.
+  const isMessage = (j: EventJob) => j.event === "message.in" || j.event === "message.out" || j.event === "status";
   const messageJobs = jobs.filter(isMessage);
   await Promise.all(
     jobs
@@ -79,6 +80,14 @@ export async function loadFactsBatch(db: Db, inbox: Inbox, baseUrl: string, jobs
     messageJobs.map((j) => str(ref(j, "wamid")) ?? ""),
   );
   const byWamid = new Map(records.map((m) => [m.wamid, m]));
+  const statusJobs = messageJobs.filter((j) => j.event === "status");
+  const raw = statusJobs.length
+    ? await statusPayloads(
+        db,
+        inbox.id,
+        statusJobs.map((j) => str(ref(j, "wamid")) ?? ""),
+      )
+    : new Map<string, unknown>();
   const people = await loadPeople(
     db,
     inbox.workspaceId,
@@ -90,12 +99,21 @@ export async function loadFactsBatch(db: Db, inbox: Inbox, baseUrl: string, jobs
     const message = byWamid.get(str(ref(job, "wamid")) ?? "");
     if (!message) continue;
     const chat = { assignedToUser: message.chat_assigned_user, assignedGroup: message.chat_assigned_group };
-    out.set(job.id, { job, inbox, baseUrl, waId: message.wa_id, chat, message, people });
+    const facts: EventFacts = { job, inbox, baseUrl, waId: message.wa_id, chat, message, people };
+    if (job.event === "status") {
+      const status = str(ref(job, "status")) ?? "";
+      facts.rawStatus = raw.get(`${message.wamid} ${status}`) ?? {
+        id: message.wamid,
+        status,
+        timestamp: String(Math.floor(job.at / 1000)),
+      };
+    }
+    out.set(job.id, facts);
   }
   return out;
 }
 
-/** Loads what one event refers to; undefined when it is gone (the chat or message was deleted since). */
+/** Loads what one tagging or assignment event refers to; undefined when it is gone (the chat or tag was deleted since). */
 async function loadFacts(db: Db, inbox: Inbox, baseUrl: string, job: EventJob): Promise<EventFacts | undefined> {
   const wamid = str(ref(job, "wamid"));
   const message = wamid ? (await messagesByWamids(db, inbox.id, 0, [wamid]))[0] : undefined;
@@ -109,14 +127,7 @@ async function loadFacts(db: Db, inbox: Inbox, baseUrl: string, job: EventJob): 
   const userIds: (number | null)[] = [message?.sender_user_id ?? null];
   let needGroups = false;
 
-  if (job.event === "status") {
-    const status = str(ref(job, "status")) ?? "";
-    facts.rawStatus = (await statusPayload(db, inbox.id, wamid ?? "", status)) ?? {
-      id: wamid,
-      status,
-      timestamp: String(message?.timestamp ?? Math.floor(job.at / 1000)),
-    };
-  } else if (job.event === "chat_tagging" || job.event === "message_tagging") {
+  if (job.event === "chat_tagging" || job.event === "message_tagging") {
     facts.tagging = await taggingEvent(db, inbox.id, job.id);
     if (!facts.tagging) return undefined;
     userIds.push(facts.tagging.done_by);
@@ -206,8 +217,17 @@ export async function webhookPayload(db: Db, f: EventFacts, r: Receiver, mark: n
             false,
             { inboxId: f.inbox.id, waIds: [], wamids: rows.map((x) => x.wamid) },
           );
-          body.assigned_messages = rows.map((x) => toMessageWire(x, people, f.baseUrl));
-          marked = rows;
+          // Newest first, while the body stays well under D1's 2 MB row (messages are up to 256 KiB each).
+          const kept: ReturnType<typeof toMessageWire>[] = [];
+          let size = 0;
+          for (const x of rows) {
+            const wire = toMessageWire(x, people, f.baseUrl);
+            size += JSON.stringify(wire).length;
+            if (kept.length && size > ASSIGNED_MESSAGES_CHARS) break;
+            kept.push(wire);
+          }
+          body.assigned_messages = kept;
+          marked = rows.slice(0, kept.length);
         }
       }
       break;
@@ -218,6 +238,7 @@ export async function webhookPayload(db: Db, f: EventFacts, r: Receiver, mark: n
 
 /** At most this many unreceived messages go with an assignment (the newest). */
 const ASSIGNED_MESSAGES_MAX = 20;
+const ASSIGNED_MESSAGES_CHARS = 600_000;
 
 /**
  * Whether an assignment change just gave the chat to the receiver: it set them as the

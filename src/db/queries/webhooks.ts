@@ -161,12 +161,19 @@ export async function getDelivery(db: Db, inboxId: string, receiver: string, id:
     .get();
 }
 
-/** The raw status object WhatsApp sent (first of its key), if kept. */
-export async function statusPayload(db: Db, inboxId: string, wamid: string, status: string): Promise<unknown> {
-  const row = await db.get<{ payload: string }>(
-    sql`SELECT payload FROM status_payloads WHERE inbox_id = ${inboxId} AND wamid = ${wamid} AND status = ${status}`,
+/** The raw status objects WhatsApp sent (the first of each key) for these messages, by `${wamid} ${status}`. */
+export async function statusPayloads(db: Db, inboxId: string, wamids: string[]): Promise<Map<string, unknown>> {
+  const pages = await Promise.all(
+    chunks([...new Set(wamids)]).map((chunk) =>
+      db.all<{ wamid: string; status: string; payload: string }>(
+        sql`SELECT wamid, status, payload FROM status_payloads WHERE inbox_id = ${inboxId} AND wamid IN (${sql.join(
+          chunk.map((w) => sql`${w}`),
+          sql`, `,
+        )})`,
+      ),
+    ),
   );
-  return row ? JSON.parse(row.payload) : undefined;
+  return new Map(pages.flat().map((r) => [`${r.wamid} ${r.status}`, JSON.parse(r.payload)]));
 }
 
 /** These users' received marks on these chats, by `${userId}:${waId}`. */
