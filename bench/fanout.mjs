@@ -38,7 +38,7 @@ async function ceiling(autocannon, url, connections, duration) {
   );
 }
 
-function envelope(tag, from, start, count, appSecret) {
+export function envelope(tag, from, start, count, appSecret) {
   const ts = String(Math.floor(Date.now() / 1000));
   const messages = Array.from({ length: count }, (_, i) => ({
     from,
@@ -60,7 +60,7 @@ function envelope(tag, from, start, count, appSecret) {
   return { ids: messages.map((m) => m.id), body, signature };
 }
 
-async function post(base, inboxId, e) {
+export async function post(base, inboxId, e) {
   const r = await fetch(`${base}/webhooks/whatsapp/${inboxId}`, {
     method: "POST",
     headers: { "content-type": "application/json", "x-hub-signature-256": e.signature },

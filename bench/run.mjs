@@ -36,7 +36,8 @@ process.emitWarning = (warning, ...rest) => {
 
 const { default: autocannon } = await import("autocannon");
 const { findD1File, generate } = await import("./generate.mjs");
-const { runFanout } = await import("./fanout.mjs");
+const { envelope, post, runFanout } = await import("./fanout.mjs");
+const { allArrived, openClients } = await import("./sockets.mjs");
 
 // ---------------------------------------------------------------- options
 const HELP = `usage: npm run bench -- [flags]
@@ -51,7 +52,9 @@ const HELP = `usage: npm run bench -- [flags]
   --warmup S            warm-up seconds before each measured target (default 2)
   --fanout-burst N      messages of the fan-out burst, each to ten subscribers (default 1000)
   --fanout-seconds S    seconds of paced fan-out for latency (default 10)
-  --only inbound|read|fanout  run one part only
+  --sockets N           WebSocket clients on one inbox (default 1000)
+  --sockets-seconds S   seconds of paced messages for socket latency (default 10)
+  --only inbound|read|fanout|sockets  run one part only
   --keep                keep the temporary state dir (logs, D1 file) instead of deleting it
   --strict              exit 1 when a target is missed (verification failures always exit 1)`;
 
@@ -94,14 +97,25 @@ const opt = {
   only: args.only ?? null,
   fanoutBurst: Math.round(num(args["fanout-burst"], 1000, "fanout-burst") / 10) * 10,
   fanoutSeconds: num(args["fanout-seconds"], 10, "fanout-seconds"),
+  sockets: Math.round(num(args.sockets, 1000, "sockets")),
+  socketsSeconds: num(args["sockets-seconds"], 10, "sockets-seconds"),
   keep: !!args.keep,
   strict: !!args.strict,
 };
 opt.readDuration = num(args["read-duration"], opt.duration, "read-duration");
-if (opt.only && !["inbound", "read", "fanout"].includes(opt.only)) throw new Error("--only must be inbound, read or fanout");
+if (opt.only && !["inbound", "read", "fanout", "sockets"].includes(opt.only))
+  throw new Error("--only must be inbound, read, fanout or sockets");
 const runs = (part) => opt.only === null || opt.only === part;
 
-const TARGETS = { inboundMsgPerSec: 1000, webhookP50: 250, listP95: 25, searchP95: 100, fanoutDeliveriesPerSec: 1000, fanoutP99: 1000 };
+const TARGETS = {
+  inboundMsgPerSec: 1000,
+  webhookP50: 250,
+  listP95: 25,
+  searchP95: 100,
+  fanoutDeliveriesPerSec: 1000,
+  fanoutP99: 1000,
+  socketsP99: 100,
+};
 const APP_SECRET = "sandbox-app-secret";
 const PLATFORM_API_KEY = `bench-platform-${randomBytes(8).toString("hex")}`;
 const SECRET_KEY = `bench-secret-${randomBytes(16).toString("hex")}`;
@@ -297,6 +311,7 @@ async function bootstrap(base) {
   const inbound = await inbox("Bench inbound", "+15550100001");
   const read = await inbox("Bench read", "+15550100002");
   const fanout = await inbox("Bench fanout", "+15550100003");
+  const sockets = await inbox("Bench sockets", "+15550100004");
   must(
     await json(base, `/platform/v1/workspaces/${ws.id}/users`, {
       method: "POST",
@@ -318,7 +333,15 @@ async function bootstrap(base) {
       201,
       `user ${username}`,
     ).id;
-  return { workspaceId: ws.id, inboundInbox: inbound.id, readInbox: read.id, fanoutInbox: fanout.id, token, createUser };
+  return {
+    workspaceId: ws.id,
+    inboundInbox: inbound.id,
+    readInbox: read.id,
+    fanoutInbox: fanout.id,
+    socketsInbox: sockets.id,
+    token,
+    createUser,
+  };
 }
 
 // ---------------------------------------------------------------- load
@@ -454,6 +477,53 @@ async function main() {
     const f = results.fanout;
     f.ratioToNoop = ratio(f.burst.deliveriesPerSec, f.noopPostsPerSec);
     if (f.burst.deliveries !== f.burst.expected || f.paced.deliveries !== f.paced.expected) failed = true;
+  }
+
+  // ---------------- WebSocket clients (before inbound, which stops the app)
+  if (runs("sockets")) {
+    const inboxId = boot.socketsInbox;
+    const stats = { notStoredInAck: 0, unparsed: 0 };
+    const traffic = () => webhookTraffic(inboxId, opt.perRequest, null, stats);
+    const common = { connections: opt.connections, duration: opt.socketsSeconds };
+    console.log(`- sockets: inbound without clients, ${opt.socketsSeconds}s at ${opt.connections} connections`);
+    await load({ base: app.base, ...traffic(), ...common, duration: opt.warmup || 1 });
+    const without = await load({ base: app.base, ...traffic(), ...common });
+    console.log(`- sockets: opening ${opt.sockets} authenticated clients`);
+    const url = `${app.base.replace(/^http/, "ws")}/inboxes/${inboxId}/ws/`;
+    const { clients, close } = await openClients(url, boot.token, opt.sockets);
+    console.log(`- sockets: paced, 10 messages/s for ${opt.socketsSeconds}s; time from each 200 to every client having it`);
+    const acks = new Map();
+    const posts = [];
+    const tag = randomBytes(3).toString("hex");
+    for (let k = 0, end = performance.now() + opt.socketsSeconds * 1000; performance.now() < end; k++) {
+      const e = envelope(tag, String(15559000000 + (k % 20)), k, 1, APP_SECRET);
+      posts.push(post(app.base, inboxId, e).then((status) => status === 200 && acks.set(e.ids[0], performance.now())));
+      await sleep(100);
+    }
+    await Promise.all(posts);
+    const complete = await allArrived(clients, [...acks.keys()], 60_000);
+    const toAll = [];
+    const each = [];
+    for (const [id, ackedAt] of acks) {
+      const times = clients.map((c) => c.seen.get(id)).filter((t) => t !== undefined);
+      for (const t of times) each.push(Math.max(0, t - ackedAt));
+      if (times.length === clients.length) toAll.push(Math.max(0, Math.max(...times) - ackedAt));
+    }
+    toAll.sort((a, b) => a - b);
+    each.sort((a, b) => a - b);
+    console.log(`- sockets: inbound with ${opt.sockets} clients connected`);
+    const withClients = await load({ base: app.base, ...traffic(), ...common });
+    await close();
+    results.sockets = {
+      clients: opt.sockets,
+      messages: acks.size,
+      complete,
+      everyClient: { p50: pct(toAll, 50), p95: pct(toAll, 95), p99: pct(toAll, 99), max: toAll.at(-1) ?? null },
+      perClient: { p50: pct(each, 50), p99: pct(each, 99) },
+      inbound: { perRequest: opt.perRequest, without: without.rps * opt.perRequest, with: withClients.rps * opt.perRequest },
+    };
+    results.sockets.inbound.ratio = ratio(results.sockets.inbound.with, results.sockets.inbound.without);
+    if (!complete) failed = true;
   }
 
   // ---------------- inbound
@@ -659,6 +729,15 @@ function targetsReport() {
       ok: fanout.paced.p99 != null && fanout.paced.p99 < TARGETS.fanoutP99,
     });
   }
+  if (results.sockets) {
+    const p99 = results.sockets.everyClient.p99;
+    out.push({
+      name: `sockets: every client p99 < ${TARGETS.socketsP99} ms`,
+      value: p99,
+      unit: "ms",
+      ok: p99 != null && p99 < TARGETS.socketsP99,
+    });
+  }
   for (const [name, ep] of Object.entries(results.read?.endpoints ?? {})) {
     const limit = name === "messages search" ? TARGETS.searchP95 : name === "users/current" ? null : TARGETS.listP95;
     if (limit === null) continue;
@@ -714,6 +793,13 @@ function printTable() {
       `fan-out to ${f.subscribers} subscribers: burst ${f.burst.deliveries}/${f.burst.expected} deliveries in ${fmt(f.burst.seconds)}s = ${fmt(f.burst.deliveriesPerSec, 0)}/s ` +
         `(${fmt(f.ratioToNoop, 2)}x the no-op Worker's ${fmt(f.noopPostsPerSec, 0)} POST/s); ` +
         `paced ${f.paced.deliveries}/${f.paced.expected}: 200 → subscriber p50 ${fmt(f.paced.p50)} ms, p95 ${fmt(f.paced.p95)}, p99 ${fmt(f.paced.p99)}, max ${fmt(f.paced.max)}`,
+    );
+  }
+  const sk = results.sockets;
+  if (sk) {
+    console.log(
+      `sockets: ${sk.clients} clients, ${sk.messages} paced messages, all delivered: ${sk.complete}; 200 → every client p50 ${fmt(sk.everyClient.p50)} ms, p95 ${fmt(sk.everyClient.p95)}, p99 ${fmt(sk.everyClient.p99)} (per client p50 ${fmt(sk.perClient.p50)}, p99 ${fmt(sk.perClient.p99)}); ` +
+        `inbound ${fmt(sk.inbound.without, 0)} msg/s without clients, ${fmt(sk.inbound.with, 0)} with (${fmt(sk.inbound.ratio, 2)})`,
     );
   }
   const v = results.inbound?.verification;

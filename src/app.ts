@@ -13,6 +13,7 @@ import { api } from "./routes/api";
 import { MEDIA_MAX_BODY_BYTES } from "./routes/media/file";
 import { platform } from "./routes/platform";
 import { whatsappWebhooks } from "./routes/provider-webhooks/whatsapp";
+import { realtime } from "./routes/realtime";
 import { site } from "./routes/site/login";
 
 /**
@@ -51,6 +52,7 @@ app.use((c, next) => {
 app.use("/api/*", appendTrailingSlash());
 app.use("/inboxes/*", appendTrailingSlash());
 
+app.route("/", realtime);
 app.route("/platform/v1", platform);
 app.route("/", whatsappWebhooks);
 app.route("/api/v1/", api);

@@ -9,7 +9,11 @@ import type { AssignMethod } from "../db/schema";
 import { enqueueEvents } from "../queues/jobs";
 import { type Actor, type Assignment, type AssignmentRequest, decideAssignment } from "../services/assignment";
 import { Ledger } from "./ledger";
+import { AUTH_TIMEOUT_MS, Sockets } from "./sockets";
 import { D1Writer } from "./writer";
+
+/** The header carrying the inbox id on a forwarded WebSocket upgrade. */
+export const INBOX_HEADER = "x-switchboard-inbox";
 
 /** A message as the Worker hands it over: everything but its sequence number. */
 export type IncomingMessage = Omit<MessageRow, "seq">;
@@ -61,6 +65,7 @@ const CHANGES_PER_BATCH = 40;
 export class InboxObject extends DurableObject<Env> {
   private readonly ledger: Ledger;
   private readonly writer: D1Writer;
+  private readonly sockets: Sockets;
   private inboxId: string | null = null;
   /** Changes (taggings, assignments) run one at a time: each checks D1 and then writes it. */
   private serial: Promise<unknown> = Promise.resolve();
@@ -70,12 +75,41 @@ export class InboxObject extends DurableObject<Env> {
   constructor(ctx: DurableObjectState, env: Env) {
     super(ctx, env);
     this.ledger = new Ledger(ctx.storage.sql);
+    this.sockets = new Sockets(ctx, env);
     this.writer = new D1Writer(
       env.DB,
       this.ledger,
       () => this.inboxId,
       () => this.ensureAlarm(RETRY_MS),
     );
+  }
+
+  /** WebSocket upgrades, forwarded by the Worker with the inbox id (`src/routes/realtime.ts`). */
+  override async fetch(request: Request): Promise<Response> {
+    const inboxId = request.headers.get(INBOX_HEADER);
+    if (request.headers.get("upgrade")?.toLowerCase() !== "websocket" || !inboxId) return new Response(null, { status: 400 });
+    this.inboxId = this.ledger.inboxId(inboxId);
+    const response = this.sockets.accept();
+    await this.ensureAlarm(AUTH_TIMEOUT_MS);
+    return response;
+  }
+
+  override async webSocketMessage(ws: WebSocket, message: string | ArrayBuffer): Promise<void> {
+    await this.sockets.message(ws, message, this.ledger.inboxId());
+  }
+
+  override async webSocketClose(ws: WebSocket, code: number, reason: string): Promise<void> {
+    // Reciprocate (1005/1006 are not codes one may send).
+    this.sockets.close(ws, code === 1005 || code === 1006 ? 1000 : code, reason);
+  }
+
+  override async webSocketError(ws: WebSocket): Promise<void> {
+    this.sockets.close(ws, 1011, "WebSocket error");
+  }
+
+  /** A user's token was revoked, or their permissions, groups or activity changed: their sockets follow. */
+  refreshSockets(inboxId: string, userId: number, tokenRevoked: boolean): Promise<void> {
+    return this.sockets.refresh(inboxId, userId, tokenRevoked);
   }
 
   async ingest(inboxId: string, messages: IncomingMessage[], statuses: StatusRow[]): Promise<IngestResult> {
@@ -221,6 +255,7 @@ export class InboxObject extends DurableObject<Env> {
   override async alarm(): Promise<void> {
     this.inboxId = this.ledger.inboxId();
     if (!this.inboxId) return;
+    const socketsWaiting = this.sockets.expirePending();
     const nextDue = this.ledger.releaseDue(Math.floor(Date.now() / 1000));
     this.ledger.pruneStatuses(HELD_STATUS_MAX_AGE_MS);
     this.ledger.events.pruneSent();
@@ -242,7 +277,11 @@ export class InboxObject extends DurableObject<Env> {
       this.ledger.hasApplicableStatuses() ||
       this.ledger.events.hasReady() ||
       this.ledger.events.unwrittenChanges(1).length > 0;
-    const times = [nextDue === null ? null : nextDue * 1000, owed ? Date.now() + (failed ? RETRY_MS : 100) : null];
+    const times = [
+      nextDue === null ? null : nextDue * 1000,
+      owed ? Date.now() + (failed ? RETRY_MS : 100) : null,
+      socketsWaiting ? Date.now() + 1_000 : null,
+    ];
     const at = times.filter((t): t is number => t !== null);
     if (at.length) await this.ctx.storage.setAlarm(Math.max(Math.min(...at), failed ? Date.now() + RETRY_MS : 0));
   }
@@ -322,6 +361,7 @@ export class InboxObject extends DurableObject<Env> {
           for (let ready = this.ledger.events.ready(EVENTS_PER_SEND); ready.length; ready = this.ledger.events.ready(EVENTS_PER_SEND)) {
             await enqueueEvents(this.env, this.inboxId as string, ready);
             this.ledger.events.sent(ready.map((e) => e.seq));
+            void this.sockets.broadcast(this.inboxId as string, ready);
           }
         } while (this.drainAgain);
       } catch (e) {

@@ -65,7 +65,7 @@ async function fanOutInbox(env: Env, db: Db, inboxId: string, batch: Item[], fai
       db,
       inbox.id,
       [...facts.values()].map((f) => f.waId),
-      receivers.map((r) => r.user.id),
+      receivers.map((r) => r.userId),
     );
     const rows: NewDelivery[] = [];
     const replayed: string[] = [];
@@ -116,7 +116,7 @@ async function deliveriesOf(
     markTimestamp: mark?.timestamp ?? null,
     createdAt: now,
   });
-  const built = await Promise.all(receivers.map((r) => webhookPayload(db, facts, r, marks.get(`${r.user.id}:${facts.waId}`) ?? null)));
+  const built = await Promise.all(receivers.map((r) => webhookPayload(db, facts, r, marks.get(`${r.userId}:${facts.waId}`) ?? null)));
   const rows: NewDelivery[] = [];
   receivers.forEach((r, i) => {
     const b = built[i];
@@ -140,7 +140,7 @@ async function receiversOf(db: Db, inbox: Inbox, hooks: Webhook[]) {
     return [
       {
         webhookId: h.id,
-        user,
+        userId: user.id,
         groupIds,
         access: chatAccess(user, groupIds, "read"),
         onIncoming: h.onIncomingMessage,

@@ -4,7 +4,6 @@ import { getChatState } from "../db/queries/chats";
 import type { Inbox } from "../db/queries/inboxes";
 import { listMessages, type MessageRecord, messagesByWamids } from "../db/queries/messages";
 import { type TaggingEventRecord, taggingEvent } from "../db/queries/tags";
-import type { User } from "../db/queries/users";
 import { statusPayloads } from "../db/queries/webhooks";
 import type { EventJob } from "../queues/jobs";
 import { assignmentEventWire, taggingEventWire } from "../services/history";
@@ -19,9 +18,9 @@ import { type ChatAssignment, type ChatFilter, canAccessChat } from "../services
  * from D1 (events carry ids only) and filtered by what the receiver's user may read.
  */
 
-/** A webhook's user as a receiver: their read access and flags. */
+/** A receiver (a webhook's user, a WebSocket client): who they are, what they may read, what they asked for. */
 export type Receiver = {
-  user: User;
+  userId: number;
   groupIds: number[];
   access: ChatFilter;
   onIncoming: boolean;
@@ -151,9 +150,18 @@ async function loadFacts(db: Db, inbox: Inbox, baseUrl: string, job: EventJob): 
   return { ...facts, people };
 }
 
+/**
+ * What a receiver's payload for an event depends on besides its flags: receivers with the
+ * same class get the same body (WebSocket broadcast serializes it once per class).
+ */
+export function payloadClass(f: EventFacts, r: Receiver): string {
+  if (!canAccessChat(r.access, f.chat)) return "none";
+  return `${assignedTo(r, f.chat)}:${f.assignedNow ? givenTo(r, f.assignedNow, f.chat) : false}`;
+}
+
 /** Whether a chat in this state is "assigned to" the receiver: to them, or to a group of theirs with no user. */
 function assignedTo(r: Receiver, chat: ChatAssignment): boolean {
-  if (chat.assignedToUser !== null) return chat.assignedToUser === r.user.id;
+  if (chat.assignedToUser !== null) return chat.assignedToUser === r.userId;
   return chat.assignedGroup !== null && r.groupIds.includes(chat.assignedGroup);
 }
 
@@ -203,7 +211,7 @@ export async function webhookPayload(db: Db, f: EventFacts, r: Receiver, mark: n
       if (r.onAssigned && f.assignedNow && givenTo(r, f.assignedNow, f.chat)) {
         const scope = {
           inboxId: f.inbox.id,
-          userId: r.user.id,
+          userId: r.userId,
           access: { kind: "all" as const },
           waId: f.waId,
           sinceTime: (mark ?? -1) + 1,
@@ -247,7 +255,7 @@ const ASSIGNED_MESSAGES_CHARS = 600_000;
  */
 function givenTo(r: Receiver, change: AssignmentChange, after: ChatAssignment): boolean {
   if (!assignedTo(r, after)) return false;
-  return change.userSet === r.user.id || (after.assignedToUser === null && (change.groupSet !== null || change.userCleared));
+  return change.userSet === r.userId || (after.assignedToUser === null && (change.groupSet !== null || change.userCleared));
 }
 
 /**

@@ -52,3 +52,7 @@ export async function findInboxForRequest(
     "id" in by ? eq(inboxes.id, by.id) : "hostname" in by ? eq(inboxes.hostname, by.hostname) : eq(inboxes.workspaceId, by.workspaceId);
   return db.select().from(inboxes).where(where).orderBy(sql`rowid`).limit(1).get();
 }
+
+export async function inboxIdsOf(db: Db, workspaceId: string): Promise<string[]> {
+  return (await db.select({ id: inboxes.id }).from(inboxes).where(eq(inboxes.workspaceId, workspaceId))).map((r) => r.id);
+}

@@ -4,6 +4,7 @@ import { deleteSession, deleteToken } from "../../db/queries/credentials";
 import { type App, errorResponses, json } from "../../http/openapi";
 import { requireUser, SESSION_COOKIE } from "../../middleware/auth";
 import { sha256Hex } from "../../services/crypto";
+import { refreshUserSockets } from "../../services/sockets";
 
 const route = createRoute({
   method: "get",
@@ -20,7 +21,10 @@ export const registerLogout = (app: App) =>
     const user = requireUser(c);
     const db = c.get("db");
     const via = c.get("principal")?.via;
-    if (via === "token") await deleteToken(db, user.id);
+    if (via === "token") {
+      await deleteToken(db, user.id);
+      await refreshUserSockets(c.env, db, user.workspaceId, user.id, true);
+    }
     const session = getCookie(c, SESSION_COOKIE);
     if (via === "session" && session) {
       await deleteSession(db, await sha256Hex(session));

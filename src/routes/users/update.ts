@@ -7,6 +7,7 @@ import { bodyDoc, readBody } from "../../http/body";
 import { type App, errorResponses, IntId, json } from "../../http/openapi";
 import { requireUser } from "../../middleware/auth";
 import { ROLE_DEFAULTS } from "../../services/permissions";
+import { refreshUserSockets } from "../../services/sockets";
 import { USERNAME_TAKEN, uniqueField } from "../../services/unique";
 import { UserSchema } from "../../services/users";
 import { loadUser, userWire } from "./load";
@@ -75,6 +76,7 @@ async function applyUpdate(c: Context<AppEnv>, id: string, body: UserChanges) {
     USERNAME_TAKEN,
   );
   if (!updated) throw notFound();
+  await refreshUserSockets(c.env, db, workspaceId, target.id);
   return userWire(c, updated);
 }
 
