@@ -497,20 +497,24 @@ async function main() {
     const tag = randomBytes(3).toString("hex");
     for (let k = 0, end = performance.now() + opt.socketsSeconds * 1000; performance.now() < end; k++) {
       const e = envelope(tag, String(15559000000 + (k % 20)), k, 1, APP_SECRET);
-      posts.push(post(app.base, inboxId, e).then((status) => status === 200 && acks.set(e.ids[0], performance.now())));
+      const sent = performance.now();
+      posts.push(post(app.base, inboxId, e).then((status) => status === 200 && acks.set(e.ids[0], { sent, acked: performance.now() })));
       await sleep(100);
     }
     await Promise.all(posts);
     const complete = await allArrived(clients, [...acks.keys()], 60_000);
+    // From the webhook POST to the last client having the event, and the same after its 200
+    // (negative: every client had it before the 200 reached the sender).
     const toAll = [];
-    const each = [];
-    for (const [id, ackedAt] of acks) {
+    const afterAck = [];
+    for (const [id, { sent, acked }] of acks) {
       const times = clients.map((c) => c.seen.get(id)).filter((t) => t !== undefined);
-      for (const t of times) each.push(Math.max(0, t - ackedAt));
-      if (times.length === clients.length) toAll.push(Math.max(0, Math.max(...times) - ackedAt));
+      if (times.length !== clients.length) continue;
+      toAll.push(Math.max(...times) - sent);
+      afterAck.push(Math.max(...times) - acked);
     }
     toAll.sort((a, b) => a - b);
-    each.sort((a, b) => a - b);
+    afterAck.sort((a, b) => a - b);
     console.log(`- sockets: inbound with ${opt.sockets} clients connected`);
     const withClients = await load({ base: app.base, ...traffic(), ...common });
     await close();
@@ -519,7 +523,7 @@ async function main() {
       messages: acks.size,
       complete,
       everyClient: { p50: pct(toAll, 50), p95: pct(toAll, 95), p99: pct(toAll, 99), max: toAll.at(-1) ?? null },
-      perClient: { p50: pct(each, 50), p99: pct(each, 99) },
+      afterAck: { p50: pct(afterAck, 50), p99: pct(afterAck, 99), max: afterAck.at(-1) ?? null },
       inbound: { perRequest: opt.perRequest, without: without.rps * opt.perRequest, with: withClients.rps * opt.perRequest },
     };
     results.sockets.inbound.ratio = ratio(results.sockets.inbound.with, results.sockets.inbound.without);
@@ -730,9 +734,9 @@ function targetsReport() {
     });
   }
   if (results.sockets) {
-    const p99 = results.sockets.everyClient.p99;
+    const p99 = results.sockets.afterAck.p99;
     out.push({
-      name: `sockets: every client p99 < ${TARGETS.socketsP99} ms`,
+      name: `sockets: 200 → every client p99 < ${TARGETS.socketsP99} ms`,
       value: p99,
       unit: "ms",
       ok: p99 != null && p99 < TARGETS.socketsP99,
@@ -798,7 +802,7 @@ function printTable() {
   const sk = results.sockets;
   if (sk) {
     console.log(
-      `sockets: ${sk.clients} clients, ${sk.messages} paced messages, all delivered: ${sk.complete}; 200 → every client p50 ${fmt(sk.everyClient.p50)} ms, p95 ${fmt(sk.everyClient.p95)}, p99 ${fmt(sk.everyClient.p99)} (per client p50 ${fmt(sk.perClient.p50)}, p99 ${fmt(sk.perClient.p99)}); ` +
+      `sockets: ${sk.clients} clients, ${sk.messages} paced messages, all delivered: ${sk.complete}; webhook POST → every client p50 ${fmt(sk.everyClient.p50)} ms, p95 ${fmt(sk.everyClient.p95)}, p99 ${fmt(sk.everyClient.p99)}; after the 200: p50 ${fmt(sk.afterAck.p50)}, p99 ${fmt(sk.afterAck.p99)}, max ${fmt(sk.afterAck.max)}; ` +
         `inbound ${fmt(sk.inbound.without, 0)} msg/s without clients, ${fmt(sk.inbound.with, 0)} with (${fmt(sk.inbound.ratio, 2)})`,
     );
   }

@@ -35,6 +35,11 @@ const badRequest = (message: string) => frame("response", { status: "bad_request
 export class Sockets {
   /** Broadcasts run one after another, so clients get events in inbox order. */
   private broadcasting: Promise<void> = Promise.resolve();
+  /**
+   * Attachments as read once per socket (deserializing on every event would cost a
+   * structured clone per socket per event); rebuilt lazily after the object wakes.
+   */
+  private readonly states = new WeakMap<WebSocket, Attachment>();
 
   constructor(
     private readonly ctx: DurableObjectState,
@@ -48,7 +53,7 @@ export class Sockets {
   accept(): Response {
     const { 0: client, 1: server } = new WebSocketPair();
     this.ctx.acceptWebSocket(server);
-    server.serializeAttachment({ state: "pending", openedAt: Date.now() } satisfies Pending);
+    this.save(server, { state: "pending", openedAt: Date.now() });
     return new Response(null, { status: 101, webSocket: client });
   }
 
@@ -58,7 +63,7 @@ export class Sockets {
       ws.close(1009, `Frames are limited to ${MAX_FRAME_BYTES} bytes.`);
       return;
     }
-    const attachment = ws.deserializeAttachment() as Attachment | null;
+    const attachment = this.state(ws);
     if (attachment?.state === "open") {
       ws.send(badRequest("Already authenticated: the server sends events, clients send nothing more."));
       return;
@@ -81,7 +86,7 @@ export class Sockets {
       ws.close(1000, "Invalid token.");
       return;
     }
-    ws.serializeAttachment(await this.openState(user, true));
+    this.save(ws, await this.openState(user, true));
     ws.send(frame("token", { status: "success", message: "Authenticated: events of this inbox follow." }));
   }
 
@@ -97,6 +102,21 @@ export class Sockets {
     return { state: "open", userId: user.id, role: user.role, groupIds, access: chatAccess(user, groupIds, "read"), viaToken };
   }
 
+  private state(ws: WebSocket): Attachment | null {
+    let a = this.states.get(ws);
+    if (!a) {
+      a = (ws.deserializeAttachment() as Attachment | null) ?? undefined;
+      if (a) this.states.set(ws, a);
+    }
+    return a ?? null;
+  }
+
+  /** Keeps a socket's state in its attachment (it survives hibernation) and in memory. */
+  private save(ws: WebSocket, a: Attachment): void {
+    ws.serializeAttachment(a);
+    this.states.set(ws, a);
+  }
+
   close(ws: WebSocket, code: number, reason: string): void {
     try {
       ws.close(code, reason);
@@ -109,7 +129,7 @@ export class Sockets {
   expirePending(now = Date.now()): boolean {
     let waiting = false;
     for (const ws of this.ctx.getWebSockets()) {
-      const a = ws.deserializeAttachment() as Attachment | null;
+      const a = this.state(ws);
       if (a?.state !== "pending") continue;
       if (now - a.openedAt >= AUTH_TIMEOUT_MS) this.close(ws, 1008, "No token within 10 seconds.");
       else waiting = true;
@@ -122,21 +142,19 @@ export class Sockets {
    * sockets take the new scope for the next event, or are closed.
    */
   async refresh(inboxId: string, userId: number, tokenRevoked: boolean): Promise<void> {
-    const sockets = this.ctx
-      .getWebSockets()
-      .filter(
-        (ws) =>
-          (ws.deserializeAttachment() as Attachment | null)?.state === "open" && (ws.deserializeAttachment() as Open).userId === userId,
-      );
+    const sockets = this.ctx.getWebSockets().filter((ws) => {
+      const a = this.state(ws);
+      return a?.state === "open" && a.userId === userId;
+    });
     if (!sockets.length) return;
     const db = createDb(this.env.DB);
     const inbox = await inboxById(db, inboxId);
     const user = inbox ? await getUser(db, inbox.workspaceId, userId) : undefined;
     for (const ws of sockets) {
-      const a = ws.deserializeAttachment() as Open;
+      const a = this.state(ws) as Open;
       if (!user?.isActive) this.close(ws, 1008, "User inactive or deleted.");
       else if (tokenRevoked && a.viaToken) this.close(ws, 1008, "Token revoked.");
-      else ws.serializeAttachment(await this.openState(user, a.viaToken));
+      else this.save(ws, await this.openState(user, a.viaToken));
     }
   }
 
@@ -152,7 +170,7 @@ export class Sockets {
 
   private async send(inboxId: string, events: InboxEvent[]): Promise<void> {
     const open = this.ctx.getWebSockets().flatMap((ws) => {
-      const a = ws.deserializeAttachment() as Attachment | null;
+      const a = this.state(ws);
       return a?.state === "open" ? [{ ws, receiver: receiverOf(a) }] : [];
     });
     if (!open.length) return;
