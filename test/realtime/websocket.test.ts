@@ -40,7 +40,7 @@ async function connect(path = `/inboxes/${ws.inboxId}/ws/`, host = "switchboard.
         { timeout: 10_000, interval: 20 },
       ),
   };
-  socket.addEventListener("message", (e) => client.frames.push(JSON.parse(e.data as string)));
+  socket.addEventListener("message", (e) => e.data !== "pong" && client.frames.push(JSON.parse(e.data as string)));
   socket.addEventListener("close", (e) => {
     client.closed = { code: e.code, reason: e.reason };
   });
@@ -83,6 +83,16 @@ describe("WebSocket protocol", () => {
     expect(got.waba_payload.incoming_messages[0]).toMatchObject({ id: message.id, from_us: false, received: false });
     expect(client.frames.some((f) => JSON.stringify(f).includes("too early"))).toBe(false);
     expect(client.closed).toBeNull();
+    client.socket.close(1000);
+  });
+
+  it("answers ping with pong through the runtime's auto-response (the object is not woken)", async () => {
+    const client = await connect();
+    const pongs: string[] = [];
+    client.socket.addEventListener("message", (e) => e.data === "pong" && pongs.push(e.data));
+    client.frames = [];
+    client.socket.send("ping");
+    await vi.waitFor(() => expect(pongs).toEqual(["pong"]));
     client.socket.close(1000);
   });
 
