@@ -55,11 +55,13 @@ const HELP = `usage: npm run bench -- [flags]
   --sockets N           WebSocket clients on one inbox (default 1000)
   --sockets-seconds S   seconds of paced messages for socket latency (default 10)
   --only inbound|read|fanout|sockets  run one part only
+  --trace               keep wrangler's local request tracing on, for the app and the no-op (off by default:
+                        production has no local tracer on the request path)
   --keep                keep the temporary state dir (logs, D1 file) instead of deleting it
   --strict              exit 1 when a target is missed (verification failures always exit 1)`;
 
 function parseArgs(argv) {
-  const flags = new Set(["keep", "strict", "help"]);
+  const flags = new Set(["keep", "strict", "help", "trace"]);
   const out = {};
   for (let i = 0; i < argv.length; i++) {
     const a = argv[i];
@@ -100,6 +102,7 @@ const opt = {
   sockets: Math.round(num(args.sockets, 1000, "sockets")),
   socketsSeconds: num(args["sockets-seconds"], 10, "sockets-seconds"),
   keep: !!args.keep,
+  trace: !!args.trace,
   strict: !!args.strict,
 };
 opt.readDuration = num(args["read-duration"], opt.duration, "read-duration");
@@ -137,7 +140,15 @@ function startChild(name, command, argv, options = {}) {
     cwd: options.cwd ?? ROOT,
     detached: true,
     stdio: ["ignore", fd, fd],
-    env: { ...process.env, CI: "1", NO_COLOR: "1", WRANGLER_SEND_METRICS: "false", FORCE_COLOR: "0" },
+    env: {
+      ...process.env,
+      CI: "1",
+      NO_COLOR: "1",
+      WRANGLER_SEND_METRICS: "false",
+      FORCE_COLOR: "0",
+      // wrangler dev's local tracing costs the runtime about half its throughput here; production has none.
+      X_LOCAL_OBSERVABILITY: opt.trace ? "true" : "false",
+    },
   });
   closeSync(fd);
   const exited = new Promise((res) => child.once("exit", (code, signal) => res({ code, signal })));
@@ -447,7 +458,7 @@ const rows = [];
 let failed = false;
 
 async function main() {
-  console.log(`switchboard bench: state in ${state}${opt.keep ? " (kept)" : ""}`);
+  console.log(`switchboard bench: local tracing ${opt.trace ? "ON (--trace)" : "off"}; state in ${state}${opt.keep ? " (kept)" : ""}`);
   if (!compatibilityDate) throw new Error("no compatibility_date in wrangler.toml");
 
   console.log("- applying migrations to a fresh local D1, bundling the app");
@@ -787,7 +798,7 @@ function printTable() {
     ? `, reads at ${results.generate.messages.toLocaleString("en")} messages / ${results.generate.chats.toLocaleString("en")} chats`
     : "";
   console.log(
-    `\nSwitchboard bench (${opt.duration}s inbound at ${opt.connections} conns, ${opt.readDuration}s reads at ${opt.readConnections} conns${readScale})`,
+    `\nSwitchboard bench (tracing ${opt.trace ? "on" : "off"}; ${opt.duration}s inbound at ${opt.connections} conns, ${opt.readDuration}s reads at ${opt.readConnections} conns${readScale})`,
   );
   console.log(line(head));
   for (const b of body) console.log(line(b));
