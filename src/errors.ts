@@ -4,28 +4,57 @@ import type { ContentfulStatusCode } from "hono/utils/http-status";
 import { z } from "zod";
 
 /**
- * The one error type handlers throw. Its body is Django-REST-style: either
- * `{"detail": "..."}` or per-field `{"field": ["message"]}`.
+ * Two error types, one body shape (Django-REST-style: `{"detail": "..."}` or per-field
+ * `{"field": ["message"]}`), both rendered by `renderError` below:
+ * - `DomainError`: what services, the inbox object and queue consumers throw, a failure
+ *   kind with no HTTP in it; the mapping to a status is here (`FAILURE_STATUS`);
+ * - `ApiError`: what the HTTP layer (routes, middleware) throws for transport concerns
+ *   (413, 415, 405, a bad signature, a 503 with Retry-After, 426).
  */
-export class ApiError extends Error {
+export type Failure = "invalid" | "not_authenticated" | "forbidden" | "not_found" | "rate_limited" | "upstream_failed";
+
+const FAILURE_STATUS: Record<Failure, ContentfulStatusCode> = {
+  invalid: 400,
+  // DRF answers 403 (not 401) when its first authenticator sends no `WWW-Authenticate`, as the seed shows.
+  not_authenticated: 403,
+  forbidden: 403,
+  not_found: 404,
+  rate_limited: 429,
+  upstream_failed: 502,
+};
+
+type Body = Record<string, unknown>;
+const messageOf = (body: Body) => (typeof body.detail === "string" ? body.detail : JSON.stringify(body));
+
+export class DomainError extends Error {
   constructor(
-    readonly status: ContentfulStatusCode,
-    readonly body: Record<string, unknown>,
+    readonly kind: Failure,
+    readonly body: Body,
     readonly headers: Record<string, string> = {},
   ) {
-    super(typeof body.detail === "string" ? body.detail : JSON.stringify(body));
+    super(messageOf(body));
   }
 }
 
-export const notFound = () => new ApiError(404, { detail: "Not found." });
-/** DRF answers 403 (not 401) when its first authenticator sends no `WWW-Authenticate`, as the seed shows. */
-export const notAuthenticated = (detail = "Authentication credentials were not provided.") => new ApiError(403, { detail });
-export const forbidden = (detail = "You do not have permission to perform this action.") => new ApiError(403, { detail });
-export const badRequest = (detail: string) => new ApiError(400, { detail });
-export const fieldErrors = (fields: Record<string, unknown>) => new ApiError(400, fields);
+export class ApiError extends Error {
+  constructor(
+    readonly status: ContentfulStatusCode,
+    readonly body: Body,
+    readonly headers: Record<string, string> = {},
+  ) {
+    super(messageOf(body));
+  }
+}
+
+export const notFound = () => new DomainError("not_found", { detail: "Not found." });
+export const notAuthenticated = (detail = "Authentication credentials were not provided.") =>
+  new DomainError("not_authenticated", { detail });
+export const forbidden = (detail = "You do not have permission to perform this action.") => new DomainError("forbidden", { detail });
+export const badRequest = (detail: string) => new DomainError("invalid", { detail });
+export const fieldErrors = (fields: Body) => new DomainError("invalid", fields);
 
 /** Turns zod issues into DRF's nested `{"field": ["message"]}` shape. */
-export function validationError(error: z.ZodError): ApiError {
+export function validationError(error: z.ZodError): DomainError {
   const body: Record<string, unknown> = {};
   for (const issue of error.issues) {
     const path = issue.path.length ? issue.path.map(String) : ["non_field_errors"];
@@ -40,7 +69,7 @@ export function validationError(error: z.ZodError): ApiError {
     messages.push(issueMessage(issue));
     node[leaf] = messages;
   }
-  return new ApiError(400, body);
+  return new DomainError("invalid", body);
 }
 
 function issueMessage(issue: z.core.$ZodIssue): string {
@@ -52,13 +81,9 @@ function issueMessage(issue: z.core.$ZodIssue): string {
 
 /** The single `onError`: every error body in the Worker is written here. */
 export function renderError(err: unknown, c: Context): Response {
-  if (err instanceof ApiError) {
-    return c.json(err.body, err.status, err.headers);
-  }
-  if (err instanceof z.ZodError) {
-    const e = validationError(err);
-    return c.json(e.body, e.status);
-  }
+  if (err instanceof DomainError) return c.json(err.body, FAILURE_STATUS[err.kind], err.headers);
+  if (err instanceof ApiError) return c.json(err.body, err.status, err.headers);
+  if (err instanceof z.ZodError) return c.json(validationError(err).body, 400);
   if (err instanceof HTTPException) {
     const status = err.status as ContentfulStatusCode;
     const detail =

@@ -2,7 +2,7 @@ import { config } from "../config";
 import type { Db } from "../db/client";
 import { clearLoginFailures, ensureToken, insertSession, lockLogins, reserveLoginAttempt, tokenOf } from "../db/queries/credentials";
 import { getUserByUsername, type User, updateUser } from "../db/queries/users";
-import { ApiError } from "../errors";
+import { DomainError } from "../errors";
 import { randomHex, sha256Hex } from "./crypto";
 import { hashPassword, needsRehash, verifyPassword } from "./passwords";
 import { deriveToken } from "./secrets";
@@ -30,15 +30,15 @@ export async function checkCredentials(db: Db, workspaceId: string, username: st
   }
   if (lockedUntil > now) {
     const retryAfter = String(lockedUntil - now);
-    throw new ApiError(
-      429,
+    throw new DomainError(
+      "rate_limited",
       { detail: `Too many failed login attempts. Expected available in ${retryAfter} seconds.` },
       { "Retry-After": retryAfter },
     );
   }
   const user = await getUserByUsername(db, workspaceId, username);
   const ok = await verifyPassword(password, user?.passwordHash ?? null);
-  if (!ok || !user?.isActive) throw new ApiError(400, { non_field_errors: ["Unable to log in with provided credentials."] });
+  if (!ok || !user?.isActive) throw new DomainError("invalid", { non_field_errors: ["Unable to log in with provided credentials."] });
   await clearLoginFailures(db, workspaceId, username);
   if (user.passwordHash && needsRehash(user.passwordHash)) {
     await updateUser(db, workspaceId, user.id, { passwordHash: await hashPassword(password) });

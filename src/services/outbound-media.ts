@@ -1,7 +1,7 @@
 import type { Db } from "../db/client";
 import type { ChatScope } from "../db/queries/chat-scope";
 import { getMedia } from "../db/queries/media";
-import { ApiError } from "../errors";
+import { DomainError } from "../errors";
 import type { Provider } from "../providers/provider";
 import { mayReadMedia } from "./media-access";
 import { mediaKey } from "./media-fetch";
@@ -18,10 +18,10 @@ export async function toProviderMedia(env: Env, db: Db, scope: ChatScope, provid
   const row = await getMedia(db, inboxId, content.id);
   if (!row) return content;
   // Sending a file shares it: only someone who may read it may send it.
-  if (!(await mayReadMedia(db, scope, row))) throw new ApiError(400, { detail: `Media ${content.id} is not available.` });
-  if (row.state !== "stored") throw new ApiError(400, { detail: `Media ${content.id} is not available (${row.state}).` });
+  if (!(await mayReadMedia(db, scope, row))) throw new DomainError("invalid", { detail: `Media ${content.id} is not available.` });
+  if (row.state !== "stored") throw new DomainError("invalid", { detail: `Media ${content.id} is not available (${row.state}).` });
   const object = await env.MEDIA.get(mediaKey(inboxId, row.id));
-  if (!object) throw new ApiError(400, { detail: `Media ${content.id} is not available.` });
+  if (!object) throw new DomainError("invalid", { detail: `Media ${content.id} is not available.` });
   const uploaded = await provider.uploadMedia({
     bytes: await object.arrayBuffer(),
     mimeType: row.mimeType ?? "application/octet-stream",

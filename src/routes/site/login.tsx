@@ -3,7 +3,7 @@ import type { Context } from "hono";
 import { deleteCookie, getCookie, setCookie } from "hono/cookie";
 import type { AppEnv } from "../../context";
 import { deleteSession } from "../../db/queries/credentials";
-import { ApiError } from "../../errors";
+import { badRequest, DomainError } from "../../errors";
 import { bodyDoc, readRawBody } from "../../http/body";
 import { createApp, ErrorSchema, PUBLIC } from "../../http/openapi";
 import { authenticate, CSRF_COOKIE, requireUser, SESSION_COOKIE } from "../../middleware/auth";
@@ -114,7 +114,7 @@ site.openapi(login, async (c) => {
   }
   try {
     const credentials = Credentials.safeParse(form);
-    if (!credentials.success) throw new ApiError(400, { detail: "invalid" });
+    if (!credentials.success) throw badRequest("invalid");
     const { username, password } = credentials.data;
     const user = await checkCredentials(c.get("db"), c.get("inbox").workspaceId, username, password);
     const session = await startSession(c.get("db"), user);
@@ -127,9 +127,10 @@ site.openapi(login, async (c) => {
     });
     return c.redirect(next, 302);
   } catch (e) {
-    if (!(e instanceof ApiError)) throw e;
-    const message = e.status === 429 ? String(e.body.detail) : "Please enter a correct username and password.";
-    return c.html(<LoginPage csrf={cookie} next={next} error={message} />, e.status === 429 ? 429 : 400, e.headers);
+    if (!(e instanceof DomainError)) throw e;
+    const limited = e.kind === "rate_limited";
+    const message = limited ? String(e.body.detail) : "Please enter a correct username and password.";
+    return c.html(<LoginPage csrf={cookie} next={next} error={message} />, limited ? 429 : 400, e.headers);
   }
 });
 

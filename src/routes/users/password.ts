@@ -4,7 +4,7 @@ import type { AppEnv } from "../../context";
 import { deleteSessionsOf } from "../../db/queries/credentials";
 import type { User } from "../../db/queries/users";
 import { updateUser } from "../../db/queries/users";
-import { ApiError, fieldErrors } from "../../errors";
+import { DomainError, fieldErrors } from "../../errors";
 import { bodyDoc, readBody } from "../../http/body";
 import { type App, errorResponses, IntId, json } from "../../http/openapi";
 import { requireUser } from "../../middleware/auth";
@@ -52,7 +52,7 @@ const registerOwnPassword = (app: App, route: ReturnType<typeof ownRoute>) =>
     try {
       await checkCredentials(c.get("db"), user.workspaceId, user.username, body.current_password);
     } catch (e) {
-      if (e instanceof ApiError && e.status === 400) throw fieldErrors({ current_password: ["Wrong password."] });
+      if (e instanceof DomainError && e.kind === "invalid") throw fieldErrors({ current_password: ["Wrong password."] });
       throw e;
     }
     await setPassword(c, user, body.new_password, "new_password");
