@@ -10,12 +10,13 @@ import { type EventJob, enqueueDeliveries } from "../queues/jobs";
 import { inboxById } from "../services/inbox-cache";
 import { publicBaseUrl } from "../services/inboxes";
 import { chatAccess } from "../services/permissions";
+import type { QueueMessage } from "./deliver";
 import { type EventFacts, enginePayload, loadFactsBatch, type Receiver, webhookPayload } from "./payloads";
 
 export const ENGINE_RECEIVER = "engine";
 export const webhookReceiver = (id: number) => `webhook:${id}`;
 
-type Item = { message: { ack(): void; retry(options?: { delaySeconds?: number }): void; attempts: number }; job: EventJob };
+type Item = { message: QueueMessage; job: EventJob };
 
 /**
  * Turns events of inboxes' streams into deliveries: a body per webhook whose user may

@@ -81,5 +81,9 @@ export const ENDPOINTS: Endpoint[] = [
   { method: "DELETE", path: "/rule_engine/rules/1/", adminOnly: true },
   { method: "GET", path: "/rule_engine/deliveries/", adminOnly: true },
   { method: "POST", path: "/rule_engine/deliveries/x/redeliver/", adminOnly: true },
+  { method: "GET", path: "/saved_responses/" },
+  { method: "POST", path: "/saved_responses/", body: { text: "Thanks, we are on it." } },
+  { method: "GET", path: "/saved_responses/1/" },
+  { method: "DELETE", path: "/saved_responses/1/" },
   { method: "POST", path: "/logout/", site: true },
 ];

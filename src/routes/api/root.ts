@@ -33,6 +33,7 @@ export const registerApiRoot = (app: App) =>
       "webhooks/waba",
       "rule_engine",
       "rule_engine/rules",
+      "saved_responses",
     ];
     return c.json(Object.fromEntries(roots.map((r) => [r, `${base}/${r}/`])), 200);
   });
