@@ -26,7 +26,10 @@ export const UserSchema = z
     first_name: z.string(),
     last_name: z.string(),
     email: z.string(),
-    profile: z.object({ role: z.enum(ROLES) }),
+    profile: z.object({
+      role: z.enum(ROLES),
+      is_available: z.boolean().openapi({ description: "Set at `PATCH /users/{id}/availability`; round robin skips unavailable users." }),
+    }),
     groups: z.array(GroupSchema),
     permissions: PermissionsSchema,
   })
@@ -43,7 +46,7 @@ export function toUserWire(user: User, groups: GroupRef[], baseUrl: string): Use
     first_name: user.firstName,
     last_name: user.lastName,
     email: user.email,
-    profile: { role: user.role },
+    profile: { role: user.role, is_available: user.isAvailable },
     groups,
     permissions: {
       can_use_tags: user.canUseTags,

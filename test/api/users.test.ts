@@ -17,7 +17,7 @@ describe("users", () => {
       first_name: "Peter",
       last_name: "Rabbit",
       email: `${admin.username}@example.com`,
-      profile: { role: "admin" },
+      profile: { role: "admin", is_available: true },
       groups: [{ id: expect.any(Number), name: "Admin" }],
       permissions: FULL,
     });

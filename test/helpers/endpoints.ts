@@ -85,5 +85,8 @@ export const ENDPOINTS: Endpoint[] = [
   { method: "POST", path: "/saved_responses/", body: { text: "Thanks, we are on it." } },
   { method: "GET", path: "/saved_responses/1/" },
   { method: "DELETE", path: "/saved_responses/1/" },
+  { method: "GET", path: "/whatsapp_accounts/" },
+  { method: "PATCH", path: "/users/{self}/availability", body: { is_available: true } },
+  { method: "PATCH", path: "/users/{self}/availability/", body: { is_available: true } },
   { method: "POST", path: "/logout/", site: true },
 ];

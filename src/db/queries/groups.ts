@@ -38,10 +38,10 @@ export async function deleteGroup(db: Db, workspaceId: string, id: number): Prom
   await db.delete(groups).where(and(eq(groups.workspaceId, workspaceId), eq(groups.id, id)));
 }
 
-/** Ids of a group's active users, ascending (the round-robin order). */
+/** Ids of a group's active, available users, ascending (the round-robin order). */
 export async function activeMemberIds(db: Db, groupId: number): Promise<number[]> {
   const rows = await db.all<{ id: number }>(
-    sql`SELECT u.id FROM user_groups ug JOIN users u ON u.id = ug.user_id WHERE ug.group_id = ${groupId} AND u.is_active = 1 ORDER BY u.id`,
+    sql`SELECT u.id FROM user_groups ug JOIN users u ON u.id = ug.user_id WHERE ug.group_id = ${groupId} AND u.is_active = 1 AND u.is_available = 1 ORDER BY u.id`,
   );
   return rows.map((r) => r.id);
 }

@@ -56,3 +56,12 @@ export async function findInboxForRequest(
 export async function inboxIdsOf(db: Db, workspaceId: string): Promise<string[]> {
   return (await db.select({ id: inboxes.id }).from(inboxes).where(eq(inboxes.workspaceId, workspaceId))).map((r) => r.id);
 }
+
+/** The workspace's inboxes with their numbers, oldest first. */
+export async function numbersOf(db: Db, workspaceId: string): Promise<{ id: string; phoneNumber: string | null }[]> {
+  return db
+    .select({ id: inboxes.id, phoneNumber: inboxes.phoneNumber })
+    .from(inboxes)
+    .where(eq(inboxes.workspaceId, workspaceId))
+    .orderBy(inboxes.createdAt, sql`rowid`);
+}

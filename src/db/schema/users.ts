@@ -31,6 +31,8 @@ export const users = sqliteTable(
     canUseTags: integer({ mode: "boolean" }).notNull(),
     canReadChats: text({ enum: ["all", "group", "assigned", "none"] }).notNull(),
     canWriteToChats: text({ enum: ["all", "group", "assigned", "none"] }).notNull(),
+    /** The vendor web inbox's availability switch: round robin skips unavailable members. */
+    isAvailable: integer({ mode: "boolean" }).notNull().default(true),
     createdAt: integer().notNull().default(now),
   },
   (t) => [

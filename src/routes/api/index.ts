@@ -15,6 +15,7 @@ import { taggings } from "../taggings";
 import { tags } from "../tags";
 import { users } from "../users";
 import { webhooks } from "../webhooks";
+import { whatsappAccounts } from "../whatsapp-accounts";
 import { registerApiRoot } from "./root";
 
 /**
@@ -38,3 +39,4 @@ api.route("/", chatAssignment);
 api.route("/", webhooks);
 api.route("/", ruleEngine);
 api.route("/", savedResponses);
+api.route("/", whatsappAccounts);

@@ -1,5 +1,6 @@
 import { createApp } from "../../http/openapi";
 import { registerActivateUser } from "./activate";
+import { registerAvailability } from "./availability";
 import { registerCreateUser } from "./create";
 import { registerCurrentUser } from "./current";
 import { registerListUsers } from "./list";
@@ -17,3 +18,4 @@ registerActivateUser(users);
 registerRetrieveUser(users);
 registerUpdateUser(users);
 registerSetPassword(users);
+registerAvailability(users);
