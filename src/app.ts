@@ -1,6 +1,6 @@
 import { OpenAPIHono } from "@hono/zod-openapi";
 import { Scalar } from "@scalar/hono-api-reference";
-import { Hono } from "hono";
+import { Hono, type MiddlewareHandler } from "hono";
 import { bodyLimit } from "hono/body-limit";
 import { requestId } from "hono/request-id";
 import { appendTrailingSlash } from "hono/trailing-slash";
@@ -9,6 +9,7 @@ import type { AppEnv } from "./context";
 import { createDb } from "./db/client";
 import { ApiError, notFound, renderError } from "./errors";
 import { registerRoutes, routesFor } from "./http/routes";
+import { MEDIA_FILE } from "./middleware/auth";
 import { api } from "./routes/api";
 import { MEDIA_MAX_BODY_BYTES } from "./routes/media/file";
 import { platform } from "./routes/platform";
@@ -48,9 +49,12 @@ app.use((c, next) => {
   })(c, next);
 });
 
-// Django's APPEND_SLASH: a GET without the trailing slash is redirected to the seed's path.
-app.use("/api/*", appendTrailingSlash());
-app.use("/inboxes/*", appendTrailingSlash());
+// Django's APPEND_SLASH: a GET without the trailing slash is redirected to the seed's path,
+// except a media file, which browsers load without the slash (answered directly, also its 404s).
+const appendSlash = appendTrailingSlash();
+const unlessMedia: MiddlewareHandler<AppEnv> = (c, next) => (MEDIA_FILE.test(c.req.path) ? next() : appendSlash(c, next));
+app.use("/api/*", unlessMedia);
+app.use("/inboxes/*", unlessMedia);
 
 app.route("/", realtime);
 app.route("/platform/v1", platform);

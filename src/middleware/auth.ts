@@ -11,6 +11,15 @@ import { safeEqual, sha256Hex } from "../services/crypto";
 import { inboxSecrets } from "../services/inboxes";
 
 export const SESSION_COOKIE = "sessionid";
+/**
+ * Browsers show media (`<img src=".../media/{id}">`) without an Authorization header: a
+ * token login also sets this HttpOnly cookie, scoped to the media path and accepted only
+ * for GET of a media file.
+ */
+export const MEDIA_COOKIE = "sb_media";
+export const MEDIA_FILE = /^(\/inboxes\/[^/]+)?\/api\/v1\/media\/[^/]+\/?$/;
+/** The cookie's path: the media folder of the API the request addressed. */
+export const mediaCookiePath = (baseUrl: string) => `${new URL(baseUrl, "http://x").pathname.replace(/\/$/, "")}/api/v1/media`;
 export const CSRF_COOKIE = "csrftoken";
 const UNSAFE = new Set(["POST", "PUT", "PATCH", "DELETE"]);
 
@@ -54,6 +63,11 @@ async function identify(c: Context<AppEnv>): Promise<{ user: User; method: AuthM
   if (session) {
     const user = await userBySessionHash(db, await sha256Hex(session), Math.floor(Date.now() / 1000));
     if (user) return { user, method: "session" };
+  }
+  const media = c.req.method === "GET" && MEDIA_FILE.test(c.req.path) ? getCookie(c, MEDIA_COOKIE) : undefined;
+  if (media) {
+    const user = await userByTokenHash(db, await sha256Hex(media));
+    if (user) return { user, method: "token" };
   }
   return null;
 }

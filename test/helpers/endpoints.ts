@@ -88,5 +88,6 @@ export const ENDPOINTS: Endpoint[] = [
   { method: "GET", path: "/whatsapp_accounts/" },
   { method: "PATCH", path: "/users/{self}/availability", body: { is_available: true } },
   { method: "PATCH", path: "/users/{self}/availability/", body: { is_available: true } },
+  { method: "GET", path: "/media/00000000-0000-4000-8000-000000000000" },
   { method: "POST", path: "/logout/", site: true },
 ];

@@ -2,7 +2,7 @@ import { createRoute, z } from "@hono/zod-openapi";
 import { deleteCookie, getCookie } from "hono/cookie";
 import { deleteSession, deleteToken } from "../../db/queries/credentials";
 import { type App, errorResponses, json } from "../../http/openapi";
-import { requireUser, SESSION_COOKIE } from "../../middleware/auth";
+import { MEDIA_COOKIE, mediaCookiePath, requireUser, SESSION_COOKIE } from "../../middleware/auth";
 import { sha256Hex } from "../../services/crypto";
 import { refreshUserSockets } from "../../services/sockets";
 
@@ -23,6 +23,7 @@ export const registerLogout = (app: App) =>
     const via = c.get("principal")?.via;
     if (via === "token") {
       await deleteToken(db, user.id);
+      deleteCookie(c, MEDIA_COOKIE, { path: mediaCookiePath(c.get("baseUrl")) });
       await refreshUserSockets(c.env, db, user.workspaceId, user.id, true);
     }
     const session = getCookie(c, SESSION_COOKIE);

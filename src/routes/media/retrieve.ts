@@ -9,25 +9,31 @@ import { mediaKey } from "../../services/media-fetch";
 /** Upload UUIDs and provider media ids (digits for Meta); anything else cannot exist. */
 const MEDIA_ID = /^[A-Za-z0-9._-]{1,200}$/;
 
-const route = createRoute({
-  method: "get",
-  path: "/media/{id}/",
-  tags: ["Media"],
-  summary: "Retrieve binary raw media file",
-  description:
-    "The file with its Content-Type: uploads by their UUID, inbound media by the provider's media id (as in `waba_payload`). Readable by users who may read a chat the file was sent in, and by its uploader.",
-  request: {
-    params: z.object({ id: z.string().openapi({ param: { name: "id", in: "path" }, example: "497f6eca-6276-4993-bfeb-53cbbbba6f08" }) }),
-  },
-  responses: {
-    200: { description: "The raw file.", content: { "application/octet-stream": { schema: z.string().openapi({ format: "binary" }) } } },
-    ...errorResponses,
-    409: json(ErrorSchema, "Inbound media that is still being downloaded from the provider."),
-    502: json(ErrorSchema, "Inbound media whose download from the provider failed; `detail` says why."),
-  },
-});
+/** The vendor web-inbox client loads `/media/{id}` (no slash) as an image or audio source: answered directly, no redirect. */
+const describe = (path: string) =>
+  createRoute({
+    method: "get",
+    path,
+    tags: ["Media"],
+    summary: "Retrieve binary raw media file",
+    description:
+      "The file with its Content-Type: uploads by their UUID, inbound media by the provider's media id (as in `waba_payload`). Readable by users who may read a chat the file was sent in, and by its uploader.",
+    request: {
+      params: z.object({ id: z.string().openapi({ param: { name: "id", in: "path" }, example: "497f6eca-6276-4993-bfeb-53cbbbba6f08" }) }),
+    },
+    responses: {
+      200: { description: "The raw file.", content: { "application/octet-stream": { schema: z.string().openapi({ format: "binary" }) } } },
+      ...errorResponses,
+      409: json(ErrorSchema, "Inbound media that is still being downloaded from the provider."),
+      502: json(ErrorSchema, "Inbound media whose download from the provider failed; `detail` says why."),
+    },
+  });
 
-export const registerRetrieveMedia = (app: App) =>
+export const registerRetrieveMedia = (app: App) => {
+  for (const path of ["/media/{id}/", "/media/{id}"]) register(app, describe(path));
+};
+
+const register = (app: App, route: ReturnType<typeof describe>) =>
   app.openapi(route, async (c) => {
     const { id } = c.req.valid("param");
     if (!MEDIA_ID.test(id)) throw notFound();
