@@ -6,15 +6,13 @@ import { createDb } from "../../src/db/client";
 import { addDeliveries, deliveriesByIds, updateWebhook } from "../../src/db/queries/webhooks";
 import { consumeQueue, WEBHOOKS_QUEUE } from "../../src/queues/consumer";
 import { callJson } from "../helpers/api";
-import { createUser, createWorkspace, type TestUser, type TestWorkspace } from "../helpers/factories";
+import { createUser, createWorkspace, type TestWorkspace } from "../helpers/factories";
 import { upstream } from "../helpers/upstream";
 import { createWebhook, eventually } from "./support";
 
 let ws: TestWorkspace;
-let user: TestUser;
 beforeAll(async () => {
   ws = await createWorkspace();
-  user = await createUser(ws, "app");
 });
 
 let n = 0;
@@ -163,6 +161,5 @@ describe("the webhook queue consumer", () => {
     const ctx = createExecutionContext();
     await consumeQueue(batch, env);
     expect((await getQueueResult(batch, ctx)).retryMessages.map((m) => m.msgId)).toEqual(["bad"]);
-    void user;
   });
 });

@@ -1,4 +1,3 @@
-import { env } from "cloudflare:workers";
 import { Webhook as Verifier } from "standardwebhooks";
 import { beforeAll, describe, expect, it } from "vitest";
 import { callJson } from "../helpers/api";
@@ -227,6 +226,5 @@ describe("webhook delivery", () => {
     await eventually(() => expect(sub.received.length).toBe(2));
     expect(sub.received[1]!.id).toBe(sub.received[0]!.id);
     expect(sub.received[1]!.raw).toBe(sub.received[0]!.raw);
-    void env;
   });
 });
