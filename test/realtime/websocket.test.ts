@@ -40,7 +40,9 @@ async function connect(path = `/inboxes/${ws.inboxId}/ws/`, host = "switchboard.
         { timeout: 10_000, interval: 20 },
       ),
   };
-  socket.addEventListener("message", (e) => e.data !== "pong" && client.frames.push(JSON.parse(e.data as string)));
+  socket.addEventListener("message", (e) => {
+    if (e.data !== "pong") client.frames.push(JSON.parse(e.data as string));
+  });
   socket.addEventListener("close", (e) => {
     client.closed = { code: e.code, reason: e.reason };
   });
@@ -89,7 +91,9 @@ describe("WebSocket protocol", () => {
   it("answers ping with pong through the runtime's auto-response (the object is not woken)", async () => {
     const client = await connect();
     const pongs: string[] = [];
-    client.socket.addEventListener("message", (e) => e.data === "pong" && pongs.push(e.data));
+    client.socket.addEventListener("message", (e) => {
+      if (e.data === "pong") pongs.push(e.data);
+    });
     client.frames = [];
     client.socket.send("ping");
     await vi.waitFor(() => expect(pongs).toEqual(["pong"]));
@@ -149,7 +153,9 @@ describe("WebSocket protocol", () => {
       const socket = res.webSocket as WebSocket;
       socket.accept();
       const frames: any[] = [];
-      socket.addEventListener("message", (e) => frames.push(JSON.parse(e.data as string)));
+      socket.addEventListener("message", (e) => {
+        frames.push(JSON.parse(e.data as string));
+      });
       socket.send(JSON.stringify({ token: hostedAdmin.token }));
       await vi.waitFor(() => expect(frames[0]?.status).toBe("success"));
       socket.close(1000);
