@@ -7,6 +7,7 @@ import {
   attemptStatement,
   type DeliveryWithReceiver,
   deliveriesByIds,
+  deliveryBody,
   deliveryStateStatement,
   type Webhook,
   webhookStatement,
@@ -42,14 +43,14 @@ type Writes = BatchItem<"sqlite">[];
  */
 export async function deliverBatch(env: Env, jobs: { message: QueueMessage; job: DeliveryJob }[]): Promise<void> {
   const db = createDb(env.DB);
-  const rows = new Map(
-    (
-      await deliveriesByIds(
-        db,
-        jobs.map((j) => j.job.id),
-      )
-    ).map((d) => [d.id, d]),
+  // Small bodies come with the batch; large ones (messages near their 256 KiB) are read and sent a few at a time.
+  const found = await deliveriesByIds(
+    db,
+    jobs.map((j) => j.job.id),
+    INLINE_BODY_CHARS,
   );
+  const rows = new Map(found.map((d) => [d.id, d]));
+  const large = limiter(LARGE_AT_ONCE);
   const results = await Promise.all(
     jobs.map(async ({ message, job }) => {
       const delivery = rows.get(job.id);
@@ -57,7 +58,11 @@ export async function deliverBatch(env: Env, jobs: { message: QueueMessage; job:
       if (delivery?.state !== "pending") return { outcome: { kind: "final" } as Outcome, writes: [] as Writes };
       const writes: Writes = [];
       try {
-        return { outcome: await deliverOne(env, db, delivery, message.attempts, writes), writes };
+        const send = async (): Promise<Outcome> => {
+          const body = delivery.body ?? (await deliveryBody(db, delivery.id));
+          return body === undefined ? { kind: "final" } : deliverOne(env, db, { ...delivery, body }, message.attempts, writes);
+        };
+        return { outcome: await (delivery.body === null ? large(send) : send()), writes };
       } catch (error) {
         // Our own failure (D1, secrets): the attempt does not count against the subscriber.
         log("warn", { delivery: job.id, error: String(error) });
@@ -88,8 +93,29 @@ export async function deliverBatch(env: Env, jobs: { message: QueueMessage; job:
 }
 
 const WRITES_PER_BATCH = 100;
+const INLINE_BODY_CHARS = 65_536;
+const LARGE_AT_ONCE = 4;
 
-async function deliverOne(env: Env, db: Db, d: DeliveryWithReceiver, attempt: number, writes: Writes): Promise<Outcome> {
+/** Runs at most `n` of the given tasks at once. */
+function limiter(n: number) {
+  let running = 0;
+  const waiting: (() => void)[] = [];
+  return async <T>(task: () => Promise<T>): Promise<T> => {
+    while (running >= n) await new Promise<void>((resolve) => waiting.push(resolve));
+    running++;
+    try {
+      return await task();
+    } finally {
+      running--;
+      waiting.shift()?.();
+    }
+  };
+}
+
+/** A delivery with its body read. */
+type Loaded = DeliveryWithReceiver & { body: string };
+
+async function deliverOne(env: Env, db: Db, d: Loaded, attempt: number, writes: Writes): Promise<Outcome> {
   const settings = config(env);
   const target = await receiverOf(env, db, d);
   if ("dropped" in target) {

@@ -17,9 +17,9 @@ beforeAll(async () => {
 
 let n = 0;
 /** A webhook at a fresh URL answered by `answer`, and one pending delivery to it (not queued: the test runs the consumer). */
-async function pendingDelivery(answer: () => Response | Promise<Response>) {
+async function pendingDelivery(answer: (req: Request) => Response | Promise<Response>, body = '{"messages":[]}') {
   const url = `https://contract${n++}.example.com/hook`;
-  upstream.use(http.post(url, answer));
+  upstream.use(http.post(url, ({ request }) => answer(request as unknown as Request)));
   const owner = await createUser(ws, "app");
   const hook = await createWebhook(ws, owner, { url });
   const id = crypto.randomUUID();
@@ -33,7 +33,7 @@ async function pendingDelivery(answer: () => Response | Promise<Response>) {
         receiver: `webhook:${hook.id}`,
         eventId: crypto.randomUUID(),
         eventType: "message.in",
-        body: '{"messages":[]}',
+        body,
         markWaId: null,
         markTimestamp: null,
         createdAt: Math.floor(Date.now() / 1000),
@@ -139,6 +139,24 @@ describe("the webhook queue consumer", () => {
     });
     expect(resumed.body.is_active).toBe(true);
     expect((await deliveriesByIds(createDb(env.DB), [d.id]))[0]?.webhook?.failingSince).toBeNull();
+  });
+
+  it("sends large bodies whole (read apart from the batch, a few at a time)", async () => {
+    const big = JSON.stringify({ messages: [{ text: { body: "x".repeat(300_000) } }] });
+    const got: string[] = [];
+    const deliveries = await Promise.all(
+      [1, 2, 3, 4, 5, 6].map(() =>
+        pendingDelivery(async (req) => {
+          got.push(await req.text());
+          return HttpResponse.text("ok");
+        }, big),
+      ),
+    );
+    const small = await pendingDelivery(() => HttpResponse.text("ok"));
+    const result = await run([...deliveries, small].map((d) => ({ id: d.id })));
+    expect(result.acked).toHaveLength(7);
+    expect(got).toEqual(Array(6).fill(big));
+    for (const d of deliveries) expect((await row(d.id))?.state).toBe("delivered");
   });
 
   it("does not follow redirects: a 3xx is logged and retried", async () => {

@@ -88,20 +88,27 @@ export async function addDeliveries(db: Db, rows: NewDelivery[], replayed: strin
   return [...ids];
 }
 
-export type DeliveryWithReceiver = Delivery & { webhook: Webhook | null };
+/** `body` is null when it is larger than `inlineBodyChars`: read it with `deliveryBody` when it is sent. */
+export type DeliveryWithReceiver = Omit<Delivery, "body"> & { body: string | null; webhook: Webhook | null };
 
 /** Deliveries by id with their webhook (null for rule-engine calls, or when the webhook is gone). */
-export async function deliveriesByIds(db: Db, ids: string[]): Promise<DeliveryWithReceiver[]> {
+export async function deliveriesByIds(db: Db, ids: string[], inlineBodyChars = Number.MAX_SAFE_INTEGER): Promise<DeliveryWithReceiver[]> {
+  const { body, ...rest } = getTableColumns(deliveries);
+  const inlineBody = sql<string | null>`CASE WHEN length(${body}) <= ${inlineBodyChars} THEN ${body} END`;
   const pages = await Promise.all(
     chunks(ids).map((chunk) =>
       db
-        .select({ delivery: deliveries, webhook: webhooks })
+        .select({ delivery: { ...rest, body: inlineBody }, webhook: webhooks })
         .from(deliveries)
         .leftJoin(webhooks, eq(webhooks.id, deliveries.webhookId))
         .where(inArray(deliveries.id, chunk)),
     ),
   );
   return pages.flat().map((r) => ({ ...r.delivery, webhook: r.webhook }));
+}
+
+export async function deliveryBody(db: Db, id: string): Promise<string | undefined> {
+  return (await db.select({ body: deliveries.body }).from(deliveries).where(eq(deliveries.id, id)).get())?.body;
 }
 
 /** Logs one attempt and sets the delivery's state (a statement for a D1 batch). */
