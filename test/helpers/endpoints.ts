@@ -89,5 +89,8 @@ export const ENDPOINTS: Endpoint[] = [
   { method: "PATCH", path: "/users/{self}/availability", body: { is_available: true } },
   { method: "PATCH", path: "/users/{self}/availability/", body: { is_available: true } },
   { method: "GET", path: "/media/00000000-0000-4000-8000-000000000000" },
+  { method: "GET", path: "/api_keys/", adminOnly: true },
+  { method: "POST", path: "/api_keys/", body: { name: "CRM" }, adminOnly: true },
+  { method: "DELETE", path: "/api_keys/00000000-0000-4000-8000-000000000000/", adminOnly: true },
   { method: "POST", path: "/logout/", site: true },
 ];

@@ -40,5 +40,9 @@ export const apiKeys = sqliteTable("api_keys", {
     .references(() => workspaces.id, { onDelete: "cascade" }),
   name: text().notNull(),
   keyHash: text().notNull().unique(),
+  /** The key's first characters, shown in lists so people can tell keys apart. */
+  prefix: text().notNull().default(""),
   createdAt: integer().notNull().default(now),
+  /** Updated coarsely (at most hourly), not on every request. */
+  lastUsedAt: integer(),
 });

@@ -1,6 +1,7 @@
 import { createApp } from "../../http/openapi";
 import { authenticate } from "../../middleware/auth";
 import { resolveInbox } from "../../middleware/inbox";
+import { apiKeys } from "../api-keys";
 import { registerLogout } from "../auth/logout";
 import { registerObtainToken } from "../auth/token";
 import { chatAssignment } from "../chat-assignment";
@@ -40,3 +41,4 @@ api.route("/", webhooks);
 api.route("/", ruleEngine);
 api.route("/", savedResponses);
 api.route("/", whatsappAccounts);
+api.route("/", apiKeys);

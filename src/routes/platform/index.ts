@@ -1,5 +1,6 @@
 import { createApp } from "../../http/openapi";
 import { requirePlatformKey } from "../../middleware/platform";
+import { registerPlatformApiKeys } from "./api-keys";
 import { registerInboxes } from "./inboxes";
 import { registerPlatformUsers } from "./users";
 import { registerWorkspaces } from "./workspaces";
@@ -10,3 +11,4 @@ platform.use(requirePlatformKey);
 registerWorkspaces(platform);
 registerInboxes(platform);
 registerPlatformUsers(platform);
+registerPlatformApiKeys(platform);
