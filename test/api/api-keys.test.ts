@@ -25,12 +25,20 @@ describe("workspace API keys", () => {
     expect(made.body.prefix).toBe(made.body.key.slice(0, 8));
     expect(made.body.contact_webhook_url).toBe(`http://switchboard.test/webhooks/contacts/${made.body.key}`);
     const list = await platform(`/workspaces/${ws.id}/api_keys`);
-    expect(list.body.results).toContainEqual({ id: made.body.id, name: "CRM", prefix: made.body.prefix, created_at: made.body.created_at, last_used_at: null });
+    expect(list.body.results).toContainEqual({
+      id: made.body.id,
+      name: "CRM",
+      prefix: made.body.prefix,
+      created_at: made.body.created_at,
+      last_used_at: null,
+    });
     expect(JSON.stringify(list.body)).not.toContain(made.body.key);
     expect((await platform(`/workspaces/${ws.id}/api_keys/${made.body.id}`, { method: "DELETE" })).status).toBe(204);
     expect((await platform(`/workspaces/${ws.id}/api_keys/${made.body.id}`, { method: "DELETE" })).status).toBe(404);
     expect((await platform(`/workspaces/nope/api_keys`, { body: { name: "x" } })).status).toBe(404);
-    expect((await platform(`/workspaces/${ws.id}/api_keys`, { body: { name: " " } })).body).toEqual({ name: ["This field may not be blank."] });
+    expect((await platform(`/workspaces/${ws.id}/api_keys`, { body: { name: " " } })).body).toEqual({
+      name: ["This field may not be blank."],
+    });
   });
 
   it("are managed by workspace admins at /api/v1/api_keys/ with the same shapes, and by nobody else", async () => {
