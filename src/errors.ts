@@ -24,25 +24,34 @@ const FAILURE_STATUS: Record<Failure, ContentfulStatusCode> = {
 };
 
 type Body = Record<string, unknown>;
-const messageOf = (body: Body) => (typeof body.detail === "string" ? body.detail : JSON.stringify(body));
 
-export class DomainError extends Error {
+/** An error that carries its answer's body (and headers); the two kinds below differ only in how its status is known. */
+abstract class ErrorWithBody extends Error {
   constructor(
-    readonly kind: Failure,
     readonly body: Body,
     readonly headers: Record<string, string> = {},
   ) {
-    super(messageOf(body));
+    super(typeof body.detail === "string" ? body.detail : JSON.stringify(body));
   }
 }
 
-export class ApiError extends Error {
+export class DomainError extends ErrorWithBody {
+  constructor(
+    readonly kind: Failure,
+    body: Body,
+    headers?: Record<string, string>,
+  ) {
+    super(body, headers);
+  }
+}
+
+export class ApiError extends ErrorWithBody {
   constructor(
     readonly status: ContentfulStatusCode,
-    readonly body: Body,
-    readonly headers: Record<string, string> = {},
+    body: Body,
+    headers?: Record<string, string>,
   ) {
-    super(messageOf(body));
+    super(body, headers);
   }
 }
 

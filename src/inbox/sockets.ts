@@ -160,6 +160,8 @@ export class Sockets {
 
   /** Queues a broadcast of ready events (in order, after the ones before). */
   broadcast(inboxId: string, events: InboxEvent[]): Promise<void> {
+    // The write path drains through here: with no socket there is nothing to chain.
+    if (!this.ctx.getWebSockets().length) return this.broadcasting;
     this.broadcasting = this.broadcasting
       .then(() => this.send(inboxId, events))
       .catch((e) => {

@@ -2,7 +2,7 @@ import { createMiddleware } from "hono/factory";
 import { config } from "../config";
 import type { AppEnv } from "../context";
 import { notFound } from "../errors";
-import { defaultInbox, inboxByHostname, inboxById } from "../services/inbox-cache";
+import { inboxById, inboxOfHost } from "../services/inbox-cache";
 
 /**
  * Finds the inbox an API request addresses: `/inboxes/{inboxId}/...` first, then a
@@ -14,10 +14,7 @@ export const resolveInbox = createMiddleware<AppEnv>(async (c, next) => {
   const db = c.get("db");
   const url = new URL(c.req.url);
   const pathId = c.req.param("inboxId");
-  const inbox = pathId
-    ? await inboxById(db, pathId)
-    : ((await inboxByHostname(db, url.hostname)) ??
-      (config(c.env).API_HOSTS.has(url.hostname.toLowerCase()) ? await defaultInbox(db) : undefined));
+  const inbox = pathId ? await inboxById(db, pathId) : await inboxOfHost(db, config(c.env).API_HOSTS, url.hostname);
   if (!inbox) throw notFound();
   c.set("inbox", inbox);
   c.set("baseUrl", pathId ? `${url.origin}/inboxes/${inbox.id}` : url.origin);

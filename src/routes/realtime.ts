@@ -5,7 +5,7 @@ import type { Inbox } from "../db/queries/inboxes";
 import { ApiError, notFound } from "../errors";
 import { INBOX_HEADER } from "../inbox/inbox-object";
 import { inboxObject } from "../inbox/stub";
-import { defaultInbox, inboxByHostname, inboxById } from "../services/inbox-cache";
+import { inboxById, inboxOfHost } from "../services/inbox-cache";
 
 /**
  * WebSocket endpoints (seed: "Websockets"; the protocol is in `src/inbox/sockets.ts`):
@@ -19,10 +19,7 @@ export const realtime = new Hono<AppEnv>();
 const PREFIX = "websockets-";
 const isUpgrade = (c: Context<AppEnv>) => c.req.header("upgrade")?.toLowerCase() === "websocket";
 
-/** The inbox a host addresses: one mapped to it, or the default inbox on the deployment's own hosts. */
-async function addressed(c: Context<AppEnv>, host: string): Promise<Inbox | undefined> {
-  return (await inboxByHostname(c.get("db"), host)) ?? (config(c.env).API_HOSTS.has(host) ? await defaultInbox(c.get("db")) : undefined);
-}
+const addressed = (c: Context<AppEnv>, host: string) => inboxOfHost(c.get("db"), config(c.env).API_HOSTS, host);
 
 async function upgrade(c: Context<AppEnv>, inbox: Inbox | undefined): Promise<Response> {
   if (!inbox) throw notFound();

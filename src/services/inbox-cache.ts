@@ -30,6 +30,14 @@ export const defaultInbox = (db: Db) =>
     return workspaceId ? findInboxForRequest(db, { workspaceId }) : undefined;
   });
 
+/**
+ * The inbox a host addresses without an inbox id in the path: the one mapped to it, or
+ * the default inbox on the deployment's own hosts (`API_HOSTS`).
+ */
+export async function inboxOfHost(db: Db, apiHosts: Set<string>, host: string): Promise<Inbox | undefined> {
+  return (await inboxByHostname(db, host)) ?? (apiHosts.has(host.toLowerCase()) ? await defaultInbox(db) : undefined);
+}
+
 export function forgetInboxes(): void {
   cache.clear();
 }

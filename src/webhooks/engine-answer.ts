@@ -1,8 +1,9 @@
 import { z } from "zod";
 import type { Db } from "../db/client";
-import { getChatState } from "../db/queries/chats";
+import { readableChat } from "../db/queries/chats";
 import { getGroup } from "../db/queries/groups";
-import { messagesByWamids } from "../db/queries/messages";
+import type { Inbox } from "../db/queries/inboxes";
+import { readableMessage } from "../db/queries/messages";
 import { getUser } from "../db/queries/users";
 import type { Delivery } from "../db/queries/webhooks";
 import { ASSIGN_METHODS } from "../db/schema";
@@ -50,28 +51,35 @@ export async function applyEngineAnswer(env: Env, db: Db, d: Delivery, text: str
       notes.push(`assignment[${i}] ignored: ${z.prettifyError(read.error).replaceAll("\n", " ")}`);
       continue;
     }
-    const item = read.data;
-    const waId = item.chat_id ?? (await messagesByWamids(db, inbox.id, 0, [item.message_id as string]))[0]?.wa_id;
-    const problem = !waId
-      ? `message ${item.message_id} is not in this inbox`
-      : !(await getChatState(db, inbox.id, waId))
-        ? `chat ${waId} is not in this inbox`
-        : item.group !== undefined
-          ? (await getGroup(db, inbox.workspaceId, item.group))
-            ? null
-            : `group ${item.group} is not a group of this workspace`
-          : (await getUser(db, inbox.workspaceId, item.user as number))?.isActive
-            ? null
-            : `user ${item.user} is not an active user of this workspace`;
-    if (problem) {
-      notes.push(`assignment[${i}] ignored: ${problem}`);
-      continue;
-    }
-    const target: RuleTarget =
-      item.group !== undefined && item.group_assign_method
-        ? { group: item.group, method: item.group_assign_method }
-        : { user: item.user as number };
-    await inboxObject(env, inbox.id).ruleAssignment(inbox.id, waId as string, target);
+    const checked = await check(db, inbox, read.data);
+    if ("problem" in checked) notes.push(`assignment[${i}] ignored: ${checked.problem}`);
+    else await inboxObject(env, inbox.id).ruleAssignment(inbox.id, checked.waId, checked.target);
   }
   return notes.length ? notes.join("; ") : null;
+}
+
+/** The chat an answer item names and what it assigns, or why the item is ignored. */
+async function check(
+  db: Db,
+  inbox: Inbox,
+  item: z.infer<typeof Item>,
+): Promise<{ waId: string; target: RuleTarget } | { problem: string }> {
+  // The engine sees every chat of the inbox.
+  const scope = { inboxId: inbox.id, userId: 0, access: { kind: "all" as const } };
+  const chat =
+    item.message_id !== undefined
+      ? await readableMessage(db, scope, item.message_id)
+      : await readableChat(db, scope, item.chat_id as string);
+  if (!chat)
+    return {
+      problem:
+        item.message_id !== undefined ? `message ${item.message_id} is not in this inbox` : `chat ${item.chat_id} is not in this inbox`,
+    };
+  if (item.group !== undefined && item.group_assign_method) {
+    if (!(await getGroup(db, inbox.workspaceId, item.group))) return { problem: `group ${item.group} is not a group of this workspace` };
+    return { waId: chat.wa_id, target: { group: item.group, method: item.group_assign_method } };
+  }
+  const user = await getUser(db, inbox.workspaceId, item.user as number);
+  if (!user?.isActive) return { problem: `user ${item.user} is not an active user of this workspace` };
+  return { waId: chat.wa_id, target: { user: user.id } };
 }

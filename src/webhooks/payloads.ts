@@ -114,40 +114,35 @@ export async function loadFactsBatch(db: Db, inbox: Inbox, baseUrl: string, jobs
 
 /** Loads what one tagging or assignment event refers to; undefined when it is gone (the chat or tag was deleted since). */
 async function loadFacts(db: Db, inbox: Inbox, baseUrl: string, job: EventJob): Promise<EventFacts | undefined> {
-  const wamid = str(ref(job, "wamid"));
-  const message = wamid ? (await messagesByWamids(db, inbox.id, 0, [wamid]))[0] : undefined;
-  if (wamid && !message && job.event !== "message_tagging") return undefined;
-  const waId = str(ref(job, "wa_id")) ?? message?.wa_id;
+  const waId = str(ref(job, "wa_id"));
   if (!waId) return undefined;
-  const state = await getChatState(db, inbox.id, waId);
-  if (!state) return undefined;
-  let chat: ChatAssignment = { assignedToUser: state.assigned_to_user, assignedGroup: state.assigned_group };
-  const facts: Omit<EventFacts, "people"> = { job, inbox, baseUrl, waId, chat, message };
-  const userIds: (number | null)[] = [message?.sender_user_id ?? null];
-  let needGroups = false;
-
-  if (job.event === "chat_tagging" || job.event === "message_tagging") {
-    facts.tagging = await taggingEvent(db, inbox.id, job.id);
-    if (!facts.tagging) return undefined;
-    userIds.push(facts.tagging.done_by);
-  } else if (job.event === "chat_assignment") {
+  const none = { inboxId: inbox.id, waIds: [], wamids: [] };
+  if (job.event === "chat_assignment") {
     const row = await assignmentEvent(db, inbox.id, job.id);
     if (!row) return undefined;
-    // Who may read it, and who it was given to, follow the assignment as it made it.
-    chat = { assignedToUser: num(ref(job, "assigned_to_user")), assignedGroup: num(ref(job, "assigned_group")) };
-    facts.chat = chat;
-    facts.assignedNow = { userSet: row.user_set, groupSet: row.group_set, userCleared: row.user_cleared === 1 };
-    userIds.push(row.user_set, row.done_by);
-    needGroups = row.group_set !== null;
-    const people = await loadPeople(db, inbox.workspaceId, userIds, needGroups, { inboxId: inbox.id, waIds: [], wamids: [] });
-    return { ...facts, assignment: assignmentEventWire(row, people, baseUrl), people };
+    const people = await loadPeople(db, inbox.workspaceId, [row.user_set, row.done_by], row.group_set !== null, none);
+    return {
+      job,
+      inbox,
+      baseUrl,
+      waId,
+      // Who may read it, and who it was given to, follow the assignment as it made it.
+      chat: { assignedToUser: num(ref(job, "assigned_to_user")), assignedGroup: num(ref(job, "assigned_group")) },
+      assignedNow: { userSet: row.user_set, groupSet: row.group_set, userCleared: row.user_cleared === 1 },
+      assignment: assignmentEventWire(row, people, baseUrl),
+      people,
+    };
   }
-  const people = await loadPeople(db, inbox.workspaceId, userIds, needGroups, {
-    inboxId: inbox.id,
-    waIds: [],
+  const [state, tagging] = await Promise.all([getChatState(db, inbox.id, waId), taggingEvent(db, inbox.id, job.id)]);
+  if (!state || !tagging) return undefined;
+  // A message tagging carries its message (the engine's `tagged_messages`).
+  const message = tagging.wamid ? (await messagesByWamids(db, inbox.id, 0, [tagging.wamid]))[0] : undefined;
+  const people = await loadPeople(db, inbox.workspaceId, [tagging.done_by, message?.sender_user_id ?? null], false, {
+    ...none,
     wamids: message ? [message.wamid] : [],
   });
-  return { ...facts, people };
+  const chat = { assignedToUser: state.assigned_to_user, assignedGroup: state.assigned_group };
+  return { job, inbox, baseUrl, waId, chat, message, tagging, people };
 }
 
 /**

@@ -38,3 +38,7 @@ export function textMessage(from: string, body: string, timestamp = Math.floor(D
 }
 
 export const contact = (waId: string, name: string) => ({ profile: { name }, wa_id: waId });
+
+let chats = 0;
+/** A customer number no other chat of the test file has. */
+export const newWaId = () => `49151${Date.now().toString().slice(-6)}${chats++}`;

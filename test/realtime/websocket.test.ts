@@ -4,7 +4,7 @@ import { beforeAll, describe, expect, it, vi } from "vitest";
 import { inboxObject } from "../../src/inbox/stub";
 import { call, callJson, platform } from "../helpers/api";
 import { createUser, createWorkspace, type TestUser, type TestWorkspace } from "../helpers/factories";
-import { APP_SECRET, cloudEnvelope, contact, postWebhook, textMessage } from "../helpers/whatsapp";
+import { APP_SECRET, cloudEnvelope, contact, newWaId, postWebhook, textMessage } from "../helpers/whatsapp";
 
 let ws: TestWorkspace;
 let admin: TestUser;
@@ -56,8 +56,6 @@ async function authed(user: TestUser, path?: string): Promise<Client> {
   return client;
 }
 
-let chatN = 0;
-const newChat = () => `4917${Date.now().toString().slice(-7)}${chatN++}`;
 const incoming = (c: Client, wamid: string) =>
   c.frames.find((f) => f.type === "waba_webhook" && f.waba_payload.incoming_messages?.[0]?.id === wamid);
 
@@ -73,11 +71,11 @@ describe("WebSocket protocol", () => {
     client.socket.send(JSON.stringify({ type: "token", value: "x" }));
     expect((await client.next((f) => f.message?.startsWith("Expected"))).status).toBe("bad_request");
     // No events before success.
-    const before = newChat();
+    const before = newWaId();
     await postWebhook(ws.inboxId, cloudEnvelope({ messages: [textMessage(before, "too early")] }));
     client.socket.send(JSON.stringify({ token: admin.token }));
     expect(await client.next((f) => f.type === "token")).toEqual({ type: "token", status: "success", message: expect.any(String) });
-    const waId = newChat();
+    const waId = newWaId();
     const message = textMessage(waId, "Hello live");
     await postWebhook(ws.inboxId, cloudEnvelope({ contacts: [contact(waId, "Live Person")], messages: [message] }));
     const got = await client.next((f) => f.type === "waba_webhook" && f.waba_payload.messages?.[0]?.id === message.id);
@@ -173,7 +171,7 @@ describe("WebSocket events", () => {
       body: { permissions: { can_use_tags: true, can_read_chats: "none", can_write_to_chats: "none" } },
     });
     const [all, mine, none] = [await authed(admin), await authed(agent), await authed(blindUser)];
-    const waId = newChat();
+    const waId = newWaId();
     const first = textMessage(waId, "first");
     await postWebhook(ws.inboxId, cloudEnvelope({ messages: [first] }));
     await all.next((f) => incoming(all, first.id) === f);
@@ -197,7 +195,7 @@ describe("WebSocket events", () => {
 
   it("streams sent messages and their statuses in inbox order", async () => {
     const client = await authed(admin);
-    const waId = newChat();
+    const waId = newWaId();
     await postWebhook(ws.inboxId, cloudEnvelope({ messages: [textMessage(waId, "order please")] }));
     const sent = await callJson(`${ws.prefix}/messages/`, { token: admin.token, body: { wa_id: waId, text: { body: "on its way" } } });
     const id = sent.body.waba_response.messages[0].id;
@@ -229,10 +227,10 @@ describe("WebSocket events", () => {
       token: admin.token,
       body: { permissions: { can_use_tags: true, can_read_chats: "none", can_write_to_chats: "none" } },
     });
-    const hidden = textMessage(newChat(), "not for you now");
+    const hidden = textMessage(newWaId(), "not for you now");
     await postWebhook(ws.inboxId, cloudEnvelope({ messages: [hidden] }));
     const watcher = await authed(admin);
-    const later = textMessage(newChat(), "later");
+    const later = textMessage(newWaId(), "later");
     await postWebhook(ws.inboxId, cloudEnvelope({ messages: [later] }));
     await watcher.next((f) => incoming(watcher, later.id) === f);
     expect(incoming(client, hidden.id)).toBeUndefined();
@@ -244,7 +242,7 @@ describe("WebSocket events", () => {
   it("keeps sockets and their scope across the object's eviction (hibernation)", async () => {
     const client = await authed(admin);
     await evictDurableObject(inboxObject(env, ws.inboxId));
-    const message = textMessage(newChat(), "after eviction");
+    const message = textMessage(newWaId(), "after eviction");
     await postWebhook(ws.inboxId, cloudEnvelope({ messages: [message] }));
     await client.next((f) => incoming(client, message.id) === f);
     client.socket.close(1000);

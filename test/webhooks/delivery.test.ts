@@ -2,7 +2,7 @@ import { Webhook as Verifier } from "standardwebhooks";
 import { beforeAll, describe, expect, it } from "vitest";
 import { callJson } from "../helpers/api";
 import { createUser, createWorkspace, type TestUser, type TestWorkspace } from "../helpers/factories";
-import { APP_SECRET, cloudEnvelope, contact, postWebhook, textMessage } from "../helpers/whatsapp";
+import { APP_SECRET, cloudEnvelope, contact, newWaId, postWebhook, textMessage } from "../helpers/whatsapp";
 import { createWebhook, eventually, subscriber } from "./support";
 
 let ws: TestWorkspace;
@@ -12,15 +12,12 @@ beforeAll(async () => {
   admin = await createUser(ws, "admin");
 });
 
-let chatN = 0;
-const newChat = () => `49151${Date.now().toString().slice(-6)}${chatN++}`;
-
 describe("webhook delivery", () => {
   it("delivers an inbound message once, signed per Standard Webhooks, in the seed's shape, and marks it received", async () => {
     const app = await createUser(ws, "app");
     const sub = subscriber();
     const hook = await createWebhook(ws, app, { url: sub.url });
-    const waId = newChat();
+    const waId = newWaId();
     const message = textMessage(waId, "Hello from WhatsApp");
     expect((await postWebhook(ws.inboxId, cloudEnvelope({ contacts: [contact(waId, "Konrad Tester")], messages: [message] }))).status).toBe(
       200,
@@ -65,7 +62,7 @@ describe("webhook delivery", () => {
   });
 
   it("sends outgoing messages, raw statuses, taggings and assignments to whoever may read them, per their flags", async () => {
-    const waId = newChat();
+    const waId = newWaId();
     await postWebhook(ws.inboxId, cloudEnvelope({ contacts: [contact(waId, "Ana")], messages: [textMessage(waId, "hi")] }));
     const everything = subscriber();
     const outgoingOnly = subscriber();
@@ -153,7 +150,7 @@ describe("webhook delivery", () => {
     await createWebhook(other, stranger, { url: theirs.url });
     const mine = subscriber();
     await createWebhook(ws, await createUser(ws, "app"), { url: mine.url });
-    const waId = newChat();
+    const waId = newWaId();
     await postWebhook(ws.inboxId, cloudEnvelope({ messages: [textMessage(waId, "private")] }));
     await eventually(() => expect(mine.received.some((r) => r.body.messages?.[0]?.from === waId)).toBe(true));
     await postWebhook(other.inboxId, cloudEnvelope({ messages: [textMessage(waId, "theirs")] }));
@@ -173,7 +170,7 @@ describe("webhook delivery", () => {
     const flaky = subscriber(() => new Response(null, { status: coin() ? 200 : 503 }));
     const app = await createUser(ws, "app");
     const hook = await createWebhook(ws, app, { url: flaky.url, on_assigned: false });
-    const waId = newChat();
+    const waId = newWaId();
     const messages = Array.from({ length: 12 }, (_, i) => textMessage(waId, `m${i}`));
     await postWebhook(ws.inboxId, cloudEnvelope({ messages }));
 
@@ -202,7 +199,7 @@ describe("webhook delivery", () => {
     const app = await createUser(ws, "app");
     const hook = await createWebhook(ws, app, { url: sub.url });
     const rotated = (await callJson(`${ws.prefix}/webhooks/waba/${hook.id}/rotate_secret/`, { method: "POST", token: app.token })).body;
-    await postWebhook(ws.inboxId, cloudEnvelope({ messages: [textMessage(newChat(), "rotating")] }));
+    await postWebhook(ws.inboxId, cloudEnvelope({ messages: [textMessage(newWaId(), "rotating")] }));
     await eventually(() => expect(sub.received.length).toBe(1));
     const got = sub.received[0]!;
     expect(got.signature.split(" ")).toHaveLength(2);
@@ -215,7 +212,7 @@ describe("webhook delivery", () => {
     const sub = subscriber();
     const app = await createUser(ws, "app");
     const hook = await createWebhook(ws, app, { url: sub.url });
-    await postWebhook(ws.inboxId, cloudEnvelope({ messages: [textMessage(newChat(), "again")] }));
+    await postWebhook(ws.inboxId, cloudEnvelope({ messages: [textMessage(newWaId(), "again")] }));
     await eventually(() => expect(sub.received.length).toBe(1));
     const log = await callJson(`${ws.prefix}/webhooks/waba/${hook.id}/deliveries/?state=delivered`, { token: app.token });
     const again = await callJson(`${ws.prefix}/webhooks/waba/${hook.id}/deliveries/${log.body.results[0].id}/redeliver/`, {

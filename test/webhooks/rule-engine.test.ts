@@ -2,7 +2,7 @@ import { HttpResponse } from "msw";
 import { beforeAll, describe, expect, it } from "vitest";
 import { callJson } from "../helpers/api";
 import { createUser, createWorkspace, type TestUser, type TestWorkspace } from "../helpers/factories";
-import { APP_SECRET, cloudEnvelope, contact, postWebhook, textMessage } from "../helpers/whatsapp";
+import { APP_SECRET, cloudEnvelope, contact, newWaId, postWebhook, textMessage } from "../helpers/whatsapp";
 import { createWebhook, eventually, subscriber } from "./support";
 
 let ws: TestWorkspace;
@@ -12,8 +12,6 @@ beforeAll(async () => {
   admin = await createUser(ws, "admin");
 });
 
-let chatN = 0;
-const newChat = () => `48123${Date.now().toString().slice(-6)}${chatN++}`;
 const api = (path: string, options: Parameters<typeof callJson>[1] = {}) =>
   callJson(`${ws.prefix}${path}`, { token: admin.token, ...options });
 const group = async (name: string, members: TestUser[]) => {
@@ -75,7 +73,7 @@ describe("rule engine rules", () => {
     await createWebhook(ws, agent2, { url: agentHooks[1]!.url, on_incoming_message: false, on_outgoing_message: false });
 
     // 1. A new message from WhatsApp: the rule gives the chat to the bot, whose webhook gets it as assigned_messages.
-    const waId = newChat();
+    const waId = newWaId();
     const hello = textMessage(waId, "Hello");
     await postWebhook(ws.inboxId, cloudEnvelope({ contacts: [contact(waId, "Konrad Tester")], messages: [hello] }));
     await eventually(() => expect(botHook.received.some((r) => r.body.assigned_messages)).toBe(true));
@@ -134,7 +132,7 @@ describe("rule engine rules", () => {
     const team = await group("Round robin team", members);
     const tag = (await api("/tags/", { body: { name: "Needs a person" } })).body;
     await api("/rule_engine/rules/", { body: { tagged_with: tag.id, assign_to_group: team.id, group_assign_method: "round_robin" } });
-    const chats = Array.from({ length: 6 }, newChat);
+    const chats = Array.from({ length: 6 }, newWaId);
     for (const waId of chats) await postWebhook(ws.inboxId, cloudEnvelope({ messages: [textMessage(waId, "help")] }));
     for (const waId of chats) expect((await api("/chat_tagging/", { body: { tag: tag.id, chat: waId } })).status).toBe(201);
     await eventually(async () => {
@@ -193,7 +191,7 @@ describe("custom rule engine", () => {
       method: "PUT",
       body: { mode: "custom", url: engine.url, headers: { Authorization: "Bearer engine-key" } },
     });
-    const waId = newChat();
+    const waId = newWaId();
     const hello = textMessage(waId, "Hi engine");
     await postWebhook(ws.inboxId, cloudEnvelope({ contacts: [contact(waId, "Eva")], messages: [hello] }));
     await eventually(async () => expect((await assignment(waId)).assigned_to_user).toBe(bot.id));
