@@ -239,6 +239,24 @@ describe("WebSocket events", () => {
     watcher.socket.close(1000);
   });
 
+  it("closes the sockets of a user deactivated since (at the next refresh of that user)", async () => {
+    const user = await createUser(ws, "app");
+    const client = await authed(user);
+    await env.DB.prepare("UPDATE users SET is_active = 0 WHERE id = ?").bind(user.id).run();
+    await inboxObject(env, ws.inboxId).refreshSockets(ws.inboxId, user.id, false);
+    await vi.waitFor(() => expect(client.closed).toEqual({ code: 1008, reason: "User inactive or deleted." }));
+  });
+
+  it("serves the default inbox at /ws/ and at an upgrade of / on the API host", async () => {
+    for (const path of ["/ws/", "/ws", "/"]) {
+      const client = await authed(admin, path);
+      const message = textMessage(newWaId(), `via ${path}`);
+      await postWebhook(ws.inboxId, cloudEnvelope({ messages: [message] }));
+      await client.next((f) => incoming(client, message.id) === f);
+      client.socket.close(1000);
+    }
+  });
+
   it("keeps sockets and their scope across the object's eviction (hibernation)", async () => {
     const client = await authed(admin);
     await evictDurableObject(inboxObject(env, ws.inboxId));
