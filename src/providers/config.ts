@@ -19,6 +19,16 @@ export const ProviderConfigs = {
     access_token: z.string().min(1).max(2048),
     app_secret: z.string().min(1).max(256),
     verify_token: z.string().min(1).max(256),
+    waba_id: z
+      .string()
+      .regex(/^\d{1,32}$/, "A WhatsApp Business Account id is digits.")
+      .optional()
+      .openapi({ description: "The WhatsApp Business Account: needed for templates." }),
+    app_id: z
+      .string()
+      .regex(/^\d{1,32}$/, "A Meta app id is digits.")
+      .optional()
+      .openapi({ description: "The Meta app: needed to upload a profile photo (Resumable Upload API)." }),
     api_base_url: url.optional(),
   }),
   "360dialog": z.strictObject({ api_key: z.string().min(1).max(256), api_base_url: url.optional(), ...webhook }),

@@ -11,14 +11,22 @@ const Settings = z.object({
   api_base_url: z.string().min(1).optional(),
 });
 
-export function dialog360Provider(inbox: Pick<ProviderInbox, "config" | "secrets">): Provider {
+/** Where and how to call 360dialog for an inbox; every 360dialog capability builds on this. */
+export function dialog360Api(inbox: Pick<ProviderInbox, "config" | "secrets">) {
   const settings = readSettings(inbox, Settings);
-  const base = trimSlash(settings.api_base_url ?? String(DEFAULT_BASE_URLS["360dialog"]));
+  return {
+    base: trimSlash(settings.api_base_url ?? String(DEFAULT_BASE_URLS["360dialog"])),
+    headers: { "D360-API-KEY": settings.api_key },
+  };
+}
+
+export function dialog360Provider(inbox: Pick<ProviderInbox, "config" | "secrets">): Provider {
+  const { base, headers } = dialog360Api(inbox);
   return cloudCompatibleProvider({
     messagesUrl: `${base}/messages`,
     mediaUrl: `${base}/media`,
     mediaInfoUrl: (mediaId) => `${base}/${segment(mediaId)}`,
-    headers: { "D360-API-KEY": settings.api_key },
+    headers,
     mediaFileUrl: (url) => proxiedMediaUrl(base, url),
   });
 }

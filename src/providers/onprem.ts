@@ -37,7 +37,12 @@ const EXPIRY_MARGIN_MS = 60_000;
 /** When expires_after is missing or unreadable; a 401 also forces a new login. */
 const FALLBACK_TTL_MS = 60 * 60_000;
 
-export function onpremProvider(inbox: Pick<ProviderInbox, "id" | "config" | "secrets">): Provider {
+/**
+ * Where and how to call an on-premises API for an inbox: the base and an authorized
+ * fetch (configured token, or the cached login renewed on a 401). Every on-premises
+ * capability (messages, profile, contacts) builds on this.
+ */
+export function onpremApi(inbox: Pick<ProviderInbox, "id" | "config" | "secrets">) {
   const settings = readSettings(inbox, Settings);
   const base = trimSlash(settings.api_base_url);
   const credentials = `${base}\n${settings.username}`;
@@ -88,6 +93,11 @@ export function onpremProvider(inbox: Pick<ProviderInbox, "id" | "config" | "sec
     }
   }
 
+  return { base, authorized };
+}
+
+export function onpremProvider(inbox: Pick<ProviderInbox, "id" | "config" | "secrets">): Provider {
+  const { base, authorized } = onpremApi(inbox);
   return {
     async sendMessage(message) {
       const url = `${base}/v1/messages`;
@@ -114,7 +124,7 @@ export function onpremProvider(inbox: Pick<ProviderInbox, "id" | "config" | "sec
 }
 
 /** Plain-object headers, so adding Authorization by spreading cannot drop any (as spreading a Headers would). */
-type UpstreamInit = { method?: string; headers?: Record<string, string>; body?: string | ArrayBuffer };
+export type UpstreamInit = { method?: string; headers?: Record<string, string>; body?: string | ArrayBuffer };
 
 /** btoa only takes Latin-1; credentials are UTF-8. */
 function base64(text: string): string {

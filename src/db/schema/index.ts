@@ -1,4 +1,6 @@
 export * from "./assignments";
+export * from "./contacts";
+export * from "./inbox-settings";
 export * from "./messaging";
 export * from "./saved-responses";
 export * from "./tags";

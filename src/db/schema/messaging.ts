@@ -27,6 +27,8 @@ export const chats = sqliteTable(
     messageCount: integer().notNull().default(0),
     assignedToUser: integer().references(() => users.id, { onDelete: "set null" }),
     assignedGroup: integer(),
+    /** Marked done by a person (`PATCH /chats/{wa_id}/resolve`); a new customer message reopens it. */
+    resolved: integer({ mode: "boolean" }).notNull().default(false),
   },
   (t) => [
     primaryKey({ columns: [t.inboxId, t.waId] }),
