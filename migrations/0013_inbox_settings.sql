@@ -56,6 +56,7 @@ CREATE TABLE `upstream_syncs` (
 	`inbox_id` text NOT NULL,
 	`kind` text NOT NULL,
 	`synced_at` integer,
+	`attempted_at` integer,
 	`refreshing_since` integer,
 	`error` text,
 	`namespace` text,

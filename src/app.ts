@@ -50,9 +50,12 @@ app.use((c, next) => {
 });
 
 // Django's APPEND_SLASH: a GET without the trailing slash is redirected to the seed's path,
-// except a media file, which browsers load without the slash (answered directly, also its 404s).
+// except what the vendor's web-inbox client asks for without the slash (answered directly,
+// also their 404s): media files, which browsers load as sources, and contact lookups.
+const CONTACT_LOOKUP = /^(\/inboxes\/[^/]+)?\/api\/v1\/contacts\/[^/]+$/;
 const appendSlash = appendTrailingSlash();
-const unlessMedia: MiddlewareHandler<AppEnv> = (c, next) => (MEDIA_FILE.test(c.req.path) ? next() : appendSlash(c, next));
+const unlessMedia: MiddlewareHandler<AppEnv> = (c, next) =>
+  MEDIA_FILE.test(c.req.path) || CONTACT_LOOKUP.test(c.req.path) ? next() : appendSlash(c, next);
 app.use("/api/*", unlessMedia);
 app.use("/inboxes/*", unlessMedia);
 

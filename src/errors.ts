@@ -81,9 +81,21 @@ export function validationError(error: z.ZodError): DomainError {
   return new DomainError("invalid", body);
 }
 
+/**
+ * DRF's wording for a missing or null field. Parses that report their input (`readBody`)
+ * say which it was (NaN: a coerced number that was missing); otherwise zod's invalid_type
+ * message ends with what it received.
+ */
 function issueMessage(issue: z.core.$ZodIssue): string {
-  if (issue.code === "invalid_type" && issue.input === undefined) return "This field is required.";
-  if (issue.code === "invalid_type" && issue.input === null) return "This field may not be null.";
+  const reported = "input" in issue;
+  const received = (what: "undefined" | "null") =>
+    reported
+      ? what === "null"
+        ? issue.input === null
+        : issue.input === undefined || Number.isNaN(issue.input)
+      : issue.message.endsWith(`received ${what}`);
+  if ((issue.code === "invalid_type" || issue.code === "invalid_value") && received("undefined")) return "This field is required.";
+  if (issue.code === "invalid_type" && received("null")) return "This field may not be null.";
   if (issue.code === "unrecognized_keys") return `Unknown field(s): ${issue.keys.join(", ")}.`;
   return issue.message;
 }

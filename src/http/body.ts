@@ -38,7 +38,7 @@ export async function readBody<T extends z.ZodType>(c: Context, schema: T): Prom
   if (raw === null || typeof raw !== "object" || Array.isArray(raw)) {
     throw new ApiError(400, { non_field_errors: ["Invalid data. Expected a dictionary."] });
   }
-  const parsed = schema.safeParse(raw);
+  const parsed = schema.safeParse(raw, { reportInput: true });
   if (!parsed.success) throw validationError(parsed.error);
   return parsed.data;
 }

@@ -6,7 +6,15 @@
  * none. An event waits (`WAITING`) until its change is in D1, is then `READY`, and is
  * `SENT` once drained to the queue; sent events stay a day, for consumers that resume.
  */
-export const EVENT_TYPES = ["message.in", "message.out", "status", "chat_tagging", "message_tagging", "chat_assignment"] as const;
+export const EVENT_TYPES = [
+  "message.in",
+  "message.out",
+  "status",
+  "chat_tagging",
+  "message_tagging",
+  "chat_assignment",
+  "chat_resolved",
+] as const;
 export type EventType = (typeof EVENT_TYPES)[number];
 
 /** Ids only, never payload copies or secrets: consumers load the rest from D1. */

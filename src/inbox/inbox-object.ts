@@ -239,6 +239,18 @@ export class InboxObject extends DurableObject<Env> {
     return { ok: true, assignment: next };
   }
 
+  /** Marks a chat resolved or reopens it: one `chat_resolved` event when that changes it, none otherwise. */
+  resolution(inboxId: string, waId: string, resolved: boolean, doneBy: number): Promise<{ ok: boolean }> {
+    return this.change(inboxId, async (db) => {
+      const chat = await getChatState(db, inboxId, waId);
+      if (!chat) return { ok: false };
+      if ((chat.resolved === 1) !== resolved) {
+        await this.commitChanges([{ kind: "resolution", waId, resolved, doneBy, timestamp: Math.floor(Date.now() / 1000) }]);
+      }
+      return { ok: true };
+    });
+  }
+
   /**
    * Sandbox inboxes have no upstream: their sent messages are `sent`, `delivered` and
    * `read` a few seconds later, by alarm (alarms survive eviction; timers would not).
@@ -312,11 +324,17 @@ export class InboxObject extends DurableObject<Env> {
     const event =
       p.kind === "assignment"
         ? this.ledger.events.add("chat_assignment", { wa_id: p.waId, assigned_to_user: p.user, assigned_group: p.group }, { spec: p })
-        : this.ledger.events.add(
-            p.kind === "chat" ? "chat_tagging" : "message_tagging",
-            { action: p.action, tag_id: p.tagId, wa_id: p.waId, tagging_id: p.taggingId, ...(p.wamid ? { wamid: p.wamid } : {}) },
-            { spec: p },
-          );
+        : p.kind === "resolution"
+          ? this.ledger.events.add(
+              "chat_resolved",
+              { wa_id: p.waId, resolved: p.resolved ? 1 : 0, done_by: p.doneBy, timestamp: p.timestamp },
+              { spec: p },
+            )
+          : this.ledger.events.add(
+              p.kind === "chat" ? "chat_tagging" : "message_tagging",
+              { action: p.action, tag_id: p.tagId, wa_id: p.waId, tagging_id: p.taggingId, ...(p.wamid ? { wamid: p.wamid } : {}) },
+              { spec: p },
+            );
     return { ...p, eventId: event.id, seq: event.seq };
   }
 

@@ -21,7 +21,7 @@ import type { InboxEvent } from "./events";
 export const AUTH_TIMEOUT_MS = 10_000;
 const MAX_FRAME_BYTES = 65_536;
 /** Keys of a payload that the vendor client reads from `getchat_webhook` frames. */
-const GETCHAT_KEYS = ["outgoing_messages", "chat_assignment", "chat_tagging", "message_tagging"];
+const GETCHAT_KEYS = ["outgoing_messages", "chat_assignment", "chat_tagging", "message_tagging", "chat_resolved"];
 
 type Pending = { state: "pending"; openedAt: number };
 type Open = { state: "open"; userId: number; role: User["role"]; groupIds: number[]; access: ChatFilter; viaToken: boolean };

@@ -50,6 +50,7 @@ export const ChatSchema = z
     assigned_to_user: UserSchema.nullable(),
     assigned_group: GroupSchema.nullable(),
     tags: z.array(AttachedTagSchema),
+    resolved: z.boolean().openapi({ description: "Marked done (`PATCH /chats/{wa_id}/resolve`); a new customer message reopens it." }),
   })
   .openapi("Chat");
 
@@ -122,5 +123,6 @@ export function toChatWire(r: ChatRecord, last: MessageRecord | undefined, peopl
     assigned_to_user: personWire(people, r.assigned_to_user, baseUrl),
     assigned_group: r.assigned_group === null ? null : (people.groupNames.get(r.assigned_group) ?? null),
     tags: people.tags.chats.get(r.wa_id) ?? [],
+    resolved: r.resolved === 1,
   };
 }

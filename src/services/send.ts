@@ -7,7 +7,7 @@ import { DomainError, forbidden } from "../errors";
 import { searchableText } from "../inbound/search-text";
 import { inboxObject } from "../inbox/stub";
 import { ProviderError, providerFor } from "../providers/provider";
-import { type SendMessageBody, TEMPLATE_TYPES } from "../routes/messages/send-schemas";
+import { type SendMessageBody, TEMPLATE_TYPES, TYPED_FIELDS } from "../routes/messages/send-schemas";
 import { chatScope, userGroupIds } from "./chat-scope";
 import { assertWindowOpen } from "./customer-window";
 import { mediaObject } from "./inbound";
@@ -16,6 +16,20 @@ import { toProviderMedia } from "./outbound-media";
 import { canAccessChat, chatAccess } from "./permissions";
 import { toWaId } from "./phone-numbers";
 import { indexText } from "./search";
+import { assertTemplateSendable } from "./templates";
+
+/** The template a `template` or legacy `hsm` message names, with its language. */
+function templateOf(body: z.infer<typeof SendMessageBody>): { name: string; language: string } | null {
+  if (body.type === "template") {
+    const t = TYPED_FIELDS.template.safeParse(body.content);
+    return t.success ? { name: t.data.name, language: t.data.language.code } : null;
+  }
+  if (body.type === "hsm") {
+    const h = TYPED_FIELDS.hsm.safeParse(body.content);
+    return h.success ? { name: h.data.element_name, language: h.data.language.code } : null;
+  }
+  return null;
+}
 
 /**
  * Sends one message as `user`: write permission on the chat, the 24-hour window
@@ -37,6 +51,8 @@ export async function sendMessage(
   if (!canAccessChat(chatAccess(user, groupIds, "write"), assignment)) throw forbidden("You may not write to this chat.");
   const now = Math.floor(Date.now() / 1000);
   if (!TEMPLATE_TYPES.includes(body.type)) assertWindowOpen(chat?.last_customer_message_timestamp, now);
+  const template = templateOf(body);
+  if (template) await assertTemplateSendable(db, inbox, body.type, template.name, template.language);
 
   const message: Record<string, unknown> = { recipient_type: "individual", to: waId, type: body.type, [body.type]: body.content };
   if (body.context) message.context = body.context;

@@ -7,7 +7,7 @@ import { type TaggingEventRecord, taggingEvent } from "../db/queries/tags";
 import { statusPayloads } from "../db/queries/webhooks";
 import type { EventJob } from "../queues/jobs";
 import { assignmentEventWire, taggingEventWire } from "../services/history";
-import { type People, toMessageWire } from "../services/messages";
+import { type People, personWire, toMessageWire } from "../services/messages";
 import { chatPage } from "../services/pages";
 import { loadPeople } from "../services/people";
 import { type ChatAssignment, type ChatFilter, canAccessChat } from "../services/permissions";
@@ -40,6 +40,8 @@ export type EventFacts = {
   rawStatus?: unknown;
   tagging?: TaggingEventRecord;
   assignment?: ReturnType<typeof assignmentEventWire>;
+  /** A `chat_resolved` event's element. */
+  resolution?: { wa_id: string; resolved: boolean; done_by: ReturnType<typeof personWire>; timestamp: number | null };
   /** What an assignment changed (for `assigned_messages` at the moment of assignment). */
   assignedNow?: AssignmentChange;
   people: People;
@@ -112,11 +114,25 @@ export async function loadFactsBatch(db: Db, inbox: Inbox, baseUrl: string, jobs
   return out;
 }
 
-/** Loads what one tagging or assignment event refers to; undefined when it is gone (the chat or tag was deleted since). */
+/** Loads what one tagging, assignment or resolution event refers to; undefined when it is gone (the chat or tag was deleted since). */
 async function loadFacts(db: Db, inbox: Inbox, baseUrl: string, job: EventJob): Promise<EventFacts | undefined> {
   const waId = str(ref(job, "wa_id"));
   if (!waId) return undefined;
   const none = { inboxId: inbox.id, waIds: [], wamids: [] };
+  if (job.event === "chat_resolved") {
+    const state = await getChatState(db, inbox.id, waId);
+    if (!state) return undefined;
+    const doneBy = num(ref(job, "done_by"));
+    const people = await loadPeople(db, inbox.workspaceId, [doneBy], false, none);
+    const chat = { assignedToUser: state.assigned_to_user, assignedGroup: state.assigned_group };
+    const resolution = {
+      wa_id: waId,
+      resolved: ref(job, "resolved") === 1,
+      done_by: personWire(people, doneBy, baseUrl),
+      timestamp: num(ref(job, "timestamp")),
+    };
+    return { job, inbox, baseUrl, waId, chat, resolution, people };
+  }
   if (job.event === "chat_assignment") {
     const row = await assignmentEvent(db, inbox.id, job.id);
     if (!row) return undefined;
@@ -200,6 +216,9 @@ export async function webhookPayload(db: Db, f: EventFacts, r: Receiver, mark: n
       body[f.job.event] = taggingEventWire(kind, f.tagging, f.people, f.baseUrl);
       break;
     }
+    case "chat_resolved":
+      body.chat_resolved = f.resolution;
+      break;
     case "chat_assignment": {
       body.chat_assignment = f.assignment;
       // Given to this receiver just now: the chat's messages they have not received yet.

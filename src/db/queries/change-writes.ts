@@ -38,10 +38,25 @@ export type AssignmentSpec = {
   timestamp: number;
 };
 
-export type ChangeSpec = TaggingSpec | AssignmentSpec;
+/** A chat marked resolved or reopened by a person. */
+export type ResolutionSpec = {
+  kind: "resolution";
+  eventId: string;
+  seq: number;
+  waId: string;
+  resolved: boolean;
+  doneBy: number | null;
+  timestamp: number;
+};
+
+export type ChangeSpec = TaggingSpec | AssignmentSpec | ResolutionSpec;
 
 export function changeStatements(d1: D1Database, inboxId: string, s: ChangeSpec): D1PreparedStatement[] {
-  return s.kind === "assignment" ? assignmentStatements(d1, inboxId, s) : taggingStatements(d1, inboxId, s);
+  if (s.kind === "assignment") return assignmentStatements(d1, inboxId, s);
+  if (s.kind === "resolution") {
+    return [d1.prepare("UPDATE chats SET resolved = ? WHERE inbox_id = ? AND wa_id = ?").bind(s.resolved ? 1 : 0, inboxId, s.waId)];
+  }
+  return taggingStatements(d1, inboxId, s);
 }
 
 function assignmentStatements(d1: D1Database, inboxId: string, s: AssignmentSpec): D1PreparedStatement[] {

@@ -10,6 +10,7 @@ export type ChatRecord = {
   last_message_timestamp: number | null;
   assigned_to_user: number | null;
   assigned_group: number | null;
+  resolved: number;
   new_messages: number;
   last_message_id: number | null;
 };
@@ -27,7 +28,7 @@ export async function listChats(db: Db, s: ChatScope, limit: number, offset: num
   if (search.length) where.push(sql`(${sql.join(search, sql` OR `)})`);
   const from = sql`FROM chats c LEFT JOIN received_marks rm ON rm.user_id = ${s.userId} AND rm.inbox_id = c.inbox_id AND rm.wa_id = c.wa_id WHERE ${and(where)}`;
   const [rows, total] = await Promise.all([
-    db.all<ChatRecord>(sql`SELECT c.wa_id, c.contact, c.profile_name, c.last_message_timestamp, c.assigned_to_user, c.assigned_group, c.last_message_id,
+    db.all<ChatRecord>(sql`SELECT c.wa_id, c.contact, c.profile_name, c.last_message_timestamp, c.assigned_to_user, c.assigned_group, c.resolved, c.last_message_id,
       (SELECT count(*) FROM messages n WHERE n.inbox_id = c.inbox_id AND n.wa_id = c.wa_id AND n.from_us = 0 AND n.timestamp > coalesce(rm.timestamp, -1)) AS new_messages
       ${from} ORDER BY c.last_message_timestamp DESC, c.last_message_seq DESC ${pageClause(limit, offset)}`),
     db.get<{ n: number }>(sql`SELECT count(*) AS n ${from}`),
@@ -53,8 +54,13 @@ export function receivedMarkStatement(db: Db, userId: number, inboxId: string, w
 
 /** What sending needs to know about a chat: its assignment and the customer-service window. */
 export async function getChatState(db: Db, inboxId: string, waId: string) {
-  return db.get<{ assigned_to_user: number | null; assigned_group: number | null; last_customer_message_timestamp: number | null }>(
-    sql`SELECT assigned_to_user, assigned_group, last_customer_message_timestamp FROM chats WHERE inbox_id = ${inboxId} AND wa_id = ${waId}`,
+  return db.get<{
+    assigned_to_user: number | null;
+    assigned_group: number | null;
+    last_customer_message_timestamp: number | null;
+    resolved: number;
+  }>(
+    sql`SELECT assigned_to_user, assigned_group, last_customer_message_timestamp, resolved FROM chats WHERE inbox_id = ${inboxId} AND wa_id = ${waId}`,
   );
 }
 

@@ -55,7 +55,9 @@ export function writeStatements(d1: D1Database, inboxId: string, rows: MessageRo
                OR (excluded.last_message_timestamp = chats.last_message_timestamp AND excluded.last_message_seq > chats.last_message_seq)
                THEN excluded.last_message_seq ELSE chats.last_message_seq END,
              last_message_timestamp = max(coalesce(chats.last_message_timestamp, 0), excluded.last_message_timestamp),
-             last_customer_message_timestamp = max(coalesce(chats.last_customer_message_timestamp, 0), coalesce(excluded.last_customer_message_timestamp, 0))`,
+             last_customer_message_timestamp = max(coalesce(chats.last_customer_message_timestamp, 0), coalesce(excluded.last_customer_message_timestamp, 0)),
+             -- A new customer message reopens a resolved chat (a redelivery, excluded.message_count = 0, does not).
+             resolved = CASE WHEN excluded.last_customer_message_timestamp IS NOT NULL AND excluded.message_count > 0 THEN 0 ELSE chats.resolved END`,
         )
         .bind(inboxId, m.waId, JSON.stringify(m.contact ?? { wa_id: m.waId }), m.profileName, m.wamid, m.contact ? 1 : 0),
     );

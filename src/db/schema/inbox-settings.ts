@@ -44,6 +44,8 @@ export const upstreamSyncs = sqliteTable(
     /** "templates" | "business_profile" */
     kind: text().notNull(),
     syncedAt: integer(),
+    /** When the last refresh started, successful or not: failures are retried after a pause, not on every read. */
+    attemptedAt: integer(),
     refreshingSince: integer(),
     /** Why the last refresh failed (the upstream's message); null after a success. */
     error: text(),

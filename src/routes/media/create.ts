@@ -7,12 +7,10 @@ import { type App, ErrorSchema, errorResponses, json } from "../../http/openapi"
 import { requireUser } from "../../middleware/auth";
 import { toHex } from "../../services/crypto";
 import { sha256Of } from "../../services/media-fetch";
-import { checkSize, decodeBase64, ENCODED_MAX_BODY_BYTES, informative, MIME_TYPE, sniffMimeType } from "./file";
+import { bodyType, ENCODED_TYPES, FileEncoded, readEncodedFile } from "./encoded";
+import { checkSize, ENCODED_MAX_BODY_BYTES, informative, MIME_TYPE, sniffMimeType } from "./file";
 import { storeUpload } from "./store";
 
-const FileEncoded = z.union([z.string(), z.instanceof(File)], {
-  error: (issue) => (issue.input === undefined ? "This field is required." : "Send base64 text or a multipart file."),
-});
 export const CreateMediaBody = z.object({
   file_encoded: FileEncoded,
   filename: z.string().max(255).optional(),
@@ -43,18 +41,6 @@ const route = createRoute({
   },
 });
 
-/** Bytes plus what is known about them, from either encoding of `file_encoded`. */
-async function readUpload(body: z.infer<typeof CreateMediaBody>) {
-  if (typeof body.file_encoded === "string") {
-    const decoded = decodeBase64(body.file_encoded);
-    return { bytes: decoded.bytes, given: informative(decoded.mimeType), name: undefined };
-  }
-  const file = body.file_encoded;
-  return { bytes: new Uint8Array(await file.arrayBuffer()), given: informative(file.type), name: file.name || undefined };
-}
-
-const ENCODED = ["application/json", "application/x-www-form-urlencoded", "multipart/form-data"];
-
 /**
  * Raw upload: the body is the file, its Content-Type the file's type, `?filename=` its
  * name. Streamed to R2 while its SHA-256 is computed, so a 100 MB document never sits in
@@ -79,15 +65,15 @@ async function rawUpload(c: Context<AppEnv>) {
 export const registerCreateMedia = (app: App) =>
   app.openapi(route, async (c) => {
     requireUser(c);
-    const type = (c.req.header("content-type") ?? "").split(";")[0]?.trim().toLowerCase() ?? "";
-    if (type && !ENCODED.includes(type)) return c.json(await rawUpload(c), 201);
+    const type = bodyType(c.req.header("content-type"));
+    if (type && !ENCODED_TYPES.includes(type)) return c.json(await rawUpload(c), 201);
     if (Number(c.req.header("content-length") ?? 0) > ENCODED_MAX_BODY_BYTES) {
       throw new ApiError(413, {
         detail: `Encoded uploads (base64 or multipart) are limited to ${ENCODED_MAX_BODY_BYTES / 1024 / 1024} MB: send larger files as the raw request body with their Content-Type.`,
       });
     }
     const body = await readBody(c, CreateMediaBody);
-    const upload = await readUpload(body);
+    const upload = await readEncodedFile(body.file_encoded);
     // The part's own type first, then the client's `mime_type`, then the bytes themselves.
     const mimeType = upload.given ?? informative(body.mime_type) ?? sniffMimeType(upload.bytes) ?? "application/octet-stream";
     checkSize(mimeType, upload.bytes.byteLength);

@@ -13,6 +13,7 @@ import { mediaOf, toIngest } from "../../services/inbound";
 import { inboxById } from "../../services/inbox-cache";
 import { inboxSecrets } from "../../services/inboxes";
 import { keepProviderEvents } from "../../services/provider-events";
+import { applyTemplateStatusUpdate } from "../../services/templates";
 
 /**
  * `/webhooks/whatsapp/{inboxId}`: every provider (and the sandbox) posts here.
@@ -126,6 +127,12 @@ whatsappWebhooks.openapi(receive, async (c) => {
     // Answer so the provider redelivers: its messages are then duplicates (no-ops) and the events land.
     console.error(JSON.stringify({ level: "error", inbox: inbox.id, providerEvents: events.length, error: String(e) }));
     throw new ApiError(503, { detail: "Webhook content could not be stored yet; retry." }, { "Retry-After": "5" });
+  }
+  // The template copy follows Meta's verdicts at once; a miss here is repaired by the next refresh.
+  for (const o of batch.other.filter((o) => o.field === "message_template_status_update")) {
+    await applyTemplateStatusUpdate(c.get("db"), inbox.id, o.value).catch((e) =>
+      console.error(JSON.stringify({ level: "error", inbox: inbox.id, templateStatus: String(e) })),
+    );
   }
   return c.json({ stored: result.stored.length, duplicates: result.duplicates.length, invalid: batch.invalid.length }, 200);
 });
