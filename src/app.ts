@@ -30,6 +30,9 @@ app.use(async (c, next) => {
 });
 // Media uploads carry files up to WhatsApp's 100 MB (base64: 4/3 of that); the route enforces the per-type limits.
 const MEDIA_UPLOAD = /^(\/inboxes\/[^/]+)?\/api\/v1\/media\/?$/;
+// WhatsApp takes profile photos up to 5 MB; base64 makes that 6.7 MB.
+const PROFILE_PHOTO = /^(\/inboxes\/[^/]+)?\/api\/v1\/settings\/profile\/photo\/?$/;
+const PHOTO_MAX_BODY_BYTES = 7 * 1024 * 1024;
 // Meta documents webhook payloads of up to 3 MB: refusing one would lose its messages.
 const WEBHOOK_MAX_BODY_BYTES = 4 * 1024 * 1024;
 app.use((c, next) => {
@@ -38,9 +41,11 @@ app.use((c, next) => {
       ? config(c.env).MAX_BODY_BYTES
       : MEDIA_UPLOAD.test(c.req.path)
         ? MEDIA_MAX_BODY_BYTES
-        : c.req.path.startsWith("/webhooks/")
-          ? WEBHOOK_MAX_BODY_BYTES
-          : config(c.env).MAX_BODY_BYTES;
+        : PROFILE_PHOTO.test(c.req.path)
+          ? PHOTO_MAX_BODY_BYTES
+          : c.req.path.startsWith("/webhooks/")
+            ? WEBHOOK_MAX_BODY_BYTES
+            : config(c.env).MAX_BODY_BYTES;
   return bodyLimit({
     maxSize,
     onError: () => {

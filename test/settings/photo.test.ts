@@ -42,6 +42,13 @@ describe("profile photo, sandbox", () => {
     expect(await env.MEDIA.get(`profile-photos/${w.ws.inboxId}`)).toBeNull();
   });
 
+  it("takes a photo near WhatsApp's 5 MB as base64, beyond the API's general body limit", async () => {
+    const w = await world();
+    const big = bytesOf(4 * 1024 * 1024, PNG);
+    expect((await post(w, { file_encoded: base64(big) })).status).toBe(200);
+    await expectPhoto(w, big, "image/png");
+  });
+
   it("takes every encoding POST /media/ takes: multipart, form, and the raw image", async () => {
     const w = await world();
     const form = new FormData();

@@ -7,3 +7,4 @@ export * from "./tags";
 export * from "./tenancy";
 export * from "./users";
 export * from "./webhooks";
+export * from "./workspace-contacts";

@@ -15,6 +15,8 @@ export const users = sqliteTable(
   "users",
   {
     id: integer().primaryKey({ autoIncrement: true }),
+    /** A v4 UUID beside the integer id (seed 003's "team member UUID"); set at creation, backfilled by migration 0014. */
+    uuid: text().$defaultFn(() => crypto.randomUUID()),
     workspaceId: text()
       .notNull()
       .references(() => workspaces.id, { onDelete: "cascade" }),
@@ -38,6 +40,7 @@ export const users = sqliteTable(
   (t) => [
     uniqueIndex("users_workspace_username_idx").on(t.workspaceId, t.username),
     uniqueIndex("users_activation_idx").on(t.activationCodeHash),
+    uniqueIndex("users_uuid_idx").on(t.uuid),
   ],
 );
 

@@ -13,7 +13,7 @@ const invalid = (message: string) => fieldErrors({ file_encoded: [message] });
  * The photo of a POST, in every encoding `POST /media/` takes: `file_encoded` as base64, a
  * data URL or a multipart part, or the image itself as the body with its Content-Type. The
  * bytes decide the type (a claimed type is not trusted): WhatsApp takes JPEG and PNG, up to
- * its 5 MB image limit. The request body limit (`MAX_BODY_BYTES`) applies first.
+ * its 5 MB image limit (`src/app.ts` lets this path's bodies reach 7 MB, base64 included).
  */
 export async function readPhoto(c: Context<AppEnv>): Promise<ProfilePhoto> {
   const type = bodyType(c.req.header("content-type"));
