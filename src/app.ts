@@ -14,6 +14,7 @@ import { api } from "./routes/api";
 import { MEDIA_MAX_BODY_BYTES } from "./routes/media/file";
 import { platform } from "./routes/platform";
 import { whatsappWebhooks } from "./routes/provider-webhooks/whatsapp";
+import { publicApi } from "./routes/public-api";
 import { realtime } from "./routes/realtime";
 import { site } from "./routes/site/login";
 
@@ -69,6 +70,7 @@ app.route("/platform/v1", platform);
 app.route("/", whatsappWebhooks);
 app.route("/api/v1/", api);
 app.route("/inboxes/:inboxId/api/v1/", api);
+app.route("/api/public", publicApi);
 app.route("/", site);
 app.route("/inboxes/:inboxId", site);
 
@@ -76,6 +78,7 @@ app.route("/inboxes/:inboxId", site);
 const docs = new OpenAPIHono<AppEnv>();
 docs.route("/api/v1/", api);
 docs.route("/platform/v1", platform);
+docs.route("/api/public", publicApi);
 docs.route("/", site);
 docs.route("/", whatsappWebhooks);
 const schemes = {
@@ -83,6 +86,7 @@ const schemes = {
   Session: { type: "apiKey", in: "cookie", name: "sessionid", description: "From `POST /login/`; unsafe methods also need `X-CSRFToken`." },
   D360ApiKey: { type: "apiKey", in: "header", name: "D360-Api-Key", description: "360dialog inboxes: the inbox's own key." },
   PlatformKey: { type: "http", scheme: "bearer", description: "`PLATFORM_API_KEY`." },
+  ApiKey: { type: "apiKey", in: "header", name: "x-api-key", description: "A workspace API key (`sbk_…`, `POST /api/v1/api_keys/`)." },
 } as const;
 for (const [name, scheme] of Object.entries(schemes)) docs.openAPIRegistry.registerComponent("securitySchemes", name, scheme);
 const API_SECURITY = [{ Token: [] }, { Session: [] }, { D360ApiKey: [] }];
@@ -101,7 +105,11 @@ const document = () => {
   for (const [path, operations] of Object.entries(doc.paths ?? {})) {
     for (const operation of Object.values(operations ?? {})) {
       if (typeof operation !== "object" || operation === null || !("responses" in operation)) continue;
-      operation.security ??= path.startsWith("/platform/") ? [{ PlatformKey: [] }] : API_SECURITY;
+      operation.security ??= path.startsWith("/platform/")
+        ? [{ PlatformKey: [] }]
+        : path.startsWith("/api/public/")
+          ? [{ ApiKey: [] }]
+          : API_SECURITY;
     }
   }
   return doc;

@@ -4,8 +4,12 @@ import type { User } from "./db/queries/users";
 
 export type AuthMethod = "token" | "session" | "provider";
 
-/** Who a request acts for: a user, by token, session or provider key. (Workspace API keys join with contact sync.) */
-export type Principal = { kind: "user"; user: User; via: AuthMethod };
+/**
+ * Who a request acts for: a user (by token, session or provider key), or a workspace API
+ * key (contact sync: seed 003's `x-api-key`, the contact webhook's URL), which acts for
+ * the workspace and never passes for a user.
+ */
+export type Principal = { kind: "user"; user: User; via: AuthMethod } | { kind: "api_key"; workspaceId: string; keyId: string };
 
 /** Hono environment shared by every sub-app. */
 export type AppEnv = {

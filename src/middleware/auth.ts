@@ -82,6 +82,12 @@ export function checkCsrf(header: string | undefined, cookie: string | undefined
 /** The acting user (non-public routes always have one; the check keeps the type honest). */
 export function requireUser(c: { get(key: "principal"): Principal | null }): User {
   const principal = c.get("principal");
-  if (!principal) throw notAuthenticated();
+  if (principal?.kind !== "user") throw notAuthenticated();
   return principal.user;
+}
+
+/** How the request's user authenticated, if a user did. */
+export function authMethod(c: { get(key: "principal"): Principal | null }): AuthMethod | undefined {
+  const principal = c.get("principal");
+  return principal?.kind === "user" ? principal.via : undefined;
 }

@@ -22,6 +22,7 @@ export const UserSchema = z
   .object({
     url: z.string().url(),
     id: z.number().int(),
+    uuid: z.uuid().openapi({ description: "The user's v4 UUID beside `id`: what seed 003 calls a team member UUID (`agentId`)." }),
     username: z.string(),
     first_name: z.string(),
     last_name: z.string(),
@@ -37,11 +38,22 @@ export const UserSchema = z
 
 export type UserWire = z.infer<typeof UserSchema>;
 
+/**
+ * `users.uuid` is nullable only because SQLite cannot add a NOT NULL column without a
+ * constant default: every user gets one at insert (`$defaultFn`) and migration 0014
+ * backfilled the others, so a null here is a bug, not a state to show clients.
+ */
+function userUuid(user: User): string {
+  if (user.uuid === null) throw new Error(`user ${user.id} has no uuid`);
+  return user.uuid;
+}
+
 /** The row-to-wire mapper for users (seed: "User"). */
 export function toUserWire(user: User, groups: GroupRef[], baseUrl: string): UserWire {
   return {
     url: `${baseUrl}/api/v1/users/${user.id}/`,
     id: user.id,
+    uuid: userUuid(user),
     username: user.username,
     first_name: user.firstName,
     last_name: user.lastName,

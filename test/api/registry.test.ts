@@ -15,6 +15,11 @@ describe("the route registry", () => {
       for (const [method, op] of Object.entries(byMethod)) {
         if (op.security?.length === 0) continue;
         const verb = method.toUpperCase();
+        if (path.startsWith("/api/public/")) {
+          const res = await call(path, { method: verb, headers: { "x-api-key": "sbk_revoked-or-unknown" } });
+          expect(res.status, `${verb} ${path} without a workspace API key`).toBe(401);
+          continue;
+        }
         if (path.startsWith("/platform/")) {
           const res = await call(path.replace(/\{[^}]+\}/g, "x"), { method: verb });
           expect(res.status, `${verb} ${path} without the platform key`).toBe(401);

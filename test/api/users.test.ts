@@ -1,9 +1,10 @@
 import { env } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
-import { call, callJson } from "../helpers/api";
+import { call, callJson, platform } from "../helpers/api";
 import { createUser, createWorkspace } from "../helpers/factories";
 
 const FULL = { can_use_tags: true, can_read_chats: "all", can_write_to_chats: "all" };
+const V4 = /^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/;
 
 describe("users", () => {
   it("shows the seed's User shape for the current user", async () => {
@@ -13,6 +14,7 @@ describe("users", () => {
     expect(me.body).toEqual({
       url: `http://switchboard.test${ws.prefix}/users/${admin.id}/`,
       id: admin.id,
+      uuid: expect.stringMatching(V4),
       username: admin.username,
       first_name: "Peter",
       last_name: "Rabbit",
@@ -162,6 +164,32 @@ describe("users", () => {
       status: 400,
       body: { profile: { role: ["The workspace's last active admin cannot lose the admin role."] } },
     });
+  });
+
+  it("gives every user a v4 uuid beside the id, fixed at creation and read-only", async () => {
+    const ws = await createWorkspace();
+    const admin = await createUser(ws, "admin");
+    const created = await callJson(`${ws.prefix}/users/`, { token: admin.token, body: { username: "uuidperson" } });
+    expect(created).toMatchObject({ status: 201, body: { uuid: expect.stringMatching(V4) } });
+    const shown = await callJson(`${ws.prefix}/users/${admin.id}/`, { token: admin.token });
+    expect(shown).toMatchObject({ status: 200, body: { id: admin.id, uuid: expect.stringMatching(V4) } });
+    expect(shown.body.uuid).not.toBe(created.body.uuid);
+    const stored = await env.DB.prepare("SELECT uuid FROM users WHERE id = ?").bind(admin.id).first<{ uuid: string }>();
+    expect(stored?.uuid).toBe(shown.body.uuid);
+    const patched = await callJson(`${ws.prefix}/users/${created.body.id}/`, {
+      method: "PATCH",
+      token: admin.token,
+      body: { uuid: crypto.randomUUID(), first_name: "Ida" },
+    });
+    expect(patched).toMatchObject({ status: 200, body: { uuid: created.body.uuid, first_name: "Ida" } });
+    const listed = await callJson(`${ws.prefix}/users/`, { token: admin.token });
+    expect(listed.body.results.map((u: any) => u.uuid)).toEqual([shown.body.uuid, created.body.uuid]);
+    // The platform API answers with the same User shape.
+    const bootstrapped = await platform(`/workspaces/${ws.id}/users`, {
+      body: { username: "platformuuid", password: "correct-horse-battery" },
+    });
+    expect(bootstrapped).toMatchObject({ status: 201, body: { uuid: expect.stringMatching(V4) } });
+    expect(new Set([shown.body.uuid, created.body.uuid, bootstrapped.body.uuid]).size).toBe(3);
   });
 
   it("rejects unknown group ids and 404s foreign or non-numeric user ids", async () => {

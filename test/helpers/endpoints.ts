@@ -133,5 +133,10 @@ export const ENDPOINTS: Endpoint[] = [
   { method: "POST", path: "/plugins/", body: { type: "templates" }, adminOnly: true },
   { method: "DELETE", path: "/plugins/templates/", adminOnly: true },
   { method: "GET", path: "/plugins/templates/public/" },
+  { method: "GET", path: "/stages/" },
+  { method: "POST", path: "/stages/", body: { name: "Qualified" }, adminOnly: true },
+  { method: "GET", path: "/stages/00000000-0000-4000-8000-000000000000/" },
+  { method: "PATCH", path: "/stages/00000000-0000-4000-8000-000000000000/", body: { name: "Renamed" }, adminOnly: true },
+  { method: "DELETE", path: "/stages/00000000-0000-4000-8000-000000000000/", adminOnly: true },
   { method: "POST", path: "/logout/", site: true },
 ];

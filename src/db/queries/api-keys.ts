@@ -33,3 +33,16 @@ export async function deleteApiKey(db: Db, workspaceId: string, id: string): Pro
     .returning({ id: apiKeys.id });
   return gone.length > 0;
 }
+
+/** The key with this SHA-256 (the index on the hash is the constant-time part: no key is compared in code). */
+export async function apiKeyByHash(db: Db, keyHash: string): Promise<ApiKey | undefined> {
+  return db.select().from(apiKeys).where(eq(apiKeys.keyHash, keyHash)).get();
+}
+
+/** Records a use, coarsely: at most one write per key per `every` seconds. */
+export async function touchApiKey(db: Db, id: string, at: number, every: number): Promise<void> {
+  await db
+    .update(apiKeys)
+    .set({ lastUsedAt: at })
+    .where(and(eq(apiKeys.id, id), sql`coalesce(${apiKeys.lastUsedAt}, 0) < ${at - every}`));
+}

@@ -2,7 +2,7 @@ import { createRoute, z } from "@hono/zod-openapi";
 import { deleteCookie, getCookie } from "hono/cookie";
 import { deleteSession, deleteToken } from "../../db/queries/credentials";
 import { type App, errorResponses, json } from "../../http/openapi";
-import { MEDIA_COOKIE, mediaCookiePath, requireUser, SESSION_COOKIE } from "../../middleware/auth";
+import { authMethod, MEDIA_COOKIE, mediaCookiePath, requireUser, SESSION_COOKIE } from "../../middleware/auth";
 import { sha256Hex } from "../../services/crypto";
 import { refreshUserSockets } from "../../services/sockets";
 
@@ -20,7 +20,7 @@ export const registerLogout = (app: App) =>
   app.openapi(route, async (c) => {
     const user = requireUser(c);
     const db = c.get("db");
-    const via = c.get("principal")?.via;
+    const via = authMethod(c);
     if (via === "token") {
       await deleteToken(db, user.id);
       deleteCookie(c, MEDIA_COOKIE, { path: mediaCookiePath(c.get("baseUrl")) });

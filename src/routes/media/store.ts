@@ -1,6 +1,7 @@
 import type { Context } from "hono";
 import type { AppEnv } from "../../context";
 import { insertMedia } from "../../db/queries/media";
+import { requireUser } from "../../middleware/auth";
 import { mediaKey } from "../../services/media-fetch";
 
 /** Writes a file to R2 (first: a failure after it leaves an unreferenced object, never a row without a file), then its row. */
@@ -21,7 +22,7 @@ export async function storeUpload(
     sha256,
     size: file.size,
     filename: file.filename ?? null,
-    uploadedBy: c.get("principal")?.user.id,
+    uploadedBy: requireUser(c).id,
   });
   return { file: `${c.get("baseUrl")}/api/v1/media/${id}/`, id };
 }

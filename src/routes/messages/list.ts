@@ -6,7 +6,7 @@ import { setReceivedMark } from "../../db/queries/chats";
 import { listMessages } from "../../db/queries/messages";
 import { type App, errorResponses, json } from "../../http/openapi";
 import { requestScope } from "../../http/scope";
-import { CSRF_COOKIE, checkCsrf, requireUser } from "../../middleware/auth";
+import { authMethod, CSRF_COOKIE, checkCsrf, requireUser } from "../../middleware/auth";
 import { ChatFilterQuery, QueryBool, WaId } from "../../services/chat-scope";
 import { MessageSchema } from "../../services/messages";
 import { messageWires } from "../../services/pages";
@@ -47,7 +47,7 @@ async function handle(c: Context<AppEnv>, query: z.infer<typeof Query>, waId: st
   const { rows, count } = await listMessages(db, scope, p.limit, p.offset);
   if (query.mark_as_received) {
     // A GET that writes: from a browser session it needs the CSRF token like any unsafe method.
-    if (c.get("principal")?.via === "session") checkCsrf(c.req.header("x-csrftoken"), getCookie(c, CSRF_COOKIE));
+    if (authMethod(c) === "session") checkCsrf(c.req.header("x-csrftoken"), getCookie(c, CSRF_COOKIE));
     const newest = new Map<string, number>();
     for (const r of rows) newest.set(r.wa_id, Math.max(newest.get(r.wa_id) ?? 0, r.timestamp));
     for (const [chat, ts] of newest) await setReceivedMark(db, user.id, scope.inboxId, chat, ts, true);
