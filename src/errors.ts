@@ -61,6 +61,9 @@ export const notAuthenticated = (detail = "Authentication credentials were not p
 export const forbidden = (detail = "You do not have permission to perform this action.") => new DomainError("forbidden", { detail });
 export const badRequest = (detail: string) => new DomainError("invalid", { detail });
 export const fieldErrors = (fields: Body) => new DomainError("invalid", fields);
+/** A provider refused or failed: our 502 carries its answer as `waba_response`. */
+export const upstreamFailed = (detail: string, wabaResponse: unknown) =>
+  new DomainError("upstream_failed", { detail, waba_response: wabaResponse });
 
 /** Turns zod issues into DRF's nested `{"field": ["message"]}` shape. */
 export function validationError(error: z.ZodError): DomainError {

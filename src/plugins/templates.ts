@@ -1,6 +1,7 @@
 import { z } from "zod";
-import { approvedTemplates, getSync } from "../db/queries/templates";
-import { sandboxNamespace } from "../services/templates";
+import { approvedTemplates } from "../db/queries/templates";
+import { getSync } from "../db/queries/upstream-syncs";
+import { templateNamespace } from "../services/templates";
 import { definePlugin } from "./plugin";
 
 /**
@@ -19,8 +20,7 @@ export const templatesPlugin = definePlugin({
   }),
   async publicData({ db, inbox, config, query }) {
     const rows = await approvedTemplates(db, inbox.id);
-    const namespace =
-      inbox.provider === "sandbox" ? sandboxNamespace(inbox.id) : ((await getSync(db, inbox.id, "templates"))?.namespace ?? null);
+    const namespace = templateNamespace(inbox, await getSync(db, inbox.id, "templates"));
     const templates = rows
       .filter((t) => !config.categories || (config.categories as string[]).includes(t.category))
       .filter((t) => !query.name || t.name === query.name)

@@ -1,6 +1,6 @@
 import { z } from "zod";
 import type { BusinessProfileApi } from "./business-profile";
-import { ProfileOperationError, type ProfilePhoto, VERTICALS, verticalName } from "./business-profile-model";
+import { ProfileOperationError, type ProfilePhoto, toBusinessProfile, VERTICALS } from "./business-profile-model";
 import { cloudApi } from "./cloud";
 import { dialog360Api } from "./dialog360";
 import type { ProviderInbox } from "./provider";
@@ -64,14 +64,7 @@ function cloudCompatibleProfile(target: CloudProfileTarget): BusinessProfileApi 
 
   return {
     async getProfile() {
-      const p = await read();
-      return {
-        address: p.address ?? "",
-        description: p.description ?? "",
-        email: p.email ?? "",
-        vertical: verticalName(p.vertical),
-        websites: p.websites ?? [],
-      };
+      return toBusinessProfile(await read());
     },
 
     async updateProfile(changes) {

@@ -44,6 +44,21 @@ export function verticalName(value: unknown): Vertical | "" {
 export type BusinessProfile = { address: string; description: string; email: string; vertical: Vertical | ""; websites: string[] };
 export const EMPTY_PROFILE: BusinessProfile = { address: "", description: "", email: "", vertical: "", websites: [] };
 
+/** An upstream's profile (fields it left out are empty) in our shape. */
+export const toBusinessProfile = (p: {
+  address?: string | null;
+  description?: string | null;
+  email?: string | null;
+  vertical?: unknown;
+  websites?: string[] | null;
+}): BusinessProfile => ({
+  address: p.address ?? "",
+  description: p.description ?? "",
+  email: p.email ?? "",
+  vertical: verticalName(p.vertical),
+  websites: p.websites ?? [],
+});
+
 export type ProfilePhoto = { bytes: ArrayBuffer; mimeType: string };
 
 /**

@@ -1,6 +1,6 @@
 import { z } from "zod";
 import type { BusinessProfileApi } from "./business-profile";
-import { verticalName } from "./business-profile-model";
+import { toBusinessProfile } from "./business-profile-model";
 import { onpremApi } from "./onprem";
 import type { ProviderInbox } from "./provider";
 import { ProviderError, readBytes, readJson } from "./upstream";
@@ -36,14 +36,7 @@ export function onpremBusinessProfile(inbox: Pick<ProviderInbox, "id" | "config"
 
   return {
     async getProfile() {
-      const { profile: p } = (await readJson(await authorized(profileUrl), profileUrl, ProfileAnswer)).settings.business;
-      return {
-        address: p.address ?? "",
-        description: p.description ?? "",
-        email: p.email ?? "",
-        vertical: verticalName(p.vertical),
-        websites: p.websites ?? [],
-      };
+      return toBusinessProfile((await readJson(await authorized(profileUrl), profileUrl, ProfileAnswer)).settings.business.profile);
     },
 
     async updateProfile(changes, current) {

@@ -1,7 +1,7 @@
 import type { Db } from "../db/client";
 import { getNumberChecks, saveNumberChecks } from "../db/queries/contacts";
 import type { Inbox } from "../db/queries/inboxes";
-import { DomainError } from "../errors";
+import { upstreamFailed } from "../errors";
 import { type CheckOptions, checkContacts, type NumberCheck } from "../providers/contact-check";
 import { ProviderError } from "../providers/upstream";
 import { inboxSecrets } from "./inboxes";
@@ -29,7 +29,7 @@ export async function verifyContacts(env: Env, db: Db, inbox: Inbox, inputs: str
       fresh = await checkContacts({ ...inbox, secrets: await inboxSecrets(env, inbox) }, missing, options);
     } catch (e) {
       if (!(e instanceof ProviderError)) throw e;
-      throw new DomainError("upstream_failed", { detail: "The WhatsApp provider could not check the contacts.", waba_response: e.body });
+      throw upstreamFailed("The WhatsApp provider could not check the contacts.", e.body);
     }
     for (const check of fresh) known.set(check.input, check);
     const final = fresh.filter((c) => c.status === "valid" || c.status === "invalid");

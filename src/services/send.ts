@@ -3,7 +3,7 @@ import type { Db } from "../db/client";
 import { getChatState } from "../db/queries/chats";
 import type { Inbox } from "../db/queries/inboxes";
 import type { User } from "../db/queries/users";
-import { DomainError, forbidden } from "../errors";
+import { forbidden, upstreamFailed } from "../errors";
 import { searchableText } from "../inbound/search-text";
 import { inboxObject } from "../inbox/stub";
 import { ProviderError, providerFor } from "../providers/provider";
@@ -63,7 +63,7 @@ export async function sendMessage(
     sent = await provider.sendMessage({ ...message, [body.type]: content });
   } catch (e) {
     if (!(e instanceof ProviderError)) throw e;
-    throw new DomainError("upstream_failed", { detail: "The WhatsApp provider did not accept the message.", waba_response: e.body });
+    throw upstreamFailed("The WhatsApp provider did not accept the message.", e.body);
   }
 
   const payload = { ...message, id: sent.id, timestamp: String(now) };

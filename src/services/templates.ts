@@ -2,18 +2,15 @@ import { z } from "zod";
 import type { Db } from "../db/client";
 import type { Inbox } from "../db/queries/inboxes";
 import {
-  claimRefresh,
   deleteTemplatesNamed,
-  failRefresh,
-  getSync,
   listTemplates,
   replaceTemplates,
-  type Sync,
   setTemplateStatus,
   templatesNamed,
   upsertTemplate,
 } from "../db/queries/templates";
-import { ApiError, DomainError, fieldErrors, notFound } from "../errors";
+import { claimRefresh, failRefresh, getSync, isRefreshing, type Sync } from "../db/queries/upstream-syncs";
+import { ApiError, fieldErrors, notFound, upstreamFailed } from "../errors";
 import { ProviderError } from "../providers/provider";
 import { type NewTemplate, type TemplateSource, templateSourceFor } from "../providers/templates";
 import { inboxSecrets } from "./inboxes";
@@ -36,11 +33,11 @@ export async function templateSource(env: Env, inbox: Inbox): Promise<TemplateSo
   return templateSourceFor({ ...inbox, secrets: await inboxSecrets(env, inbox) });
 }
 
-export const isRefreshing = (sync: Sync | undefined, at = now()) =>
-  sync?.refreshingSince != null && sync.refreshingSince > at - REFRESH_MARK_S;
+export const templatesRefreshing = (sync: Sync | undefined, at = now()) => isRefreshing(sync, at, REFRESH_MARK_S);
 
-/** Sandbox templates have no WABA behind them: a stable namespace per inbox stands in. */
-export const sandboxNamespace = (inboxId: string) => `sandbox_${inboxId.replaceAll("-", "")}`;
+/** The templates' namespace: the WABA's, from the last sync; sandbox templates have none, so a stable one per inbox stands in. */
+export const templateNamespace = (inbox: Pick<Inbox, "id" | "provider">, sync: Sync | undefined) =>
+  inbox.provider === "sandbox" ? `sandbox_${inbox.id.replaceAll("-", "")}` : (sync?.namespace ?? null);
 
 /**
  * Refreshes the cached copy from the upstream unless a refresh is already running.
@@ -56,7 +53,7 @@ export async function refreshTemplates(db: Db, inbox: Inbox, source: TemplateSou
   } catch (e) {
     const reason = e instanceof ProviderError ? e.message : String(e);
     console.error(JSON.stringify({ level: "error", inbox: inbox.id, templatesRefresh: reason }));
-    await failRefresh(db, inbox.id, "templates", reason);
+    await failRefresh(db, inbox.id, "templates", reason, at);
   }
 }
 
@@ -73,14 +70,11 @@ export async function freshTemplates(db: Db, inbox: Inbox, source: TemplateSourc
     return getSync(db, inbox.id, "templates");
   }
   const stale = (sync.syncedAt ?? 0) < at - REFRESH_AFTER_S && sync.attemptedAt < at - RETRY_AFTER_S;
-  if (stale && !isRefreshing(sync, at)) background(refreshTemplates(db, inbox, source));
+  if (stale && !templatesRefreshing(sync, at)) background(refreshTemplates(db, inbox, source));
   return sync;
 }
 
-const upstreamFailed = (e: unknown, detail: string) => {
-  if (!(e instanceof ProviderError)) return e;
-  return new DomainError("upstream_failed", { detail, waba_response: e.body });
-};
+const relayed = (e: unknown, detail: string) => (e instanceof ProviderError ? upstreamFailed(detail, e.body) : e);
 const unavailable = (reason: string) => new ApiError(501, { detail: reason });
 
 export async function createTemplate(db: Db, inbox: Inbox, source: TemplateSource, template: NewTemplate) {
@@ -98,7 +92,7 @@ export async function createTemplate(db: Db, inbox: Inbox, source: TemplateSourc
   try {
     created = await source.api.create(template);
   } catch (e) {
-    throw upstreamFailed(e, "The WhatsApp provider did not accept the template.");
+    throw relayed(e, "The WhatsApp provider did not accept the template.");
   }
   await upsertTemplate(db, inbox.id, created);
   return created;
@@ -114,7 +108,7 @@ export async function deleteTemplate(db: Db, inbox: Inbox, source: TemplateSourc
     try {
       await source.api.remove(name);
     } catch (e) {
-      throw upstreamFailed(e, "The WhatsApp provider did not delete the template.");
+      throw relayed(e, "The WhatsApp provider did not delete the template.");
     }
   }
   await deleteTemplatesNamed(db, inbox.id, name);

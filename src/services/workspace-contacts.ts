@@ -13,6 +13,7 @@ import {
   urnsOf,
 } from "../db/queries/workspace-contacts";
 import { fieldErrors } from "../errors";
+import { toWaId } from "./phone-numbers";
 
 /**
  * The workspace contact model's one service: lookups and writes for every dialect (seed
@@ -45,12 +46,13 @@ export async function upsertCustomer(
     // Webchat inboxes do not exist yet, so no channel id names one of the workspace's.
     throw fieldErrors({ channel_id: ["No webchat channel of this workspace has this id."] });
   }
-  const digitsOf = (v: string) => v.replace(/\D/g, "").replace(/^00/, "");
+  // The channel is an inbox of the workspace, named by its id or by its number in any formatting.
   const channel = input.channel_phone_number ?? "";
+  const channelNumber = toWaId(channel);
   const numbers = await numbersOf(db, workspaceId);
-  if (
-    !numbers.some((n) => n.id === channel || (n.phoneNumber !== null && digitsOf(n.phoneNumber) === digitsOf(channel) && digitsOf(channel)))
-  ) {
+  const isChannel = (n: { id: string; phoneNumber: string | null }) =>
+    n.id === channel || (n.phoneNumber !== null && channelNumber !== "" && toWaId(n.phoneNumber) === channelNumber);
+  if (!numbers.some(isChannel)) {
     throw fieldErrors({ channel_phone_number: ["No WhatsApp channel of this workspace has this number or id."] });
   }
   const digits = phoneDigits(input.contact_phone_number ?? "");

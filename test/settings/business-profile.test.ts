@@ -2,10 +2,11 @@ import { env } from "cloudflare:workers";
 import { HttpResponse, http } from "msw";
 import { afterEach, describe, expect, it, vi } from "vitest";
 import { createDb } from "../../src/db/client";
-import { startProfileRefresh } from "../../src/db/queries/business-profiles";
+import { markRefreshing } from "../../src/db/queries/upstream-syncs";
 import { callJson } from "../helpers/api";
 import { upstream } from "../helpers/upstream";
-import { D360, D360_KEY, FIELDS, GRAPH, ONPREM, ONPREM_TOKEN, PHONE_ID, seeing, stored, TOKEN, world } from "./support";
+import { seeing } from "../providers/record";
+import { D360, D360_KEY, FIELDS, GRAPH, ONPREM, ONPREM_TOKEN, PHONE_ID, stored, TOKEN, world } from "./support";
 
 const PROFILE = {
   address: "Hauptstraße 1, 10115 Berlin",
@@ -262,9 +263,9 @@ describe("business profile, cloud", () => {
     const db = createDb(env.DB);
     const now = Math.floor(Date.now() / 1000);
     const status = async () => (await callJson(path("refresh/status/"), { token: agent.token })).body;
-    await startProfileRefresh(db, ws.inboxId, now - 10);
+    await markRefreshing(db, ws.inboxId, "business_profile", now - 10);
     expect(await status()).toEqual({ currently_refreshing: true });
-    await startProfileRefresh(db, ws.inboxId, now - 301);
+    await markRefreshing(db, ws.inboxId, "business_profile", now - 301);
     expect(await status()).toEqual({ currently_refreshing: false });
   });
 });

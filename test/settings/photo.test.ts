@@ -4,7 +4,8 @@ import { describe, expect, it } from "vitest";
 import { call, callJson } from "../helpers/api";
 import { upstream } from "../helpers/upstream";
 import { ascii, base64, bytesOf, JPEG, PNG, readAll, WEBP } from "../media/support";
-import { APP_ID, D360, D360_KEY, FIELDS, GRAPH, ONPREM, ONPREM_TOKEN, PHONE_ID, seeing, stored, TOKEN, type World, world } from "./support";
+import { seeing } from "../providers/record";
+import { APP_ID, D360, D360_KEY, FIELDS, GRAPH, ONPREM, ONPREM_TOKEN, PHONE_ID, stored, TOKEN, type World, world } from "./support";
 
 const png = bytesOf(1200, PNG);
 const jpeg = bytesOf(900, JPEG);

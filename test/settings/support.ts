@@ -1,5 +1,4 @@
 import { env } from "cloudflare:workers";
-import type { HttpResponseResolver } from "msw";
 import { createDb } from "../../src/db/client";
 import { getStoredBusinessProfile } from "../../src/db/queries/business-profiles";
 import { createUser, createWorkspace, type TestUser, type TestWorkspace } from "../helpers/factories";
@@ -38,26 +37,3 @@ export async function world(kind: keyof typeof CONFIGS = "sandbox"): Promise<Wor
 }
 
 export const stored = (inboxId: string) => getStoredBusinessProfile(createDb(env.DB), inboxId);
-
-export type Seen = { url: string; method: string; headers: Record<string, string>; bytes: Uint8Array; json(): unknown };
-
-/**
- * Like `recording`, for requests the Worker makes while serving a test's call: the body is
- * read inside the resolver (a request belongs to the I/O context that made it, so it cannot
- * be read after the call returned).
- */
-export function seeing(resolver: HttpResponseResolver) {
-  const requests: Seen[] = [];
-  const handler: HttpResponseResolver = async (info) => {
-    const bytes = new Uint8Array(await info.request.clone().arrayBuffer());
-    requests.push({
-      url: info.request.url,
-      method: info.request.method,
-      headers: Object.fromEntries(info.request.headers),
-      bytes,
-      json: () => JSON.parse(new TextDecoder().decode(bytes)),
-    });
-    return resolver(info);
-  };
-  return { requests, handler };
-}

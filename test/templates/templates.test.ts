@@ -1,22 +1,10 @@
-import { HttpResponse, type HttpResponseResolver, http } from "msw";
+import { HttpResponse, http } from "msw";
 import { describe, expect, it } from "vitest";
 import { callJson } from "../helpers/api";
 import { createUser, createWorkspace, type TestWorkspace } from "../helpers/factories";
 import { upstream } from "../helpers/upstream";
 import { APP_SECRET, newWaId, postWebhook, VERIFY_TOKEN } from "../helpers/whatsapp";
-import { headersOf, recording } from "../providers/record";
-
-/** Records JSON bodies as they arrive (a body read later, outside the handler, belongs to another I/O context). */
-function jsonBodies(answer: Record<string, unknown>) {
-  const bodies: unknown[] = [];
-  const headers: Record<string, string>[] = [];
-  const handler: HttpResponseResolver = async ({ request }) => {
-    headers.push(Object.fromEntries(request.headers));
-    bodies.push(await request.json());
-    return HttpResponse.json(answer);
-  };
-  return { bodies, headers, handler };
-}
+import { headersOf, recording, seeing } from "../providers/record";
 
 const GRAPH = "https://graph.stub.test/v21.0";
 const WABA = "102290129340398";
@@ -197,12 +185,12 @@ describe("templates on a Cloud inbox", () => {
       http.get(`${GRAPH}/${WABA}`, () => HttpResponse.json({ message_template_namespace: "ns_abc" })),
     );
     await templatesOf(ws, user.token);
-    const create = jsonBodies({ id: "594425479261596", status: "PENDING", category: "UTILITY" });
+    const create = seeing(() => HttpResponse.json({ id: "594425479261596", status: "PENDING", category: "UTILITY" }));
     upstream.use(http.post(`${GRAPH}/${WABA}/message_templates`, create.handler));
     const created = await callJson(`${ws.prefix}/templates/`, { token: admin.token, body: body("shipped", { category: "ALERT_UPDATE" }) });
     expect(created).toMatchObject({ status: 201, body: { name: "shipped", status: "pending", namespace: "ns_abc", category: "UTILITY" } });
-    expect(create.bodies).toEqual([body("shipped")]);
-    expect(create.headers[0]).toMatchObject({ authorization: "Bearer EAAG-token", "content-type": "application/json" });
+    expect(create.requests.map((r) => r.json())).toEqual([body("shipped")]);
+    expect(create.requests[0]?.headers).toMatchObject({ authorization: "Bearer EAAG-token", "content-type": "application/json" });
 
     upstream.use(
       http.post(`${GRAPH}/${WABA}/message_templates`, () =>
@@ -320,13 +308,13 @@ describe("templates on 360dialog and on-premises inboxes", () => {
     expect(headersOf(list.requests[0])).toEqual({ "d360-api-key": "d360-key" });
     expect(new URL(list.requests[0]!.url).search).toBe("?limit=1000&offset=0");
 
-    const create = jsonBodies({ ...graphTemplate("bye", "PENDING"), namespace: "ns_360" });
+    const create = seeing(() => HttpResponse.json({ ...graphTemplate("bye", "PENDING"), namespace: "ns_360" }));
     upstream.use(http.post(`${D360}/v1/configs/templates`, create.handler));
     expect((await callJson(`${ws.prefix}/templates/`, { token: admin.token, body: body("bye") })).body).toMatchObject({
       name: "bye",
       status: "pending",
     });
-    expect(create.bodies).toEqual([body("bye")]);
+    expect(create.requests.map((r) => r.json())).toEqual([body("bye")]);
     const remove = recording(() => HttpResponse.json({ meta: { success: true } }));
     upstream.use(http.delete(`${D360}/v1/configs/templates/bye`, remove.handler));
     expect((await callJson(`${ws.prefix}/templates/bye/`, { method: "DELETE", token: admin.token })).status).toBe(204);

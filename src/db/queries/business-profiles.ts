@@ -1,8 +1,9 @@
-import { and, eq, sql } from "drizzle-orm";
+import { eq } from "drizzle-orm";
 import { z } from "zod";
 import { type BusinessProfile, EMPTY_PROFILE, verticalName } from "../../providers/business-profile-model";
 import type { Db } from "../client";
-import { businessProfiles, upstreamSyncs } from "../schema";
+import { businessProfiles } from "../schema";
+import { finishRefresh } from "./upstream-syncs";
 
 /**
  * The business profile row of an inbox (the store of a sandbox inbox, the last upstream
@@ -18,10 +19,6 @@ export type StoredBusinessProfile = {
   updatedAt: number;
 };
 type Changes = { profile?: BusinessProfile; about?: string; photoKey?: string | null; photoType?: string | null };
-
-const KIND = "business_profile";
-/** Longer upstream errors are cut: the row is for people, the logs keep the rest. */
-const MAX_ERROR_CHARS = 1000;
 
 /** The JSON column as we wrote it; a field that does not read as its type falls back to empty. */
 const ProfileColumn = z.object({
@@ -56,40 +53,7 @@ export async function saveBusinessProfile(db: Db, inboxId: string, changes: Chan
   await upsert(db, inboxId, changes, at);
 }
 
-const syncKey = (inboxId: string) => and(eq(upstreamSyncs.inboxId, inboxId), eq(upstreamSyncs.kind, KIND));
-
-/** Marks a read from the upstream as under way (`currently_refreshing`). */
-export async function startProfileRefresh(db: Db, inboxId: string, at: number): Promise<void> {
-  await db
-    .insert(upstreamSyncs)
-    .values({ inboxId, kind: KIND, refreshingSince: at })
-    .onConflictDoUpdate({ target: [upstreamSyncs.inboxId, upstreamSyncs.kind], set: { refreshingSince: at } });
-}
-
-/** Ends the refresh that started `at`; a later one (a concurrent read) keeps its mark. */
-const ended = (at: number) => sql`nullif(${upstreamSyncs.refreshingSince}, ${at})`;
-
-/** Stores what the upstream answered and ends the refresh, in one batch (one transaction in D1). */
+/** Stores what the upstream answered and records the refresh that started `at`, in one batch (one transaction in D1). */
 export async function finishProfileRefresh(db: Db, inboxId: string, changes: Changes, at: number): Promise<void> {
-  await db.batch([
-    upsert(db, inboxId, changes, at),
-    db
-      .update(upstreamSyncs)
-      .set({ syncedAt: at, refreshingSince: ended(at), error: null })
-      .where(syncKey(inboxId)),
-  ]);
-}
-
-/** Ends the refresh that started `at` and failed, keeping the stored copy and saying why. */
-export async function failProfileRefresh(db: Db, inboxId: string, error: string, at: number): Promise<void> {
-  await db
-    .update(upstreamSyncs)
-    .set({ refreshingSince: ended(at), error: error.slice(0, MAX_ERROR_CHARS) })
-    .where(syncKey(inboxId));
-}
-
-/** When the refresh under way started (POSIX seconds); null when none is. */
-export async function profileRefreshingSince(db: Db, inboxId: string): Promise<number | null> {
-  const row = await db.select({ since: upstreamSyncs.refreshingSince }).from(upstreamSyncs).where(syncKey(inboxId)).get();
-  return row?.since ?? null;
+  await db.batch([upsert(db, inboxId, changes, at), finishRefresh(db, inboxId, "business_profile", at)]);
 }

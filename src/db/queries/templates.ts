@@ -1,12 +1,11 @@
-import { and, asc, count, eq, isNull, lt, or } from "drizzle-orm";
+import { and, asc, count, eq } from "drizzle-orm";
 import type { UpstreamTemplate } from "../../providers/templates";
 import type { Db } from "../client";
-import { templates, upstreamSyncs } from "../schema";
+import { templates } from "../schema";
 import { chunks } from "./chunks";
+import { finishRefresh } from "./upstream-syncs";
 
 export type TemplateRow = typeof templates.$inferSelect;
-export type SyncKind = "templates" | "business_profile";
-export type Sync = typeof upstreamSyncs.$inferSelect;
 
 export async function listTemplates(db: Db, inboxId: string, limit: number, offset: number) {
   const where = eq(templates.inboxId, inboxId);
@@ -48,20 +47,16 @@ export async function deleteTemplatesNamed(db: Db, inboxId: string, name: string
 }
 
 /**
- * Replaces the inbox's cached templates with the upstream's list and records the sync, in
- * one batch (D1 runs a batch as one transaction): a reader sees the old list or the new.
+ * Replaces the inbox's cached templates with the upstream's list and records the sync
+ * (claimed at `at` by `claimRefresh`), in one batch (D1 runs a batch as one transaction): a reader sees the old list or the new.
  */
 export async function replaceTemplates(db: Db, inboxId: string, list: UpstreamTemplate[], namespace: string | null, at: number) {
   // Eight columns a row: eleven rows stay under D1's 100 parameters per statement.
   const inserts = chunks(list, 11).map((c) => db.insert(templates).values(c.map((t) => rowOf(inboxId, t))));
-  const done = { syncedAt: at, refreshingSince: null, error: null, namespace };
   await db.batch([
     db.delete(templates).where(eq(templates.inboxId, inboxId)),
     ...inserts,
-    db
-      .insert(upstreamSyncs)
-      .values({ inboxId, kind: "templates", ...done })
-      .onConflictDoUpdate({ target: [upstreamSyncs.inboxId, upstreamSyncs.kind], set: done }),
+    finishRefresh(db, inboxId, "templates", at, { namespace }),
   ]);
 }
 
@@ -75,45 +70,4 @@ export async function setTemplateStatus(
     .update(templates)
     .set({ status: update.status, rejectedReason: update.reason })
     .where(and(eq(templates.inboxId, inboxId), eq(templates.name, update.name), eq(templates.language, update.language)));
-}
-
-export async function getSync(db: Db, inboxId: string, kind: SyncKind): Promise<Sync | undefined> {
-  return db
-    .select()
-    .from(upstreamSyncs)
-    .where(and(eq(upstreamSyncs.inboxId, inboxId), eq(upstreamSyncs.kind, kind)))
-    .get();
-}
-
-/**
- * Claims the refresh of a cached copy: true unless another one started after `staleBefore`
- * (a Worker that died mid-refresh leaves a mark that expires).
- */
-export async function claimRefresh(db: Db, inboxId: string, kind: SyncKind, now: number, staleBefore: number): Promise<boolean> {
-  const claimed = await db
-    .insert(upstreamSyncs)
-    .values({ inboxId, kind, refreshingSince: now, attemptedAt: now })
-    .onConflictDoUpdate({
-      target: [upstreamSyncs.inboxId, upstreamSyncs.kind],
-      set: { refreshingSince: now, attemptedAt: now },
-      setWhere: or(isNull(upstreamSyncs.refreshingSince), lt(upstreamSyncs.refreshingSince, staleBefore)),
-    })
-    .returning({ inboxId: upstreamSyncs.inboxId });
-  return claimed.length > 0;
-}
-
-/** Ends a refresh that failed, keeping the cached copy and saying why. */
-export async function failRefresh(db: Db, inboxId: string, kind: SyncKind, error: string): Promise<void> {
-  await db
-    .update(upstreamSyncs)
-    .set({ refreshingSince: null, error: error.slice(0, 1000) })
-    .where(and(eq(upstreamSyncs.inboxId, inboxId), eq(upstreamSyncs.kind, kind)));
-}
-
-/** Marks a cached copy stale (but present), so the next read refreshes it in the background. */
-export async function expireSync(db: Db, inboxId: string, kind: SyncKind): Promise<void> {
-  await db
-    .update(upstreamSyncs)
-    .set({ syncedAt: 0, attemptedAt: 0 })
-    .where(and(eq(upstreamSyncs.inboxId, inboxId), eq(upstreamSyncs.kind, kind)));
 }

@@ -1,5 +1,5 @@
 import { createRoute } from "@hono/zod-openapi";
-import { profileRefreshingSince } from "../../db/queries/business-profiles";
+import { getSync, isRefreshing } from "../../db/queries/upstream-syncs";
 import { type App, errorResponses, json } from "../../http/openapi";
 import { requireUser } from "../../middleware/auth";
 import { RefreshStatusSchema, SETTINGS_TAG } from "./schemas";
@@ -22,6 +22,6 @@ export const registerRefreshStatus = (app: App) =>
   app.openapi(route, async (c) => {
     requireUser(c);
     // Sandbox inboxes never read an upstream, so they have no mark.
-    const since = await profileRefreshingSince(c.get("db"), c.get("inbox").id);
-    return c.json({ currently_refreshing: since !== null && now() - since < STALE_AFTER_S }, 200);
+    const sync = await getSync(c.get("db"), c.get("inbox").id, "business_profile");
+    return c.json({ currently_refreshing: isRefreshing(sync, now(), STALE_AFTER_S) }, 200);
   });

@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { ApiError, badRequest, DomainError } from "../../errors";
+import { ApiError, badRequest, upstreamFailed } from "../../errors";
 import { type BusinessProfile, ProfileOperationError, type ProfilePhoto } from "../../providers/business-profile";
 import { ProviderError } from "../../providers/upstream";
 
@@ -39,10 +39,7 @@ export async function relay<T>(action: "read" | "write", run: () => Promise<T>):
     }
     if (!(error instanceof ProviderError)) throw error;
     const what = action === "read" ? "could not be read" : "did not accept the change";
-    throw new DomainError("upstream_failed", {
-      detail: `The WhatsApp provider ${what}: ${upstreamMessage(error)}`,
-      waba_response: error.body,
-    });
+    throw upstreamFailed(`The WhatsApp provider ${what}: ${upstreamMessage(error)}`, error.body);
   }
 }
 

@@ -1,5 +1,6 @@
 import type { Db } from "../../db/client";
-import { failProfileRefresh, finishProfileRefresh, saveBusinessProfile, startProfileRefresh } from "../../db/queries/business-profiles";
+import { finishProfileRefresh, saveBusinessProfile } from "../../db/queries/business-profiles";
+import { failRefresh, markRefreshing } from "../../db/queries/upstream-syncs";
 import type { BusinessProfile, BusinessProfileApi } from "../../providers/business-profile";
 import { given, now, type ProfileStore, relay } from "./store";
 
@@ -15,12 +16,12 @@ import { given, now, type ProfileStore, relay } from "./store";
 export function upstreamStore(db: Db, inboxId: string, api: BusinessProfileApi): ProfileStore {
   async function profile(): Promise<BusinessProfile> {
     const at = now();
-    await startProfileRefresh(db, inboxId, at);
+    await markRefreshing(db, inboxId, "business_profile", at);
     let read: BusinessProfile;
     try {
       read = await relay("read", () => api.getProfile());
     } catch (error) {
-      await failProfileRefresh(db, inboxId, error instanceof Error ? error.message : String(error), at);
+      await failRefresh(db, inboxId, "business_profile", error instanceof Error ? error.message : String(error), at);
       throw error;
     }
     await finishProfileRefresh(db, inboxId, { profile: read }, at);

@@ -1,10 +1,10 @@
 import { createRoute } from "@hono/zod-openapi";
-import { getSync } from "../../db/queries/templates";
+import { getSync } from "../../db/queries/upstream-syncs";
 import { bodyDoc, readBody } from "../../http/body";
 import { type App, errorResponses, json } from "../../http/openapi";
 import { requireUser } from "../../middleware/auth";
 import { requireAdmin } from "../../services/permissions";
-import { createTemplate, sandboxNamespace, templateSource } from "../../services/templates";
+import { createTemplate, templateNamespace, templateSource } from "../../services/templates";
 import { TemplateBody, TemplateSchema, toTemplateWire, upstreamCategory } from "./schemas";
 
 const route = createRoute({
@@ -26,7 +26,6 @@ export const registerCreateTemplate = (app: App) =>
     const db = c.get("db");
     const source = await templateSource(c.env, inbox);
     const created = await createTemplate(db, inbox, source, { ...body, category: upstreamCategory(body.category) });
-    const namespace =
-      source.kind === "store" ? sandboxNamespace(inbox.id) : ((await getSync(db, inbox.id, "templates"))?.namespace ?? null);
+    const namespace = templateNamespace(inbox, await getSync(db, inbox.id, "templates"));
     return c.json(toTemplateWire(created, namespace), 201);
   });

@@ -3,7 +3,7 @@ import { listTemplates } from "../../db/queries/templates";
 import { type App, errorResponses, json } from "../../http/openapi";
 import { requireUser } from "../../middleware/auth";
 import { PageQuery, page, paginated, paginatedSchema } from "../../services/pagination";
-import { freshTemplates, sandboxNamespace, templateSource } from "../../services/templates";
+import { freshTemplates, templateNamespace, templateSource } from "../../services/templates";
 import { TemplateSchema, toTemplateWire } from "./schemas";
 
 const route = createRoute({
@@ -26,7 +26,7 @@ export const registerListTemplates = (app: App) =>
     const source = await templateSource(c.env, inbox);
     if (source.kind === "none") return c.json(paginated(c.req.url, p, 0, []), 200);
     const sync = await freshTemplates(db, inbox, source, (work) => c.executionCtx.waitUntil(work));
-    const namespace = source.kind === "store" ? sandboxNamespace(inbox.id) : (sync?.namespace ?? null);
+    const namespace = templateNamespace(inbox, sync);
     const { rows, count } = await listTemplates(db, inbox.id, p.limit, p.offset);
     return c.json(
       paginated(

@@ -1,8 +1,8 @@
 import { createRoute } from "@hono/zod-openapi";
-import { getSync } from "../../db/queries/templates";
+import { getSync } from "../../db/queries/upstream-syncs";
 import { type App, errorResponses, json } from "../../http/openapi";
 import { requireUser } from "../../middleware/auth";
-import { isRefreshing, refreshTemplates, templateSource } from "../../services/templates";
+import { refreshTemplates, templateSource, templatesRefreshing } from "../../services/templates";
 import { RefreshStatusSchema } from "./schemas";
 
 const issue = createRoute({
@@ -38,6 +38,6 @@ export const registerRefreshTemplates = (app: App) => {
   });
   app.openapi(status, async (c) => {
     requireUser(c);
-    return c.json({ currently_refreshing: isRefreshing(await getSync(c.get("db"), c.get("inbox").id, "templates")) }, 200);
+    return c.json({ currently_refreshing: templatesRefreshing(await getSync(c.get("db"), c.get("inbox").id, "templates")) }, 200);
   });
 };
