@@ -1,5 +1,5 @@
 import { HttpResponse, http } from "msw";
-import { describe, expect, it } from "vitest";
+import { describe, expect, it, vi } from "vitest";
 import { callJson } from "../helpers/api";
 import { createUser, createWorkspace, type TestWorkspace } from "../helpers/factories";
 import { upstream } from "../helpers/upstream";
@@ -208,6 +208,35 @@ describe("templates on a Cloud inbox", () => {
     upstream.use(http.delete(`${GRAPH}/${WABA}/message_templates`, remove.handler));
     expect((await callJson(`${ws.prefix}/templates/shipped/`, { method: "DELETE", token: admin.token })).status).toBe(204);
     expect(new URL(remove.requests[0]!.url).search).toBe("?name=shipped");
+    expect((await templatesOf(ws, user.token)).body.count).toBe(0);
+  });
+
+  it("answers 502 when the Graph API fails a write (5xx, unreadable, unreachable, timeout) and caches nothing", async () => {
+    const { ws, admin, user } = await cloud();
+    upstream.use(
+      http.get(`${GRAPH}/${WABA}/message_templates`, () => HttpResponse.json({ data: [] })),
+      http.get(`${GRAPH}/${WABA}`, () => HttpResponse.json({ message_template_namespace: "ns" })),
+    );
+    await templatesOf(ws, user.token);
+    const create = () => callJson(`${ws.prefix}/templates/`, { token: admin.token, body: body("broken") });
+    const url = `${GRAPH}/${WABA}/message_templates`;
+    upstream.use(http.post(url, () => new HttpResponse("Service Unavailable", { status: 503 }), { once: true }));
+    expect(await create()).toMatchObject({ status: 502, body: { waba_response: "Service Unavailable" } });
+    upstream.use(http.post(url, () => new HttpResponse("<html>oops</html>", { status: 200 }), { once: true }));
+    expect((await create()).body.waba_response.error.message).toMatch(/^Unexpected answer from graph\.stub\.test: /);
+    upstream.use(http.post(url, () => HttpResponse.error(), { once: true }));
+    expect((await create()).body.waba_response).toEqual({ error: { message: "graph.stub.test is unreachable." } });
+    vi.spyOn(AbortSignal, "timeout").mockImplementation(() =>
+      AbortSignal.abort(new DOMException("The operation timed out.", "TimeoutError")),
+    );
+    try {
+      expect((await create()).body).toEqual({
+        detail: "The WhatsApp provider did not accept the template.",
+        waba_response: { error: { message: "graph.stub.test did not answer within 10s." } },
+      });
+    } finally {
+      vi.restoreAllMocks();
+    }
     expect((await templatesOf(ws, user.token)).body.count).toBe(0);
   });
 
