@@ -36,5 +36,7 @@ for (const name of ["SECRET_KEY", "PLATFORM_API_KEY"]) {
   if (process.env[name]) run(`printf %s "$${name}" | npx wrangler secret put ${name}`);
   else console.log(`\nSet ${name} once with: npx wrangler secret put ${name}`);
 }
-// 5. The Worker, its Durable Object class and queue consumers.
+// 5. The web inbox (ui/dist, served as Workers Static Assets), then the Worker, its Durable
+// Object class and queue consumers.
+run("npx vite build ui");
 console.log(run("npx wrangler deploy"));

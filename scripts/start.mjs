@@ -1,5 +1,6 @@
-// `npm start`: local D1 migrations, `wrangler dev` with local D1/R2/DO/Queues, then a
-// bootstrap (first run only) of a workspace, a sandbox inbox and an admin user.
+// `npm start`: the web inbox's build (ui/ into ui/dist), local D1 migrations, `wrangler dev`
+// with local D1/R2/DO/Queues, then a bootstrap (first run only) of a workspace, a sandbox
+// inbox and an admin user.
 import { spawn, spawnSync } from "node:child_process";
 import { setting } from "./settings.mjs";
 
@@ -17,8 +18,17 @@ const vars = {
 };
 const admin = { username: setting("ADMIN_USERNAME", "admin"), password: setting("ADMIN_PASSWORD", "admin-password-1") };
 const base = `http://127.0.0.1:${port}`;
+// Another state directory than .wrangler/state (the browser tests start from an empty one).
+const persist = setting("PERSIST_TO", "");
+const persistArgs = persist ? ["--persist-to", persist] : [];
 
-const migrate = spawnSync("npx", ["wrangler", "d1", "migrations", "apply", "DB", "--local"], {
+// SKIP_UI_BUILD=1: ui/dist is already built (the test script builds it once for every run).
+if (setting("SKIP_UI_BUILD", "") !== "1") {
+  const build = spawnSync("npx", ["vite", "build", "ui"], { stdio: "inherit" });
+  if (build.status !== 0) process.exit(build.status ?? 1);
+}
+
+const migrate = spawnSync("npx", ["wrangler", "d1", "migrations", "apply", "DB", "--local", ...persistArgs], {
   stdio: "inherit",
   env: { ...process.env, CI: "1" },
 });
@@ -27,7 +37,9 @@ if (migrate.status !== 0) process.exit(migrate.status ?? 1);
 const varArgs = Object.entries(vars).flatMap(([k, v]) => ["--var", `${k}:${v}`]);
 // No telemetry or update checks: the local product needs no network.
 const quiet = { ...process.env, WRANGLER_SEND_METRICS: "false" };
-const dev = spawn("npx", ["wrangler", "dev", "--ip", "127.0.0.1", "--port", port, ...varArgs], { stdio: "inherit", env: quiet });
+const inspector = setting("INSPECTOR_PORT", "");
+const devArgs = ["--ip", "127.0.0.1", "--port", port, ...persistArgs, ...(inspector ? ["--inspector-port", inspector] : []), ...varArgs];
+const dev = spawn("npx", ["wrangler", "dev", ...devArgs], { stdio: "inherit", env: quiet });
 for (const signal of ["SIGINT", "SIGTERM"]) process.on(signal, () => dev.kill(signal));
 dev.on("exit", (code) => process.exit(code ?? 0));
 
@@ -43,7 +55,8 @@ async function bootstrap() {
     try {
       const existing = await platform("/workspaces?limit=1");
       if (existing.status !== 200) throw new Error(JSON.stringify(existing.body));
-      if (existing.body.count > 0) return console.log(`\nSwitchboard is up at ${base}/api/v1/ (existing data kept).\n`);
+      if (existing.body.count > 0)
+        return console.log(`\nSwitchboard is up: the web inbox at ${base}/, the API at ${base}/api/v1/ (existing data kept).\n`);
       const ws = await platform("/workspaces", { name: "Local" });
       const inbox = await platform(`/workspaces/${ws.body.id}/inboxes`, {
         name: "Sandbox",
@@ -58,7 +71,7 @@ async function bootstrap() {
         headers: { "content-type": "application/json" },
         body: JSON.stringify(admin),
       }).then((r) => r.json());
-      console.log(`\nSwitchboard is up at ${base}/api/v1/
+      console.log(`\nSwitchboard is up: the web inbox at ${base}/, the API at ${base}/api/v1/
   workspace ${ws.body.id}, sandbox inbox ${inbox.body.id}
   admin "${admin.username}" / "${admin.password}", token ${token.token}
   try: curl -H "Authorization: Token ${token.token}" ${base}/api/v1/users/current/\n`);

@@ -11,10 +11,12 @@ import { ApiError, notFound, renderError } from "./errors";
 import { registerRoutes, routesFor } from "./http/routes";
 import { MEDIA_FILE } from "./middleware/auth";
 import { api } from "./routes/api";
+import { contactWebhook } from "./routes/contact-webhook";
 import { MEDIA_MAX_BODY_BYTES } from "./routes/media/file";
 import { platform } from "./routes/platform";
 import { whatsappWebhooks } from "./routes/provider-webhooks/whatsapp";
 import { publicApi } from "./routes/public-api";
+import { rapidpro } from "./routes/rapidpro";
 import { realtime } from "./routes/realtime";
 import { site } from "./routes/site/login";
 
@@ -58,29 +60,39 @@ app.use((c, next) => {
 // Django's APPEND_SLASH: a GET without the trailing slash is redirected to the seed's path,
 // except what the vendor's web-inbox client asks for without the slash (answered directly,
 // also their 404s): media files, which browsers load as sources, and contact lookups.
+// RapidPro v2's `.json` paths have no slash form at all (HTTP clients turn a redirected POST into a GET).
 const CONTACT_LOOKUP = /^(\/inboxes\/[^/]+)?\/api\/v1\/contacts\/[^/]+$/;
+const RAPIDPRO = /^(\/inboxes\/[^/]+)?\/api\/v2\//;
 const appendSlash = appendTrailingSlash();
 const unlessMedia: MiddlewareHandler<AppEnv> = (c, next) =>
-  MEDIA_FILE.test(c.req.path) || CONTACT_LOOKUP.test(c.req.path) ? next() : appendSlash(c, next);
+  MEDIA_FILE.test(c.req.path) || CONTACT_LOOKUP.test(c.req.path) || RAPIDPRO.test(c.req.path) ? next() : appendSlash(c, next);
 app.use("/api/*", unlessMedia);
 app.use("/inboxes/*", unlessMedia);
 
 app.route("/", realtime);
 app.route("/platform/v1", platform);
 app.route("/", whatsappWebhooks);
+app.route("/", contactWebhook);
 app.route("/api/v1/", api);
 app.route("/inboxes/:inboxId/api/v1/", api);
+app.route("/api/v2", rapidpro);
+app.route("/inboxes/:inboxId/api/v2", rapidpro);
 app.route("/api/public", publicApi);
 app.route("/", site);
 app.route("/inboxes/:inboxId", site);
+// The web inbox under an inbox's own address is the same app (it reads its base from the path).
+const appShell: MiddlewareHandler<AppEnv> = (c) => c.env.ASSETS.fetch(new Request(new URL("/", c.req.url), c.req.raw));
+app.on("GET", ["/inboxes/:inboxId/", "/inboxes/:inboxId/main/*", "/inboxes/:inboxId/admin", "/inboxes/:inboxId/admin/*"], appShell);
 
 /** One OpenAPI 3.1 document from the same zod schemas that validate requests. */
 const docs = new OpenAPIHono<AppEnv>();
 docs.route("/api/v1/", api);
 docs.route("/platform/v1", platform);
 docs.route("/api/public", publicApi);
+docs.route("/api/v2", rapidpro);
 docs.route("/", site);
 docs.route("/", whatsappWebhooks);
+docs.route("/", contactWebhook);
 const schemes = {
   Token: { type: "apiKey", in: "header", name: "Authorization", description: "`Token <40 hex>` from `POST /api/v1/auth/token/`." },
   Session: { type: "apiKey", in: "cookie", name: "sessionid", description: "From `POST /login/`; unsafe methods also need `X-CSRFToken`." },
@@ -109,7 +121,9 @@ const document = () => {
         ? [{ PlatformKey: [] }]
         : path.startsWith("/api/public/")
           ? [{ ApiKey: [] }]
-          : API_SECURITY;
+          : path.startsWith("/api/v2/")
+            ? [{ Token: [] }, { Session: [] }]
+            : API_SECURITY;
     }
   }
   return doc;

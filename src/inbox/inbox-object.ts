@@ -4,10 +4,12 @@ import { type ChangeSpec, changeStatements } from "../db/queries/change-writes";
 import { getChatState } from "../db/queries/chats";
 import { activeMemberIds } from "../db/queries/groups";
 import type { MessageRow, StatusRow } from "../db/queries/ingest";
+import { orphanedMedia, purgeChatRow, purgeMessages } from "../db/queries/purge";
 import { getTagging, type TaggingKind, taggingOf, taggingsOfTag } from "../db/queries/tags";
 import type { AssignMethod } from "../db/schema";
 import { enqueueEvents } from "../queues/jobs";
 import { type Actor, type Assignment, type AssignmentRequest, decideAssignment } from "../services/assignment";
+import { mediaKey } from "../services/media-fetch";
 import { Ledger } from "./ledger";
 import { AUTH_TIMEOUT_MS, Sockets } from "./sockets";
 import { D1Writer } from "./writer";
@@ -51,6 +53,8 @@ const RETRY_MS = 5_000;
 const SAFETY_MS = 60_000;
 /** Statuses for ids never seen here are kept this long for their message, then dropped. */
 const HELD_STATUS_MAX_AGE_MS = 7 * 86_400_000;
+/** Rounds of a chat purge (500 messages each) before it answers with what it deleted so far. */
+const PURGE_MAX_ROUNDS = 1_000;
 /** Changes per D1 batch (two statements each). */
 const CHANGES_PER_BATCH = 40;
 
@@ -237,6 +241,30 @@ export class InboxObject extends DurableObject<Env> {
       ]);
     }
     return { ok: true, assignment: next };
+  }
+
+  /**
+   * The hard delete of a chat (the contact webhook's `delete_contact`), as the inbox's
+   * writer of changes: messages in rounds, then the chat row once none is left, going round
+   * again while messages land meanwhile, then media nothing refers to any more. The ledger
+   * keeps every wamid it stored, so a provider redelivering a deleted message gets a
+   * duplicate's answer and nothing comes back. Null when the inbox has no such chat.
+   */
+  purgeChat(inboxId: string, waId: string): Promise<{ messages: number } | null> {
+    return this.change(inboxId, async (db) => {
+      if (!(await getChatState(db, inboxId, waId))) return null;
+      let messages = 0;
+      const mediaIds = new Set<string>();
+      for (let round = 0; round < PURGE_MAX_ROUNDS; round++) {
+        const purged = await purgeMessages(this.env.DB, inboxId, waId);
+        messages += purged.messages;
+        for (const id of purged.mediaIds) mediaIds.add(id);
+        if (purged.messages === 0 && (await purgeChatRow(this.env.DB, inboxId, waId))) break;
+      }
+      const orphans = await orphanedMedia(this.env.DB, inboxId, [...mediaIds]);
+      if (orphans.length) await this.env.MEDIA.delete(orphans.map((id) => mediaKey(inboxId, id)));
+      return { messages };
+    });
   }
 
   /** Marks a chat resolved or reopens it: one `chat_resolved` event when that changes it, none otherwise. */

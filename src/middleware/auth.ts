@@ -21,7 +21,7 @@ export const MEDIA_FILE = /^(\/inboxes\/[^/]+)?\/api\/v1\/media\/[^/]+\/?$/;
 /** The cookie's path: the media folder of the API the request addressed. */
 export const mediaCookiePath = (baseUrl: string) => `${new URL(baseUrl, "http://x").pathname.replace(/\/$/, "")}/api/v1/media`;
 export const CSRF_COOKIE = "csrftoken";
-const UNSAFE = new Set(["POST", "PUT", "PATCH", "DELETE"]);
+export const UNSAFE = new Set(["POST", "PUT", "PATCH", "DELETE"]);
 
 /**
  * Authenticates in the seed's order: provider key (`D360-Api-Key`, silently skipped
@@ -42,13 +42,18 @@ export const authenticate = createMiddleware<AppEnv>(async (c, next) => {
 });
 
 async function identify(c: Context<AppEnv>): Promise<{ user: User; method: AuthMethod } | null> {
-  const db = c.get("db");
   const inbox = c.get("inbox");
   const d360 = c.req.header("d360-api-key");
   if (d360 && inbox.provider === "360dialog" && (await isValidD360Key(inbox, (await inboxSecrets(c.env, inbox)).api_key, d360))) {
-    const admin = await firstActiveAdmin(db, inbox.workspaceId);
+    const admin = await firstActiveAdmin(c.get("db"), inbox.workspaceId);
     if (admin) return { user: admin, method: "provider" };
   }
+  return identifyUser(c);
+}
+
+/** A user's own credential: `Authorization: Token`, the session cookie, or (media files only) the media cookie. */
+export async function identifyUser(c: Context<AppEnv>): Promise<{ user: User; method: AuthMethod } | null> {
+  const db = c.get("db");
   const authorization = c.req.header("authorization");
   if (authorization) {
     const [scheme, key, extra] = authorization.trim().split(/\s+/);

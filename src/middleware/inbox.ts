@@ -1,7 +1,8 @@
 import { createMiddleware } from "hono/factory";
 import { config } from "../config";
 import type { AppEnv } from "../context";
-import { notFound } from "../errors";
+import { badRequest, notFound } from "../errors";
+import { WEBCHAT_NOT_WHATSAPP } from "../providers/provider";
 import { inboxById, inboxOfHost } from "../services/inbox-cache";
 
 /**
@@ -16,6 +17,7 @@ export const resolveInbox = createMiddleware<AppEnv>(async (c, next) => {
   const pathId = c.req.param("inboxId");
   const inbox = pathId ? await inboxById(db, pathId) : await inboxOfHost(db, config(c.env).API_HOSTS, url.hostname);
   if (!inbox) throw notFound();
+  if (inbox.provider === "webchat") throw badRequest(WEBCHAT_NOT_WHATSAPP);
   c.set("inbox", inbox);
   c.set("baseUrl", pathId ? `${url.origin}/inboxes/${inbox.id}` : url.origin);
   await next();

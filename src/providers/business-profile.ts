@@ -1,7 +1,8 @@
+import { DomainError } from "../errors";
 import { cloudBusinessProfile, dialog360BusinessProfile } from "./business-profile-cloud";
 import type { BusinessProfile, ProfilePhoto } from "./business-profile-model";
 import { onpremBusinessProfile } from "./business-profile-onprem";
-import type { ProviderInbox } from "./provider";
+import { type ProviderInbox, WEBCHAT_NOT_WHATSAPP } from "./provider";
 
 /**
  * The number's business profile, "about" text and photo, over the providers that keep them
@@ -38,5 +39,7 @@ export function businessProfileFor(inbox: ProviderInbox): BusinessProfileApi | n
       return onpremBusinessProfile(inbox);
     case "sandbox":
       return null;
+    case "webchat":
+      throw new DomainError("invalid", { detail: WEBCHAT_NOT_WHATSAPP });
   }
 }

@@ -40,6 +40,8 @@ export const ProviderConfigs = {
     ...webhook,
   }),
   sandbox: z.strictObject({ ...webhook }),
+  /** Seed 003's webchat channels: no number and no upstream; until a web widget exists they only anchor webchat contacts. */
+  webchat: z.strictObject({}),
 } as const;
 
 export type Provider = keyof typeof ProviderConfigs;
@@ -52,6 +54,7 @@ export const DEFAULT_BASE_URLS: Record<Provider, string | null> = {
   "360dialog": "https://waba-v2.360dialog.io",
   onprem: null,
   sandbox: null,
+  webchat: null,
 };
 
 /** Splits a validated provider config into what may be shown and what is encrypted. */

@@ -34,6 +34,7 @@ export async function checkContacts(inbox: ProviderInbox, inputs: string[], opti
     case "cloud":
     case "360dialog":
     case "sandbox":
+    case "webchat":
       return inputs.map(parsedCheck);
   }
 }

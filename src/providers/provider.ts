@@ -1,3 +1,4 @@
+import { DomainError } from "../errors";
 import { cloudProvider } from "./cloud";
 import { dialog360Provider } from "./dialog360";
 import { onpremProvider } from "./onprem";
@@ -12,7 +13,7 @@ export { ProviderError } from "./upstream";
 
 export type ProviderInbox = {
   id: string;
-  provider: "cloud" | "360dialog" | "onprem" | "sandbox";
+  provider: "cloud" | "360dialog" | "onprem" | "sandbox" | "webchat";
   config: Record<string, unknown>;
   secrets: Record<string, string>;
 };
@@ -49,5 +50,10 @@ export function providerFor(inbox: ProviderInbox): Provider {
       return onpremProvider(inbox);
     case "sandbox":
       return sandboxProvider();
+    case "webchat":
+      throw new DomainError("invalid", { detail: WEBCHAT_NOT_WHATSAPP });
   }
 }
+
+/** What WhatsApp endpoints addressed at a webchat channel answer. */
+export const WEBCHAT_NOT_WHATSAPP = "This inbox is a webchat channel: it has no WhatsApp number, so the WhatsApp API does not serve it.";

@@ -1,7 +1,7 @@
 import { z } from "zod";
 import { cloudApi } from "./cloud";
 import { dialog360Api } from "./dialog360";
-import type { ProviderInbox } from "./provider";
+import { type ProviderInbox, WEBCHAT_NOT_WHATSAPP } from "./provider";
 import { call, readJson } from "./upstream";
 
 /**
@@ -37,6 +37,8 @@ export function templateSourceFor(inbox: ProviderInbox): TemplateSource {
   switch (inbox.provider) {
     case "sandbox":
       return { kind: "store" };
+    case "webchat":
+      return { kind: "none", reason: WEBCHAT_NOT_WHATSAPP };
     case "onprem":
       return {
         kind: "none",

@@ -31,12 +31,12 @@ async function upgrade(c: Context<AppEnv>, inbox: Inbox | undefined): Promise<Re
   return inboxObject(c.env, inbox.id).fetch(new Request(c.req.url, { headers }));
 }
 
-realtime.get("/", async (c, next) => {
+realtime.get("/", async (c) => {
   const host = new URL(c.req.url).hostname.toLowerCase();
   if (host.startsWith(PREFIX)) return upgrade(c, await addressed(c, host.slice(PREFIX.length)));
-  // Plain GETs of `/` stay the web inbox; an upgrade there is a socket for the inbox the host addresses.
+  // An upgrade at `/` is a socket for the inbox the host addresses; a plain GET is the web inbox.
   if (isUpgrade(c)) return upgrade(c, await addressed(c, host));
-  await next();
+  return c.env.ASSETS.fetch(c.req.raw);
 });
 realtime.on("GET", ["/ws", "/ws/"], async (c) => upgrade(c, await addressed(c, new URL(c.req.url).hostname.toLowerCase())));
 realtime.on("GET", ["/inboxes/:inboxId/ws", "/inboxes/:inboxId/ws/"], async (c) =>

@@ -5,6 +5,15 @@ import { fieldErrors, validationError } from "../errors";
 import { PROVIDERS, type Provider, ProviderConfigs, splitSecrets } from "../providers/config";
 import { decryptJson, encryptJson } from "./secrets";
 
+/** A template named by an inbox setting (Polser's invitation and flows); `components` as WhatsApp's send API takes them. */
+export const TemplateRefSchema = z
+  .strictObject({
+    name: z.string().trim().min(1).max(512),
+    language: z.string().trim().min(2).max(15),
+    components: z.array(z.record(z.string(), z.unknown())).max(20).optional(),
+  })
+  .openapi("TemplateRef");
+
 export const InboxSchema = z
   .object({
     id: z.string(),
@@ -19,6 +28,12 @@ export const InboxSchema = z
       .openapi({ description: "Names of the secret config fields that are set (values are never returned)." }),
     webhook_url: z.string().url(),
     api_base_url: z.string().url(),
+    invite_template: TemplateRefSchema.nullable().openapi({
+      description: "Sent to contacts the contact webhook creates with `inviteNewContacts`.",
+    }),
+    flow_templates: z.record(z.string(), TemplateRefSchema).openapi({
+      description: "Flow name → the template the contact webhook's `flow_data` sends (with a flow button unless `components` are given).",
+    }),
     created_at: z.number().int(),
   })
   .openapi("Inbox");
@@ -35,6 +50,8 @@ export async function toInboxWire(env: Env, inbox: Inbox, origin: string): Promi
     secrets_set: Object.keys(await inboxSecrets(env, inbox)).sort(),
     webhook_url: `${origin}/webhooks/whatsapp/${inbox.id}`,
     api_base_url: `${origin}/inboxes/${inbox.id}/api/v1/`,
+    invite_template: inbox.inviteTemplate ?? null,
+    flow_templates: inbox.flowTemplates,
     created_at: inbox.createdAt,
   };
 }

@@ -34,21 +34,22 @@ function templateOf(body: z.infer<typeof SendMessageBody>): { name: string; lang
 /**
  * Sends one message as `user`: write permission on the chat, the 24-hour window
  * (templates excepted), the inbox's provider, then the record through the inbox object.
- * Plain values only, so the rule engine and bots inside the Worker send the same way.
- * Returns the provider's answer.
+ * Plain values only, so the rule engine and bots inside the Worker send the same way;
+ * `user` null is the system (the contact webhook's invitations and flows: no chat
+ * permission applies and no user is the sender). Returns the provider's answer.
  */
 export async function sendMessage(
   env: Env,
   db: Db,
   inbox: Inbox,
-  user: User,
+  user: User | null,
   body: z.infer<typeof SendMessageBody>,
 ): Promise<Record<string, unknown>> {
   const waId = toWaId(body.wa_id);
   const chat = await getChatState(db, inbox.id, waId);
-  const groupIds = await userGroupIds(db, user.id);
+  const groupIds = user ? await userGroupIds(db, user.id) : [];
   const assignment = { assignedToUser: chat?.assigned_to_user ?? null, assignedGroup: chat?.assigned_group ?? null };
-  if (!canAccessChat(chatAccess(user, groupIds, "write"), assignment)) throw forbidden("You may not write to this chat.");
+  if (user && !canAccessChat(chatAccess(user, groupIds, "write"), assignment)) throw forbidden("You may not write to this chat.");
   const now = Math.floor(Date.now() / 1000);
   if (!TEMPLATE_TYPES.includes(body.type)) assertWindowOpen(chat?.last_customer_message_timestamp, now);
   const template = templateOf(body);
@@ -59,7 +60,9 @@ export async function sendMessage(
   let sent: Awaited<ReturnType<ReturnType<typeof providerFor>["sendMessage"]>>;
   try {
     const provider = providerFor({ ...inbox, secrets: await inboxSecrets(env, inbox) });
-    const content = await toProviderMedia(env, db, await chatScope(db, { inboxId: inbox.id, user, groupIds }), provider, body.content);
+    const content = user
+      ? await toProviderMedia(env, db, await chatScope(db, { inboxId: inbox.id, user, groupIds }), provider, body.content)
+      : body.content;
     sent = await provider.sendMessage({ ...message, [body.type]: content });
   } catch (e) {
     if (!(e instanceof ProviderError)) throw e;
@@ -75,7 +78,7 @@ export async function sendMessage(
     timestamp: now,
     type: body.type,
     payload: JSON.stringify(payload),
-    senderUserId: user.id,
+    senderUserId: user?.id ?? null,
     contextWamid: body.context?.message_id ?? null,
     mediaId: mediaObject(body.type, payload)?.id ?? null,
     searchText: indexText(inbox.id, searchableText(payload)),

@@ -1,6 +1,6 @@
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
-import { call, callJson, PLATFORM_KEY } from "../helpers/api";
+import { call, callJson, PLATFORM_KEY, platform } from "../helpers/api";
 import { createUser, createWorkspace } from "../helpers/factories";
 import { APP_SECRET, cloudEnvelope, contact, postWebhook, sign, textMessage, VERIFY_TOKEN } from "../helpers/whatsapp";
 
@@ -193,6 +193,22 @@ const EXAMPLES: Record<string, unknown[]> = {
   "PATCH /api/v1/users/{id}/": [{ first_name: "x", permissions: { can_use_tags: true } }],
   "POST /api/v1/mark_as_received/": [{ timestamp: 1700000000, customer_wa_id: WA_ID }],
   "POST /api/v1/media/": [{ file_encoded: "aGVsbG8=", mime_type: "text/plain" }],
+  "POST /api/v2/contacts.json": [
+    { name: "Ana", language: "por", urns: ["tel:+558299331122", "whatsapp:558299331122"], groups: ["Fuzz"], fields: { nick: "x" } },
+  ],
+  "POST /api/v2/fields.json": [{ label: "Nick", value_type: "text" }],
+  "POST /api/v2/groups.json": [{ name: "Fuzz" }],
+  "POST /api/public/customer/upsert/info": [
+    { channel: "whatsapp", channel_phone_number: "+4915112345678", contact_phone_number: `+${WA_ID}`, contact_name: "Fuzz" },
+  ],
+  "POST /webhooks/contacts/{key}": [
+    {
+      contact: { phone: `+${WA_ID}`, name: "Fuzz", labels: "a, b", enhanced_data: { S: [{ text: "t", link: "x" }] } },
+      overrideLabels: "true",
+    },
+    { contact: { phone: `+${WA_ID}` }, source_phone: "+4915112345678", assignee: "fuzz@example.com" },
+    { flow_data: { source_phone: "+4915112345678", phone: `+${WA_ID}`, name: "F", flow_name: "f" } },
+  ],
 };
 
 describe("fuzz: no 5xx, and every read still works afterwards", () => {
@@ -208,6 +224,7 @@ describe("fuzz: no 5xx, and every read still works afterwards", () => {
 
     // Platform writes go to a workspace of their own, so they cannot unsign this inbox's webhooks.
     const spare = await createWorkspace();
+    const apiKey = (await platform(`/workspaces/${ws.id}/api_keys`, { body: { name: "Fuzz" } })).body.key as string;
     const pathFor = (path: string) =>
       path
         .replace(
@@ -218,6 +235,7 @@ describe("fuzz: no 5xx, and every read still works afterwards", () => {
         .replace("/users/{id}/", `/users/${other.id}/`)
         .replace("{wa_id}", waId)
         .replace("{code}", "0".repeat(40))
+        .replace("{key}", apiKey)
         .replace("{inboxId}", ws.inboxId)
         .replace("/media/{id}/", `/media/${crypto.randomUUID()}/`)
         .replace(/^\/(login|logout)\//, `/inboxes/${ws.inboxId}/$1/`)
@@ -227,7 +245,11 @@ describe("fuzz: no 5xx, and every read still works afterwards", () => {
     const headersFor = (path: string): Record<string, string> =>
       path.startsWith("/platform/")
         ? { authorization: `Bearer ${PLATFORM_KEY}` }
-        : { authorization: `Token ${path.endsWith("/auth/logout/") ? leaving.token : admin.token}` };
+        : path.startsWith("/api/public/")
+          ? { "x-api-key": apiKey }
+          : path.startsWith("/webhooks/contacts/")
+            ? {}
+            : { authorization: `Token ${path.endsWith("/auth/logout/") ? leaving.token : admin.token}` };
 
     const operations = Object.entries(doc.paths).flatMap(([path, byMethod]) =>
       Object.entries(byMethod).map(([method, op]) => ({ method: method.toUpperCase(), path, op })),
@@ -236,7 +258,7 @@ describe("fuzz: no 5xx, and every read still works afterwards", () => {
 
     for (const { method, path, op } of operations) {
       const url = pathFor(path);
-      const webhook = path.startsWith("/webhooks/");
+      const webhook = path.startsWith("/webhooks/whatsapp/");
       const schema = op.requestBody?.content["application/json"]?.schema;
       const queryParams = (op.parameters ?? []).filter((p) => p.in === "query");
       const body: fc.Arbitrary<unknown> = webhook

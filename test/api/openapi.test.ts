@@ -25,6 +25,7 @@ describe("the OpenAPI document", () => {
       "POST /login/",
       "GET /webhooks/whatsapp/{inboxId}",
       "POST /webhooks/whatsapp/{inboxId}",
+      "POST /webhooks/contacts/{key}",
     ]);
     expect(ops.find((o) => o.key === "POST /logout/")?.op.security).toEqual([{ Token: [] }, { Session: [] }, { D360ApiKey: [] }]);
     expect(ops.find((o) => o.key === "GET /platform/v1/workspaces")?.op.security).toEqual([{ PlatformKey: [] }]);

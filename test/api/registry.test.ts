@@ -25,8 +25,11 @@ describe("the route registry", () => {
           expect(res.status, `${verb} ${path} without the platform key`).toBe(401);
           continue;
         }
-        const pattern = new RegExp(`^${path.replace(/^\/api\/v1/, "").replace(/\{[^}]+\}/g, "[^/]+")}$`);
-        const covered = ENDPOINTS.some((e) => e.method === verb && pattern.test(e.path.replace(/\{(self|other)\}/g, "1")));
+        const api = path.startsWith("/api/v2/") ? "v2" : undefined;
+        const pattern = new RegExp(`^${path.replace(/^\/api\/v[12]/, "").replace(/\{[^}]+\}/g, "[^/]+")}$`);
+        const covered = ENDPOINTS.some(
+          (e) => e.method === verb && e.api === api && pattern.test(e.path.replace(/\{(self|other)\}/g, "1").split("?")[0] as string),
+        );
         if (!covered) uncovered.push(`${verb} ${path}`);
       }
     }

@@ -143,4 +143,97 @@ describe("seed 003: create or find a contact", () => {
     expect(racing.map((r) => r.status).sort()).toEqual([200, 200, 200, 200, 200, 201]);
     expect(new Set(racing.map((r) => r.body.id)).size).toBe(1);
   });
+
+  it("checks custom field values strictly by type and finds a contact by an identifier value", async () => {
+    const { ws, key } = await keyed();
+    const admin = await createUser(ws, "admin");
+    const field = (body: unknown) => callJson("/api/v2/fields.json", { token: admin.token, body });
+    expect((await field({ label: "RUT", value_type: "text", identifier: true })).status).toBe(201);
+    expect((await field({ label: "Age", value_type: "numeric" })).status).toBe(201);
+    expect((await field({ label: "Born", value_type: "date" })).status).toBe(201);
+    expect((await field({ label: "VIP", value_type: "boolean" })).status).toBe(201);
+    expect((await field({ label: "Plan", value_type: "options", options: ["basic", "pro"] })).status).toBe(201);
+    const bad = await upsert(
+      key,
+      whatsapp("+4917011110000", {
+        custom_field_values: [
+          { key: "age", value: "old" },
+          { key: "born", value: "31-01-2020" },
+          { key: "vip", value: "maybe" },
+          { key: "plan", value: "gold" },
+          { key: "rut", value: "x".repeat(641) },
+        ],
+      }),
+    );
+    expect(bad).toMatchObject({
+      status: 400,
+      body: {
+        custom_field_values: {
+          "0": { value: ["A valid number is required."] },
+          "1": { value: ["Date has wrong format. Use one of these formats instead: YYYY-MM-DD."] },
+          "2": { value: ["Must be a valid boolean."] },
+          "3": { value: ['"gold" is not a valid choice.'] },
+          "4": { value: ["Ensure this field has no more than 640 characters."] },
+        },
+      },
+    });
+    const values = [
+      { key: "rut", value: "12.345.678-9" },
+      { key: "age", value: 42 },
+      { key: "born", value: "2020-01-31" },
+      { key: "vip", value: true },
+      { key: "plan", value: "pro" },
+    ];
+    const created = await upsert(key, whatsapp("+4917011110000", { custom_field_values: values }));
+    expect(created.status).toBe(201);
+    // Another number with the same identifier value finds that contact, which gains the number.
+    const found = await upsert(key, whatsapp("+4917022220000", { custom_field_values: [{ key: "rut", value: "12.345.678-9" }] }));
+    expect(found).toMatchObject({ status: 200, body: { id: created.body.id, phone: "+4917011110000" } });
+    const v2 = await callJson(`/api/v2/contacts.json?uuid=${created.body.id}`, { token: admin.token });
+    expect(v2.body.results[0]).toMatchObject({
+      urns: ["whatsapp:4917011110000", "whatsapp:4917022220000"],
+      fields: { rut: "12.345.678-9", age: "42", born: "2020-01-31", vip: "true", plan: "pro" },
+    });
+    // The person view shows the values typed.
+    const other = await upsert(key, whatsapp("+4917033330000"));
+    expect(await upsert(key, whatsapp("+4917033330000", { custom_field_values: [{ key: "rut", value: "12.345.678-9" }] }))).toMatchObject({
+      status: 400,
+      body: { custom_field_values: { "0": { value: ["This value belongs to another contact."] } } },
+    });
+    expect(other.status).toBe(201);
+  });
+
+  it("finds and creates webchat users by their external id on a webchat channel", async () => {
+    const { ws, key } = await keyed();
+    const channel = await platform(`/workspaces/${ws.id}/inboxes`, { body: { name: "Site chat", provider: "webchat" } });
+    expect(channel.status).toBe(201);
+    const body = { channel: "webchat", channel_id: channel.body.id, external_user_id: "visitor-42", contact_name: "Visitor" };
+    const created = await upsert(key, body);
+    expect(created).toMatchObject({ status: 201, body: { name: "Visitor", phone: null, platform: "webchat" } });
+    expect((await upsert(key, body)).body.id).toBe(created.body.id);
+    expect(await upsert(key, { ...body, channel_id: ws.inboxId })).toMatchObject({
+      status: 400,
+      body: { channel_id: ["No webchat channel of this workspace has this id."] },
+    });
+    // WhatsApp endpoints addressed at a webchat channel answer a clear 400.
+    const admin = await createUser(ws, "admin");
+    const chats = await callJson(`/inboxes/${channel.body.id}/api/v1/chats/`, { token: admin.token });
+    expect(chats).toMatchObject({ status: 400, body: { detail: expect.stringContaining("webchat channel") } });
+    // A WhatsApp channel named by a webchat inbox's id is no WhatsApp channel.
+    expect((await upsert(key, { ...whatsapp("+4917011110000"), channel_phone_number: channel.body.id })).status).toBe(400);
+  });
+
+  it("gives the agent the contact's chat on that number", async () => {
+    const { ws, key } = await keyed();
+    const agent = await createUser(ws, "user");
+    const agentUuid = (await env.DB.prepare("SELECT uuid FROM users WHERE id = ?").bind(agent.id).first<{ uuid: string }>())!.uuid;
+    const waId = "4917044440000";
+    const { postWebhook, cloudEnvelope, contact, textMessage } = await import("../helpers/whatsapp");
+    await platform(`/workspaces/${ws.id}/inboxes/${ws.inboxId}`, { method: "PATCH", body: { config: { app_secret: "test-app-secret" } } });
+    await postWebhook(ws.inboxId, cloudEnvelope({ contacts: [contact(waId, "Cleo")], messages: [textMessage(waId, "hi")] }));
+    expect((await upsert(key, whatsapp(`+${waId}`, { agentId: agentUuid }))).status).toBe(200);
+    const admin = await createUser(ws, "admin");
+    const chat = await callJson(`${ws.prefix}/chat_assignment/${waId}/`, { token: admin.token });
+    expect(chat.body.assigned_to_user).toBe(agent.id);
+  });
 });

@@ -139,4 +139,12 @@ export const ENDPOINTS: Endpoint[] = [
   { method: "PATCH", path: "/stages/00000000-0000-4000-8000-000000000000/", body: { name: "Renamed" }, adminOnly: true },
   { method: "DELETE", path: "/stages/00000000-0000-4000-8000-000000000000/", adminOnly: true },
   { method: "POST", path: "/logout/", site: true },
+  { api: "v2", method: "GET", path: "/contacts.json" },
+  { api: "v2", method: "POST", path: "/contacts.json", body: { name: "Ana" }, adminOnly: true },
+  { api: "v2", method: "DELETE", path: "/contacts.json?urn=ext:nobody", adminOnly: true },
+  { api: "v2", method: "GET", path: "/fields.json" },
+  { api: "v2", method: "POST", path: "/fields.json", body: { label: "Nick name", value_type: "text" }, adminOnly: true },
+  { api: "v2", method: "GET", path: "/groups.json" },
+  { api: "v2", method: "POST", path: "/groups.json", body: { name: "Reporters" }, adminOnly: true },
+  { api: "v2", method: "DELETE", path: "/groups.json?uuid=00000000-0000-4000-8000-000000000000", adminOnly: true },
 ];

@@ -14,6 +14,8 @@ export type Endpoint = {
   /** Endpoints a regular user may not call. */
   adminOnly?: boolean;
   site?: boolean;
+  /** RapidPro's `/api/v2` instead of `/api/v1` (its writes are `adminOnly`: a `user` is one of its viewers). */
+  api?: "v2";
   /**
    * What a user who may read no chat (`can_read_chats: "none"`) gets: an empty `list`,
    * a 404 `lookup`, or a 403 `write`.
@@ -42,7 +44,7 @@ async function world(): Promise<World> {
   return { ws, admin, regular: await createUser(ws, "user"), blind, foreign, foreignAdmin: await createUser(foreign, "admin") };
 }
 
-const base = (ep: Endpoint, inboxId: string) => (ep.site ? `/inboxes/${inboxId}` : `/inboxes/${inboxId}/api/v1`);
+const base = (ep: Endpoint, inboxId: string) => (ep.site ? `/inboxes/${inboxId}` : `/inboxes/${inboxId}/api/${ep.api ?? "v1"}`);
 
 const fill = (path: string, self: number, other: number) => path.replaceAll("{self}", String(self)).replaceAll("{other}", String(other));
 
@@ -59,7 +61,7 @@ export function securitySuite(endpoints: Endpoint[]) {
   };
 
   for (const ep of endpoints) {
-    const name = `${ep.method} /api/v1${ep.path}`;
+    const name = `${ep.method} /api/${ep.api ?? "v1"}${ep.path}`;
 
     it(`${name}: no credential is the seed's 403`, async () => {
       const { ws, admin } = await setup();

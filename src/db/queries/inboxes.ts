@@ -58,9 +58,12 @@ export async function inboxIdsOf(db: Db, workspaceId: string): Promise<string[]>
 }
 
 /** The workspace's inboxes with their numbers, oldest first. */
-export async function numbersOf(db: Db, workspaceId: string): Promise<{ id: string; phoneNumber: string | null }[]> {
+export async function numbersOf(
+  db: Db,
+  workspaceId: string,
+): Promise<{ id: string; phoneNumber: string | null; provider: Inbox["provider"] }[]> {
   return db
-    .select({ id: inboxes.id, phoneNumber: inboxes.phoneNumber })
+    .select({ id: inboxes.id, phoneNumber: inboxes.phoneNumber, provider: inboxes.provider })
     .from(inboxes)
     .where(eq(inboxes.workspaceId, workspaceId))
     .orderBy(inboxes.createdAt, sql`rowid`);

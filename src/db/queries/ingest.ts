@@ -62,6 +62,7 @@ export function writeStatements(d1: D1Database, inboxId: string, rows: MessageRo
         .bind(inboxId, m.waId, JSON.stringify(m.contact ?? { wa_id: m.waId }), m.profileName, m.wamid, m.contact ? 1 : 0),
     );
   }
+  out.push(...contactStatements(d1, inboxId, rows));
   for (const s of statuses) {
     out.push(statusStatement(d1, inboxId, s));
     if (s.raw != null) {
@@ -71,6 +72,55 @@ export function writeStatements(d1: D1Database, inboxId: string, rows: MessageRo
           .bind(inboxId, s.wamid, s.status, JSON.stringify(s.raw)),
       );
     }
+  }
+  return out;
+}
+
+/**
+ * Links customers to the workspace's contacts, once per customer of the batch: a number
+ * no contact holds (`whatsapp:<wa_id>`, else `tel:+<wa_id>`) creates one with the
+ * WhatsApp profile name, and the linked contact's `last_seen_on` moves to the newest
+ * customer message (a redelivery moves nothing). A profile name never renames a contact.
+ */
+function contactStatements(d1: D1Database, inboxId: string, rows: MessageRow[]): D1PreparedStatement[] {
+  const customers = new Map<string, MessageRow>();
+  for (const m of rows) {
+    if (m.fromUs) continue;
+    const seen = customers.get(m.waId);
+    if (!seen || m.timestamp > seen.timestamp) customers.set(m.waId, { ...m, profileName: m.profileName ?? seen?.profileName ?? null });
+  }
+  const out: D1PreparedStatement[] = [];
+  const micros = Date.now() * 1000;
+  for (const m of customers.values()) {
+    const uuid = crypto.randomUUID();
+    const whatsapp = `whatsapp:${m.waId}`;
+    const tel = `tel:+${m.waId}`;
+    const seenOn = m.timestamp * 1_000_000;
+    out.push(
+      d1
+        .prepare(
+          `INSERT INTO contacts (uuid, workspace_id, name, created_on, modified_on, last_seen_on)
+           SELECT ?1, i.workspace_id, substr(?2, 1, 64), ?3, ?3, ?4 FROM inboxes i WHERE i.id = ?5
+             AND NOT EXISTS (SELECT 1 FROM contact_urns u WHERE u.workspace_id = i.workspace_id AND u.identity IN (?6, ?7))`,
+        )
+        .bind(uuid, m.profileName, micros, seenOn, inboxId, whatsapp, tel),
+      // Finds the contact only if the statement above created it (its uuid is new).
+      d1
+        .prepare(
+          `INSERT INTO contact_urns (workspace_id, contact_id, scheme, path, identity, position)
+           SELECT workspace_id, id, 'whatsapp', ?1, ?2, 0 FROM contacts WHERE uuid = ?3`,
+        )
+        .bind(m.waId, whatsapp, uuid),
+      d1
+        .prepare(
+          `UPDATE contacts SET last_seen_on = ?1, modified_on = max(?2, modified_on + 1)
+           WHERE id = (SELECT u.contact_id FROM contact_urns u
+                       WHERE u.workspace_id = (SELECT workspace_id FROM inboxes WHERE id = ?3) AND u.identity IN (?4, ?5)
+                       ORDER BY u.identity = ?4 DESC LIMIT 1)
+             AND (last_seen_on IS NULL OR last_seen_on < ?1)`,
+        )
+        .bind(seenOn, micros, inboxId, whatsapp, tel),
+    );
   }
   return out;
 }

@@ -1,6 +1,19 @@
-import { and, asc, eq, inArray, isNull, sql } from "drizzle-orm";
+import { type AnyColumn, and, asc, desc, eq, gte, inArray, isNotNull, isNull, lte, or, type SQL, sql } from "drizzle-orm";
+import type { BatchItem } from "drizzle-orm/batch";
 import type { Db } from "../client";
-import { contactFields, contacts, contactUrns, stages, users } from "../schema";
+import {
+  chats,
+  contactFields,
+  contactFieldValues,
+  contactGroupMembers,
+  contactGroups,
+  contacts,
+  contactUrns,
+  inboxes,
+  stages,
+  users,
+} from "../schema";
+import { chunks } from "./chunks";
 
 /**
  * The workspace contact model's reads and writes (services/workspace-contacts.ts is their
@@ -57,33 +70,14 @@ export async function activeUserByUuid(db: Db, workspaceId: string, uuid: string
     .get();
 }
 
-type NewUrn = { scheme: string; path: string; identity: string };
-type Changes = Partial<Pick<ContactRow, "name" | "stageId" | "agentId" | "metaData">>;
+type NewUrn = { scheme: string; path: string; identity: string; display?: string | null };
 
-/**
- * Creates a contact with its URNs in one batch (one D1 transaction). The unique index on
- * (workspace, identity) decides races: a URN another call took first fails the whole
- * batch, and the caller finds that contact instead.
- */
-export async function insertContact(db: Db, workspaceId: string, uuid: string, at: number, values: Changes, urns: NewUrn[]) {
-  const contactId = sql`(SELECT id FROM contacts WHERE uuid = ${uuid})`;
-  await db.batch([
-    db.insert(contacts).values({ uuid, workspaceId, createdOn: at, modifiedOn: at, ...values }),
-    ...urns.map((u, position) => db.insert(contactUrns).values({ workspaceId, contactId, ...u, position })),
-  ]);
-}
-
-/** Changes a contact and appends URNs (after its last), bumping `modified_on`, in one batch. */
-export async function updateContact(db: Db, contact: ContactRow, at: number, values: Changes, addUrns: NewUrn[], firstPosition: number) {
-  await db.batch([
-    db
-      .update(contacts)
-      .set({ ...values, modifiedOn: Math.max(at, contact.modifiedOn + 1) })
-      .where(eq(contacts.id, contact.id)),
-    ...addUrns.map((u, i) =>
-      db.insert(contactUrns).values({ workspaceId: contact.workspaceId, contactId: contact.id, ...u, position: firstPosition + i }),
-    ),
-  ]);
+export async function contactById(db: Db, workspaceId: string, id: number): Promise<ContactRow | undefined> {
+  return db
+    .select()
+    .from(contacts)
+    .where(and(eq(contacts.workspaceId, workspaceId), eq(contacts.id, id)))
+    .get();
 }
 
 export async function contactByUuid(db: Db, workspaceId: string, uuid: string): Promise<ContactRow | undefined> {
@@ -91,5 +85,365 @@ export async function contactByUuid(db: Db, workspaceId: string, uuid: string): 
     .select()
     .from(contacts)
     .where(and(eq(contacts.workspaceId, workspaceId), eq(contacts.uuid, uuid)))
+    .get();
+}
+
+/** The workspace's field definitions, oldest first (a contact object lists every key). */
+export async function fieldDefs(db: Db, workspaceId: string) {
+  return db
+    .select({
+      id: contactFields.id,
+      key: contactFields.key,
+      valueType: contactFields.valueType,
+      options: contactFields.options,
+      identifier: contactFields.identifier,
+    })
+    .from(contactFields)
+    .where(eq(contactFields.workspaceId, workspaceId))
+    .orderBy(asc(contactFields.id));
+}
+export type FieldDefRow = Awaited<ReturnType<typeof fieldDefs>>[number];
+
+export type ContactDetails = {
+  urns: Map<number, (UrnRow & { display: string | null })[]>;
+  groups: Map<number, { id: number; uuid: string; name: string }[]>;
+  values: Map<number, Map<number, { text: string; typed: string | number | boolean | null }>>;
+};
+
+/** The three reads of contacts' details (URNs, groups, values) for the contacts `match` selects by id column. */
+function detailQueries(db: Db, match: (contactId: AnyColumn) => SQL | undefined) {
+  return [
+    db
+      .select({
+        contactId: contactUrns.contactId,
+        identity: contactUrns.identity,
+        scheme: contactUrns.scheme,
+        path: contactUrns.path,
+        position: contactUrns.position,
+        display: contactUrns.display,
+      })
+      .from(contactUrns)
+      .where(match(contactUrns.contactId))
+      .orderBy(asc(contactUrns.position)),
+    db
+      .select({ contactId: contactGroupMembers.contactId, id: contactGroups.id, uuid: contactGroups.uuid, name: contactGroups.name })
+      .from(contactGroupMembers)
+      .innerJoin(contactGroups, eq(contactGroups.id, contactGroupMembers.groupId))
+      .where(match(contactGroupMembers.contactId))
+      .orderBy(asc(contactGroups.nameKey)),
+    db
+      .select({
+        contactId: contactFieldValues.contactId,
+        fieldId: contactFieldValues.fieldId,
+        text: contactFieldValues.text,
+        typed: contactFieldValues.typed,
+      })
+      .from(contactFieldValues)
+      .where(match(contactFieldValues.contactId)),
+  ] as const;
+}
+type DetailRows = { [K in 0 | 1 | 2]: Awaited<ReturnType<typeof detailQueries>[K]> };
+
+function collectDetails(urns: DetailRows[0], groups: DetailRows[1], values: DetailRows[2]): ContactDetails {
+  const details: ContactDetails = { urns: new Map(), groups: new Map(), values: new Map() };
+  const listOf = <V>(map: Map<number, V[]>, id: number) => {
+    const list = map.get(id) ?? [];
+    map.set(id, list);
+    return list;
+  };
+  for (const { contactId, ...urn } of urns) listOf(details.urns, contactId).push(urn);
+  for (const { contactId, ...group } of groups) listOf(details.groups, contactId).push(group);
+  for (const { contactId, fieldId, text, typed } of values) {
+    const byField = details.values.get(contactId) ?? new Map();
+    byField.set(fieldId, { text, typed: typed ?? null });
+    details.values.set(contactId, byField);
+  }
+  return details;
+}
+
+/** The URNs, groups and field values of these contacts, in one round trip (id lists chunked for D1's parameter cap). */
+export async function contactDetails(db: Db, contactIds: number[]): Promise<ContactDetails> {
+  const parts = chunks(contactIds);
+  if (!parts.length) return collectDetails([], [], []);
+  const queries = parts.map((ids) => detailQueries(db, (column) => inArray(column, ids)));
+  // One batch holds every chunk's three reads: urns first, then groups, then values.
+  const [first, ...rest] = [0, 1, 2].flatMap((k) => queries.map((q) => q[k as 0 | 1 | 2]));
+  const results = await db.batch([first as BatchItem<"sqlite">, ...(rest as BatchItem<"sqlite">[])]);
+  const n = parts.length;
+  return collectDetails(
+    results.slice(0, n).flat() as DetailRows[0],
+    results.slice(n, 2 * n).flat() as DetailRows[1],
+    results.slice(2 * n).flat() as DetailRows[2],
+  );
+}
+
+/** A contact and its details by uuid, in one round trip (a contact a write just made). */
+export async function contactWithDetails(db: Db, workspaceId: string, uuid: string) {
+  const id = sql`(SELECT id FROM contacts WHERE uuid = ${uuid} AND workspace_id = ${workspaceId})`;
+  const [urns, groups, values] = detailQueries(db, (column) => sql`${column} = ${id}`);
+  const [rows, u, g, v] = await db.batch([
+    db
+      .select()
+      .from(contacts)
+      .where(and(eq(contacts.workspaceId, workspaceId), eq(contacts.uuid, uuid))),
+    urns,
+    groups,
+    values,
+  ]);
+  const contact = rows[0];
+  if (!contact) throw new Error(`contact ${uuid} vanished after its write`);
+  return { contact, details: collectDetails(u, g, v) };
+}
+
+export type ContactsFilter = {
+  deleted: boolean;
+  uuid?: string;
+  /** A normalised URN identity. */
+  identity?: string;
+  groupId?: number;
+  /** Inclusive bounds on `modified_on`, in microseconds. */
+  before?: number;
+  after?: number;
+  reverse: boolean;
+  /** Resume after this (modified_on, id). */
+  position: [number, number] | null;
+};
+
+/** One keyset page of contacts, newest `modified_on` first (oldest with `reverse`), on (workspace, modified_on, id). */
+export async function contactsPage(db: Db, workspaceId: string, f: ContactsFilter, limit: number): Promise<ContactRow[]> {
+  const conditions: (SQL | undefined)[] = [
+    eq(contacts.workspaceId, workspaceId),
+    f.deleted ? isNotNull(contacts.deletedOn) : isNull(contacts.deletedOn),
+    f.uuid !== undefined ? eq(contacts.uuid, f.uuid) : undefined,
+    f.identity !== undefined
+      ? inArray(
+          contacts.id,
+          db
+            .select({ id: contactUrns.contactId })
+            .from(contactUrns)
+            .where(and(eq(contactUrns.workspaceId, workspaceId), eq(contactUrns.identity, f.identity))),
+        )
+      : undefined,
+    f.groupId !== undefined
+      ? inArray(
+          contacts.id,
+          db.select({ id: contactGroupMembers.contactId }).from(contactGroupMembers).where(eq(contactGroupMembers.groupId, f.groupId)),
+        )
+      : undefined,
+    f.before !== undefined ? lte(contacts.modifiedOn, f.before) : undefined,
+    f.after !== undefined ? gte(contacts.modifiedOn, f.after) : undefined,
+    f.position
+      ? f.reverse
+        ? sql`(${contacts.modifiedOn}, ${contacts.id}) > (${f.position[0]}, ${f.position[1]})`
+        : sql`(${contacts.modifiedOn}, ${contacts.id}) < (${f.position[0]}, ${f.position[1]})`
+      : undefined,
+  ];
+  const order = f.reverse ? [asc(contacts.modifiedOn), asc(contacts.id)] : [desc(contacts.modifiedOn), desc(contacts.id)];
+  return db
+    .select()
+    .from(contacts)
+    .where(and(...conditions))
+    .orderBy(...order)
+    .limit(limit);
+}
+
+/** Which live contact holds each of these URN identities. */
+export async function urnOwners(db: Db, workspaceId: string, identities: string[]): Promise<Map<string, number>> {
+  const owners = new Map<string, number>();
+  for (const part of chunks(identities)) {
+    const rows = await db
+      .select({ identity: contactUrns.identity, contactId: contactUrns.contactId })
+      .from(contactUrns)
+      .where(and(eq(contactUrns.workspaceId, workspaceId), inArray(contactUrns.identity, part)));
+    for (const r of rows) owners.set(r.identity, r.contactId);
+  }
+  return owners;
+}
+
+/** Which contact holds each of these identifier values of a field (`identity` as `identityOf` gives it), keyed `fieldId:identity`. */
+export async function identifierOwners(db: Db, workspaceId: string, pairs: { fieldId: number; identity: string }[]) {
+  const owners = new Map<string, number>();
+  for (const part of chunks(pairs, 45)) {
+    const rows = await db
+      .select({ contactId: contactFieldValues.contactId, fieldId: contactFieldValues.fieldId, identity: contactFieldValues.identity })
+      .from(contactFieldValues)
+      .where(
+        and(
+          eq(contactFieldValues.workspaceId, workspaceId),
+          or(...part.map((p) => and(eq(contactFieldValues.fieldId, p.fieldId), eq(contactFieldValues.identity, p.identity)))),
+        ),
+      );
+    for (const r of rows) owners.set(`${r.fieldId}:${r.identity}`, r.contactId);
+  }
+  return owners;
+}
+
+export type ValueWrite = { fieldId: number; text: string; typed: string | number | boolean | null; identity: string | null };
+
+/** Everything one write changes on one contact; absent parts stay as they are. */
+export type ContactWrite = {
+  set: Partial<Pick<ContactRow, "name" | "language" | "stageId" | "agentId" | "metaData" | "enhancedData" | "deletedOn">>;
+  /** Replaces the URN list, in priority order. */
+  urns?: NewUrn[];
+  /** URNs appended after the current last one. */
+  addUrns?: NewUrn[];
+  /** Group ids, or for a group created in the same batch the subquery finding it. */
+  addGroups?: (number | SQL)[];
+  /** Leaves every membership but these (`[]`: all), before `addGroups` are added. */
+  keepOnlyGroups?: number[];
+  values?: ValueWrite[];
+  clearValues?: number[];
+  /** Removes every value (a soft delete). */
+  clearAllValues?: boolean;
+};
+
+/**
+ * One contact write as statements for one batch (one D1 transaction). `contactId` is the
+ * row's id, or for a contact created in the same batch the subquery finding it by uuid.
+ * Group counters move by `changes()`: a membership that already existed (or was already
+ * gone) moves nothing, so concurrent writes never make a counter drift.
+ */
+export function contactWriteStatements(db: Db, workspaceId: string, contactId: number | SQL, write: ContactWrite, firstPosition = 0) {
+  const byId = typeof contactId === "number" ? eq(contacts.id, contactId) : sql`${contacts.id} = ${contactId}`;
+  const ofContact = <T extends { contactId: AnyColumn }>(t: T) =>
+    typeof contactId === "number" ? eq(t.contactId, contactId) : sql`${t.contactId} = ${contactId}`;
+  const out: BatchItem<"sqlite">[] = [];
+  if (write.urns) {
+    out.push(db.delete(contactUrns).where(ofContact(contactUrns)));
+    out.push(...write.urns.map((u, position) => db.insert(contactUrns).values({ workspaceId, contactId, ...u, position })));
+  }
+  out.push(
+    ...(write.addUrns ?? []).map((u, i) => db.insert(contactUrns).values({ workspaceId, contactId, ...u, position: firstPosition + i })),
+  );
+  const counter = (groupId: number | SQL, delta: SQL) =>
+    db
+      .update(contactGroups)
+      .set({ memberCount: sql`${contactGroups.memberCount} ${delta}` })
+      .where(typeof groupId === "number" ? eq(contactGroups.id, groupId) : sql`${contactGroups.id} = ${groupId}`);
+  if (write.keepOnlyGroups) {
+    // The counters first, while the memberships that go are still there to find them.
+    const leaving = sql`${contactGroupMembers.groupId} NOT IN (SELECT value FROM json_each(${JSON.stringify(write.keepOnlyGroups)}))`;
+    out.push(
+      db
+        .update(contactGroups)
+        .set({ memberCount: sql`${contactGroups.memberCount} - 1` })
+        .where(
+          inArray(
+            contactGroups.id,
+            db
+              .select({ id: contactGroupMembers.groupId })
+              .from(contactGroupMembers)
+              .where(and(ofContact(contactGroupMembers), leaving)),
+          ),
+        ),
+      db.delete(contactGroupMembers).where(and(ofContact(contactGroupMembers), leaving)),
+    );
+  }
+  for (const groupId of write.addGroups ?? []) {
+    out.push(db.insert(contactGroupMembers).values({ groupId, contactId }).onConflictDoNothing(), counter(groupId, sql`+ changes()`));
+  }
+  if (write.clearAllValues) out.push(db.delete(contactFieldValues).where(ofContact(contactFieldValues)));
+  for (const fieldId of write.clearValues ?? []) {
+    out.push(db.delete(contactFieldValues).where(and(ofContact(contactFieldValues), eq(contactFieldValues.fieldId, fieldId))));
+  }
+  for (const v of write.values ?? []) {
+    out.push(
+      db
+        .insert(contactFieldValues)
+        .values({ contactId, workspaceId, ...v })
+        .onConflictDoUpdate({
+          target: [contactFieldValues.contactId, contactFieldValues.fieldId],
+          set: { text: v.text, typed: v.typed, identity: v.identity },
+        }),
+    );
+  }
+  return { byId, statements: out };
+}
+
+/** Writes a change to an existing contact, bumping `modified_on` past its last value; `before`: statements of the same batch that come first (groups it joins). */
+export async function saveContact(
+  db: Db,
+  contact: ContactRow,
+  at: number,
+  write: ContactWrite,
+  firstPosition = 0,
+  before: BatchItem<"sqlite">[] = [],
+) {
+  const { byId, statements } = contactWriteStatements(db, contact.workspaceId, contact.id, write, firstPosition);
+  await db.batch([
+    ...(before as [BatchItem<"sqlite">]),
+    db
+      .update(contacts)
+      .set({ ...write.set, modifiedOn: Math.max(at, contact.modifiedOn + 1) })
+      .where(byId),
+    ...statements,
+  ]);
+}
+
+/** Creates a contact with everything it starts with; a URN or identifier value another call took first fails the whole batch. */
+export async function createContact(
+  db: Db,
+  workspaceId: string,
+  uuid: string,
+  at: number,
+  write: ContactWrite,
+  before: BatchItem<"sqlite">[] = [],
+) {
+  const contactId = sql`(SELECT id FROM contacts WHERE uuid = ${uuid})`;
+  const { statements } = contactWriteStatements(db, workspaceId, contactId, write);
+  await db.batch([
+    ...(before as [BatchItem<"sqlite">]),
+    db.insert(contacts).values({ uuid, workspaceId, createdOn: at, modifiedOn: at, ...write.set }),
+    ...statements,
+  ]);
+}
+
+/** A contact's stage and responsible agent, as its object shows them. */
+export async function contactExtras(db: Db, contact: ContactRow) {
+  const [stage, agent] = await db.batch([
+    db
+      .select({ id: stages.id, name: stages.name })
+      .from(stages)
+      .where(eq(stages.id, contact.stageId ?? "")),
+    db
+      .select({ id: users.id, uuid: users.uuid, username: users.username, email: users.email })
+      .from(users)
+      .where(eq(users.id, contact.agentId ?? -1)),
+  ]);
+  return { stage: stage[0] ?? null, agent: agent[0] ?? null };
+}
+
+/** Whether any inbox of the workspace has a chat with one of these wa_ids. */
+export async function hasChat(db: Db, workspaceId: string, waIds: string[]): Promise<boolean> {
+  const row = await db
+    .select({ one: sql<number>`1` })
+    .from(chats)
+    .innerJoin(inboxes, eq(inboxes.id, chats.inboxId))
+    .where(and(eq(inboxes.workspaceId, workspaceId), inArray(chats.waId, waIds)))
+    .limit(1)
+    .get();
+  return !!row;
+}
+
+/** The chats of the workspace with these wa_ids, by inbox. */
+export async function chatsOf(db: Db, workspaceId: string, waIds: string[]) {
+  return db
+    .select({ inboxId: chats.inboxId, waId: chats.waId })
+    .from(chats)
+    .innerJoin(inboxes, eq(inboxes.id, chats.inboxId))
+    .where(and(eq(inboxes.workspaceId, workspaceId), inArray(chats.waId, waIds)));
+}
+
+/** The hard delete of a contact: its URNs, values and memberships (counters follow) go with it. */
+export async function deleteContactRow(db: Db, contact: ContactRow) {
+  const { statements } = contactWriteStatements(db, contact.workspaceId, contact.id, { set: {}, keepOnlyGroups: [] });
+  await db.batch([...(statements as [BatchItem<"sqlite">]), db.delete(contacts).where(eq(contacts.id, contact.id))]);
+}
+
+export async function activeUserByEmail(db: Db, workspaceId: string, email: string) {
+  return db
+    .select({ id: users.id })
+    .from(users)
+    .where(and(eq(users.workspaceId, workspaceId), sql`lower(${users.email}) = ${email.toLowerCase()}`, eq(users.isActive, true)))
     .get();
 }

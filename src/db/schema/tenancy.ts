@@ -11,6 +11,9 @@ export const workspaces = sqliteTable("workspaces", {
 });
 
 /** One channel of a workspace: a WhatsApp business number behind one provider. */
+/** A template as an inbox setting names it; `components` as WhatsApp's send API takes them. */
+export type TemplateRef = { name: string; language: string; components?: Record<string, unknown>[] };
+
 export const inboxes = sqliteTable(
   "inboxes",
   {
@@ -19,7 +22,7 @@ export const inboxes = sqliteTable(
       .notNull()
       .references(() => workspaces.id, { onDelete: "cascade" }),
     name: text().notNull(),
-    provider: text({ enum: ["cloud", "360dialog", "onprem", "sandbox"] }).notNull(),
+    provider: text({ enum: ["cloud", "360dialog", "onprem", "sandbox", "webchat"] }).notNull(),
     phoneNumber: text(),
     /** Optional hostname that serves this inbox's API bare (`https://hostname/api/v1/...`). */
     hostname: text(),
@@ -27,6 +30,10 @@ export const inboxes = sqliteTable(
     config: text({ mode: "json" }).$type<Record<string, unknown>>().notNull(),
     /** Provider secrets, AES-GCM encrypted with a key derived from SECRET_KEY. */
     secrets: text().notNull(),
+    /** Polser: the template that invites a contact the contact webhook created (`inviteNewContacts`). */
+    inviteTemplate: text({ mode: "json" }).$type<TemplateRef | null>(),
+    /** Polser: flow name → the template that starts that Meta flow (`flow_data`). */
+    flowTemplates: text({ mode: "json" }).$type<Record<string, TemplateRef>>().notNull().default(sql`'{}'`),
     createdAt: integer().notNull().default(now),
   },
   (t) => [index("inboxes_workspace_idx").on(t.workspaceId, t.createdAt), uniqueIndex("inboxes_hostname_idx").on(t.hostname)],

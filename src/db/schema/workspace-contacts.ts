@@ -10,6 +10,9 @@ import { users } from "./users";
  * `modified_on` moves on every change and keyset pages never tie.
  */
 
+/** Polser's `enhanced_data`: named sections, each a list of items. */
+export type EnhancedItem = { text: string; description?: string; link?: string };
+
 export const stages = sqliteTable(
   "stages",
   {
@@ -44,7 +47,7 @@ export const contacts = sqliteTable(
     stageId: text().references(() => stages.id, { onDelete: "set null" }),
     agentId: integer().references(() => users.id, { onDelete: "set null" }),
     metaData: text({ mode: "json" }).$type<Record<string, unknown>>().notNull().default(sql`'{}'`),
-    enhancedData: text({ mode: "json" }).$type<Record<string, unknown[]>>().notNull().default(sql`'{}'`),
+    enhancedData: text({ mode: "json" }).$type<Record<string, EnhancedItem[]>>().notNull().default(sql`'{}'`),
     createdOn: integer().notNull(),
     modifiedOn: integer().notNull(),
     lastSeenOn: integer(),
@@ -102,6 +105,7 @@ export const contactFields = sqliteTable(
   (t) => [
     uniqueIndex("contact_fields_key_idx").on(t.workspaceId, t.key),
     uniqueIndex("contact_fields_label_idx").on(t.workspaceId, t.labelKey),
+    index("contact_fields_created_idx").on(t.workspaceId, t.createdOn, t.id),
   ],
 );
 
@@ -142,7 +146,11 @@ export const contactGroups = sqliteTable(
     memberCount: integer().notNull().default(0),
     createdOn: integer().notNull(),
   },
-  (t) => [uniqueIndex("contact_groups_uuid_idx").on(t.uuid), uniqueIndex("contact_groups_name_idx").on(t.workspaceId, t.nameKey)],
+  (t) => [
+    uniqueIndex("contact_groups_uuid_idx").on(t.uuid),
+    uniqueIndex("contact_groups_name_idx").on(t.workspaceId, t.nameKey),
+    index("contact_groups_created_idx").on(t.workspaceId, t.createdOn, t.id),
+  ],
 );
 
 export const contactGroupMembers = sqliteTable(

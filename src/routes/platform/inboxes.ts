@@ -8,7 +8,7 @@ import { bodyDoc, readBody } from "../../http/body";
 import { type App, errorResponses, json } from "../../http/openapi";
 import { PROVIDERS } from "../../providers/config";
 import { forgetInboxes } from "../../services/inbox-cache";
-import { InboxSchema, inboxSecrets, storeProviderConfig, toInboxWire } from "../../services/inboxes";
+import { InboxSchema, inboxSecrets, storeProviderConfig, TemplateRefSchema, toInboxWire } from "../../services/inboxes";
 import { PageQuery, page, paginated, paginatedSchema } from "../../services/pagination";
 import { parsePhoneNumber } from "../../services/phone-numbers";
 import { uniqueField } from "../../services/unique";
@@ -27,6 +27,11 @@ const CreateInboxBody = z.object({
     description:
       "Per provider. cloud: phone_number_id, access_token, app_secret, verify_token, api_base_url?; 360dialog: api_key, api_base_url?, app_secret?, verify_token?; onprem: api_base_url, username?, password?, auth_token?, app_secret?, verify_token?; sandbox: app_secret?, verify_token?. Secrets are write-only.",
   }),
+  invite_template: TemplateRefSchema.nullable().optional(),
+  flow_templates: z
+    .record(z.string().trim().min(1).max(100), TemplateRefSchema)
+    .refine((flows) => Object.keys(flows).length <= 100, "At most 100 flows.")
+    .optional(),
 });
 const PatchInboxBody = CreateInboxBody.partial();
 const InboxParams = WorkspaceParams.extend({ inboxId: z.string().openapi({ param: { name: "inboxId", in: "path" } }) });
@@ -86,6 +91,8 @@ export const registerInboxes = (app: App) => {
         provider: body.provider,
         phoneNumber: normalizePhone(body.phone_number) ?? null,
         hostname: body.hostname ?? null,
+        inviteTemplate: body.invite_template ?? null,
+        flowTemplates: body.flow_templates ?? {},
         ...stored,
       }),
     );
@@ -116,6 +123,8 @@ export const registerInboxes = (app: App) => {
         provider,
         phoneNumber: normalizePhone(body.phone_number),
         hostname: body.hostname,
+        inviteTemplate: body.invite_template,
+        flowTemplates: body.flow_templates,
         ...stored,
       }),
     );

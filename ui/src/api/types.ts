@@ -1,0 +1,21 @@
+import type { FetchResponse } from "openapi-fetch";
+import type { paths } from "./schema";
+
+/**
+ * Wire shapes the screens use, exactly as the client returns them (openapi-fetch's view of
+ * the operations that produce them). Today's `/openapi.json` marks the `RetrieveMessage`
+ * component nullable as a whole (only `Chat.last_message` is): `messagesOf` drops those
+ * impossible nulls from a page.
+ */
+type Data<Path extends keyof paths> = paths[Path] extends { get: infer Get extends Record<string | number, any> }
+  ? NonNullable<FetchResponse<Get, object, "application/json">["data"]>
+  : never;
+
+export type User = Data<"/api/v1/users/current/">;
+export type Group = User["groups"][number];
+export type Chat = Data<"/api/v1/chats/">["results"][number];
+export type AttachedTag = Chat["tags"][number];
+type PageMessage = Data<"/api/v1/messages/{wa_id}/">["results"][number];
+export type Message = NonNullable<PageMessage>;
+
+export const messagesOf = (results: PageMessage[]): Message[] => results.filter((m): m is Message => m !== null);
