@@ -13,6 +13,19 @@ import { parseJson } from "./json";
  */
 const FORM_TYPES = ["application/x-www-form-urlencoded", "multipart/form-data"];
 
+/** A JSON-only body (RapidPro v2, seed 003): no body at all is `{}`; any other type is a 415. */
+export async function readJsonBody(c: Context): Promise<unknown> {
+  const text = await c.req.text();
+  if (text.trim() === "") return {};
+  const type = (c.req.header("content-type") ?? "").split(";")[0]?.trim().toLowerCase() ?? "";
+  if (type !== "application/json" && !type.endsWith("+json")) {
+    throw new ApiError(415, { detail: `Unsupported media type "${c.req.header("content-type") ?? ""}" in request.` });
+  }
+  const read = parseJson(text);
+  if (!read.ok) throw new ApiError(400, { detail: read.error });
+  return read.value;
+}
+
 export async function readRawBody(c: Context): Promise<unknown> {
   const type = (c.req.header("content-type") ?? "").split(";")[0]?.trim().toLowerCase() ?? "";
   if (type === "application/json" || type.endsWith("+json")) {
@@ -33,8 +46,8 @@ export async function readRawBody(c: Context): Promise<unknown> {
   throw new ApiError(415, { detail: `Unsupported media type "${c.req.header("content-type") ?? ""}" in request.` });
 }
 
-export async function readBody<T extends z.ZodType>(c: Context, schema: T): Promise<z.infer<T>> {
-  const raw = await readRawBody(c);
+export async function readBody<T extends z.ZodType>(c: Context, schema: T, { jsonOnly = false } = {}): Promise<z.infer<T>> {
+  const raw = jsonOnly ? await readJsonBody(c) : await readRawBody(c);
   if (raw === null || typeof raw !== "object" || Array.isArray(raw)) {
     throw new ApiError(400, { non_field_errors: ["Invalid data. Expected a dictionary."] });
   }
@@ -43,18 +56,14 @@ export async function readBody<T extends z.ZodType>(c: Context, schema: T): Prom
   return parsed.data;
 }
 
-/** The OpenAPI request body for a schema read with `readBody` (documentation only). */
-export function bodyDoc(schema: z.ZodType, description?: string) {
+/**
+ * The OpenAPI request body for a schema read with `readBody` or `readJsonBody`
+ * (documentation only: no validator runs before the handler's own reading).
+ */
+export function bodyDoc(schema: z.ZodType, description?: string, { jsonOnly = false, required = true } = {}) {
   const json = z.toJSONSchema(schema, { io: "input", unrepresentable: "any" }) as Record<string, unknown>;
   delete json.$schema;
   const content = { schema: json };
-  return {
-    required: true,
-    description,
-    content: {
-      "application/json": content,
-      "application/x-www-form-urlencoded": content,
-      "multipart/form-data": content,
-    },
-  };
+  const forms = jsonOnly ? {} : { "application/x-www-form-urlencoded": content, "multipart/form-data": content };
+  return { required, description, content: { "application/json": content, ...forms } };
 }

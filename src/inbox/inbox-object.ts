@@ -4,7 +4,7 @@ import { type ChangeSpec, changeStatements } from "../db/queries/change-writes";
 import { getChatState } from "../db/queries/chats";
 import { activeMemberIds } from "../db/queries/groups";
 import type { MessageRow, StatusRow } from "../db/queries/ingest";
-import { orphanedMedia, purgeChatRow, purgeMessages } from "../db/queries/purge";
+import { lastMessageId, orphanedMedia, purgeMessages, settleChat } from "../db/queries/purge";
 import { getTagging, type TaggingKind, taggingOf, taggingsOfTag } from "../db/queries/tags";
 import type { AssignMethod } from "../db/schema";
 import { enqueueEvents } from "../queues/jobs";
@@ -53,8 +53,8 @@ const RETRY_MS = 5_000;
 const SAFETY_MS = 60_000;
 /** Statuses for ids never seen here are kept this long for their message, then dropped. */
 const HELD_STATUS_MAX_AGE_MS = 7 * 86_400_000;
-/** Rounds of a chat purge (500 messages each) before it answers with what it deleted so far. */
-const PURGE_MAX_ROUNDS = 1_000;
+/** Passes of a chat purge over the messages it has at each pass's start. */
+const PURGE_PASSES = 5;
 /** Changes per D1 batch (two statements each). */
 const CHANGES_PER_BATCH = 40;
 
@@ -245,25 +245,31 @@ export class InboxObject extends DurableObject<Env> {
 
   /**
    * The hard delete of a chat (the contact webhook's `delete_contact`), as the inbox's
-   * writer of changes: messages in rounds, then the chat row once none is left, going round
-   * again while messages land meanwhile, then media nothing refers to any more. The ledger
-   * keeps every wamid it stored, so a provider redelivering a deleted message gets a
-   * duplicate's answer and nothing comes back. Null when the inbox has no such chat.
+   * writer of changes: its messages in rounds, then the chat row; messages still arriving
+   * after PURGE_PASSES passes are kept whole with their chat (counts recomputed), and media nothing
+   * refers to any more goes. The ledger keeps every wamid it stored, so a provider
+   * redelivering a deleted message gets a duplicate's answer and nothing comes back. Null
+   * when the inbox has no such chat; `kept`: messages arrived during the purge.
    */
-  purgeChat(inboxId: string, waId: string): Promise<{ messages: number } | null> {
+  purgeChat(inboxId: string, waId: string): Promise<{ messages: number; kept: boolean } | null> {
     return this.change(inboxId, async (db) => {
       if (!(await getChatState(db, inboxId, waId))) return null;
       let messages = 0;
       const mediaIds = new Set<string>();
-      for (let round = 0; round < PURGE_MAX_ROUNDS; round++) {
-        const purged = await purgeMessages(this.env.DB, inboxId, waId);
-        messages += purged.messages;
-        for (const id of purged.mediaIds) mediaIds.add(id);
-        if (purged.messages === 0 && (await purgeChatRow(this.env.DB, inboxId, waId))) break;
+      // Passes up to the newest message at each pass's start: messages landing meanwhile go in
+      // the next pass, and a number that never stops writing cannot keep the purge going.
+      for (let pass = 0, upTo = await lastMessageId(this.env.DB, inboxId, waId); pass < PURGE_PASSES && upTo; pass++) {
+        for (let purged = await purgeMessages(this.env.DB, inboxId, waId, upTo); purged.messages; ) {
+          messages += purged.messages;
+          for (const id of purged.mediaIds) mediaIds.add(id);
+          purged = await purgeMessages(this.env.DB, inboxId, waId, upTo);
+        }
+        upTo = await lastMessageId(this.env.DB, inboxId, waId);
       }
+      const gone = await settleChat(this.env.DB, inboxId, waId);
       const orphans = await orphanedMedia(this.env.DB, inboxId, [...mediaIds]);
       if (orphans.length) await this.env.MEDIA.delete(orphans.map((id) => mediaKey(inboxId, id)));
-      return { messages };
+      return { messages, kept: !gone };
     });
   }
 

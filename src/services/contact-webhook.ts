@@ -146,11 +146,12 @@ export async function deleteOperation(env: Env, db: Db, workspaceId: string, pho
   for (const chat of chats) {
     const result = await inboxObject(env, chat.inboxId).purgeChat(chat.inboxId, chat.waId);
     if (!result) continue;
-    purged++;
+    // A chat that received messages during its purge is kept whole around them (not counted as deleted).
+    if (!result.kept) purged++;
     messages += result.messages;
   }
   // The contact goes once its chats have: a message landing during the purge links to it (or,
-  // with none left, would create one) and is purged, so no contact outlives its messages.
+  // with none left, creates one), so it is looked up again and no contact outlives the delete.
   const linked = await contactByPhone(db, workspaceId, digits);
   if (linked) await hardDeleteContact(db, linked);
   return { operation: "delete_contact" as const, deleted: { contacts: linked ? 1 : 0, chats: purged, messages } };

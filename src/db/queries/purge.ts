@@ -1,18 +1,28 @@
 /**
- * The hard delete of one chat (the contact webhook's `delete_contact`): its messages with
- * their search rows, status payloads and taggings, in rounds of PURGE_ROUND messages, then
- * the chat row with its received marks, taggings and histories. Run by the inbox object,
- * the inbox's one writer of changes. Raw statements: the FTS table is keyed by rowid.
+ * The hard delete of one chat (the contact webhook's `delete_contact`): the messages it had
+ * when the purge began, with their search rows, status payloads and taggings, in rounds of
+ * PURGE_ROUND messages, then the chat row with its received marks, taggings and histories;
+ * or, when messages arrived meanwhile, the chat kept whole around those. Run by the inbox
+ * object, the inbox's one writer of changes. Raw statements: the FTS table is keyed by rowid.
  */
 const PURGE_ROUND = 500;
 
 export type PurgeRound = { messages: number; mediaIds: string[] };
 
-/** Deletes up to PURGE_ROUND messages of the chat; `messages: 0` when none are left. */
-export async function purgeMessages(d1: D1Database, inboxId: string, waId: string): Promise<PurgeRound> {
+/** The chat's newest message id now: the purge deletes up to it, so messages arriving meanwhile cannot keep it going. */
+export async function lastMessageId(d1: D1Database, inboxId: string, waId: string): Promise<number> {
+  const row = await d1
+    .prepare("SELECT max(id) AS id FROM messages WHERE inbox_id = ? AND wa_id = ?")
+    .bind(inboxId, waId)
+    .first<{ id: number | null }>();
+  return row?.id ?? 0;
+}
+
+/** Deletes up to PURGE_ROUND of the chat's messages with ids up to `upTo`; `messages: 0` when none are left. */
+export async function purgeMessages(d1: D1Database, inboxId: string, waId: string, upTo: number): Promise<PurgeRound> {
   const { results } = await d1
-    .prepare("SELECT id, wamid, media_id AS mediaId FROM messages WHERE inbox_id = ? AND wa_id = ? LIMIT ?")
-    .bind(inboxId, waId, PURGE_ROUND)
+    .prepare("SELECT id, wamid, media_id AS mediaId FROM messages WHERE inbox_id = ? AND wa_id = ? AND id <= ? LIMIT ?")
+    .bind(inboxId, waId, upTo, PURGE_ROUND)
     .all<{ id: number; wamid: string; mediaId: string | null }>();
   if (!results.length) return { messages: 0, mediaIds: [] };
   const ids = JSON.stringify(results.map((r) => r.id));
@@ -28,20 +38,32 @@ export async function purgeMessages(d1: D1Database, inboxId: string, waId: strin
 }
 
 /**
- * Deletes the chat row and what hangs on it, only once it has no message left (a message
- * that landed meanwhile keeps its chat, and the caller goes round again). True if gone.
+ * Deletes the chat row and what hangs on it when no message is left; when messages arrived
+ * during the purge, keeps the chat whole around them instead (its count and last message
+ * recomputed). True if the chat is gone.
  */
-export async function purgeChatRow(d1: D1Database, inboxId: string, waId: string): Promise<boolean> {
+export async function settleChat(d1: D1Database, inboxId: string, waId: string): Promise<boolean> {
   const empty = "NOT EXISTS (SELECT 1 FROM messages WHERE inbox_id = ?1 AND wa_id = ?2)";
-  await d1.batch([
+  const [, , , , , , kept] = await d1.batch([
     d1.prepare(`DELETE FROM received_marks WHERE inbox_id = ?1 AND wa_id = ?2 AND ${empty}`).bind(inboxId, waId),
     d1.prepare(`DELETE FROM chat_taggings WHERE inbox_id = ?1 AND wa_id = ?2 AND ${empty}`).bind(inboxId, waId),
     d1.prepare(`DELETE FROM tagging_events WHERE inbox_id = ?1 AND wa_id = ?2 AND ${empty}`).bind(inboxId, waId),
     d1.prepare(`DELETE FROM assignment_events WHERE inbox_id = ?1 AND wa_id = ?2 AND ${empty}`).bind(inboxId, waId),
     d1.prepare(`DELETE FROM chats WHERE inbox_id = ?1 AND wa_id = ?2 AND ${empty}`).bind(inboxId, waId),
+    d1
+      .prepare(
+        `UPDATE chats SET
+           message_count = (SELECT count(*) FROM messages WHERE inbox_id = ?1 AND wa_id = ?2),
+           last_message_id = (SELECT id FROM messages WHERE inbox_id = ?1 AND wa_id = ?2 ORDER BY timestamp DESC, seq DESC LIMIT 1),
+           last_message_timestamp = (SELECT max(timestamp) FROM messages WHERE inbox_id = ?1 AND wa_id = ?2),
+           last_message_seq = (SELECT seq FROM messages WHERE inbox_id = ?1 AND wa_id = ?2 ORDER BY timestamp DESC, seq DESC LIMIT 1),
+           last_customer_message_timestamp = (SELECT max(timestamp) FROM messages WHERE inbox_id = ?1 AND wa_id = ?2 AND from_us = 0)
+         WHERE inbox_id = ?1 AND wa_id = ?2`,
+      )
+      .bind(inboxId, waId),
+    d1.prepare("SELECT 1 AS kept FROM chats WHERE inbox_id = ?1 AND wa_id = ?2").bind(inboxId, waId),
   ]);
-  const stillThere = await d1.prepare("SELECT 1 FROM chats WHERE inbox_id = ? AND wa_id = ?").bind(inboxId, waId).first();
-  return !stillThere;
+  return !(kept?.results.length ?? 0);
 }
 
 /** Media rows no remaining message of the inbox refers to; their R2 objects are the caller's to delete. */

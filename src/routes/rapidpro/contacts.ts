@@ -4,6 +4,7 @@ import { isoToMicros } from "../../contacts/times";
 import { invalidUrnMessage, parseUrn, type Urn } from "../../contacts/urns";
 import { toV2Contact } from "../../contacts/wire";
 import { badRequest } from "../../errors";
+import { bodyDoc } from "../../http/body";
 import { type App, ErrorSchema, json } from "../../http/openapi";
 import { requireUser } from "../../middleware/auth";
 import { deleteV2Contact, type V2Lookup, v2ContactsPage, writeV2Contact } from "../../services/workspace-contacts";
@@ -22,7 +23,6 @@ import {
   requireLookup,
   strToBool,
   V2_PAGE_SIZE,
-  v2BodyDoc,
 } from "./http";
 
 const TAGS = ["RapidPro v2"];
@@ -171,7 +171,7 @@ const write = createRoute({
   summary: "Create or update a contact",
   description:
     "Without a lookup: creates (every URN must be free). `?uuid=` or `?urn=` updates only the keys given (`?urn=` matching nobody creates the contact with that URN). Problems come as DRF field errors, all together.",
-  request: { query: z.object(LookupQuery), body: v2BodyDoc(ContactWriteDoc) },
+  request: { query: z.object(LookupQuery), body: bodyDoc(ContactWriteDoc, undefined, { jsonOnly: true, required: false }) },
   responses: {
     200: json(V2ContactSchema, "Updated."),
     201: json(V2ContactSchema, "Created."),

@@ -1,6 +1,7 @@
 import { createRoute, z } from "@hono/zod-openapi";
 import { MAX_VALUE_LENGTH, VALUE_TYPES, type ValueType } from "../../contacts/values";
 import { ApiError } from "../../errors";
+import { bodyDoc } from "../../http/body";
 import { type App, ErrorSchema, json } from "../../http/openapi";
 import { requireUser } from "../../middleware/auth";
 import { type FieldKeys, type FieldRow, listFields, writeField } from "../../services/contact-fields";
@@ -16,7 +17,6 @@ import {
   readV2Object,
   strToBool,
   V2_PAGE_SIZE,
-  v2BodyDoc,
 } from "./http";
 
 const TAGS = ["RapidPro v2"];
@@ -160,7 +160,7 @@ const write = createRoute({
   summary: "Create or update a contact field",
   description:
     "Without `key`: creates (the key is generated from the label, e.g. `Nick name` → `nick_name`); at most 250 fields. `?key=` changes the label and the type (both required, as in RapidPro) and re-reads every stored value. Takes the seeds' `label`/`value_type` or today's `name`/`type`; errors are keyed by the key sent.",
-  request: { query: z.object(KeyQuery), body: v2BodyDoc(FieldWriteDoc) },
+  request: { query: z.object(KeyQuery), body: bodyDoc(FieldWriteDoc, undefined, { jsonOnly: true, required: false }) },
   responses: {
     200: json(V2FieldSchema, "Updated."),
     201: json(V2FieldSchema, "Created."),

@@ -1,5 +1,6 @@
 import { createRoute, z } from "@hono/zod-openapi";
 import { ApiError, badRequest, fieldErrors } from "../../errors";
+import { bodyDoc } from "../../http/body";
 import { type App, ErrorSchema, json } from "../../http/openapi";
 import { requireUser } from "../../middleware/auth";
 import { createGroup, type GroupRow, listGroups, loadGroup, removeGroup, updateGroup } from "../../services/contact-groups";
@@ -15,7 +16,6 @@ import {
   requireLookup,
   strToBool,
   V2_PAGE_SIZE,
-  v2BodyDoc,
 } from "./http";
 
 const TAGS = ["RapidPro v2"];
@@ -77,7 +77,7 @@ const write = createRoute({
   tags: TAGS,
   summary: "Create or rename a contact group",
   description: "Without `uuid`: creates (at most 250 groups). `?uuid=` renames.",
-  request: { query: z.object(UuidQuery), body: v2BodyDoc(GroupWriteDoc) },
+  request: { query: z.object(UuidQuery), body: bodyDoc(GroupWriteDoc, undefined, { jsonOnly: true, required: false }) },
   responses: {
     200: json(V2GroupSchema, "Renamed."),
     201: json(V2GroupSchema, "Created."),

@@ -1,7 +1,7 @@
 import { z } from "@hono/zod-openapi";
 import type { Context } from "hono";
 import { ApiError, badRequest, validationError } from "../../errors";
-import { parseJson } from "../../http/json";
+import { readJsonBody } from "../../http/body";
 
 /**
  * The request mechanics every RapidPro v2 resource shares: JSON bodies, lookups from the
@@ -13,17 +13,7 @@ import { parseJson } from "../../http/json";
  * to change answers 200; anything but one JSON object is RapidPro's `non_field_errors`.
  */
 export async function readV2Object(c: Context): Promise<Record<string, unknown>> {
-  const text = await c.req.text();
-  let raw: unknown = {};
-  if (text.trim() !== "") {
-    const type = (c.req.header("content-type") ?? "").split(";")[0]?.trim().toLowerCase() ?? "";
-    if (type !== "application/json" && !type.endsWith("+json")) {
-      throw new ApiError(415, { detail: `Unsupported media type "${c.req.header("content-type") ?? ""}" in request.` });
-    }
-    const read = parseJson(text);
-    if (!read.ok) throw new ApiError(400, { detail: read.error });
-    raw = read.value;
-  }
+  const raw = await readJsonBody(c);
   if (raw === null || typeof raw !== "object" || Array.isArray(raw)) {
     throw new ApiError(400, { non_field_errors: ["Request body should be a single JSON object"] });
   }
@@ -215,10 +205,3 @@ export const dictField = <T extends z.ZodType>(item: T, max = 100) =>
     }
     return out;
   });
-
-/** The OpenAPI body of a v2 write (documentation only: the route reads it with `readV2Object`, so no validator runs first). */
-export function v2BodyDoc(schema: z.ZodType, description?: string) {
-  const json = z.toJSONSchema(schema, { io: "input", unrepresentable: "any" }) as Record<string, unknown>;
-  delete json.$schema;
-  return { required: false, description, content: { "application/json": { schema: json } } };
-}

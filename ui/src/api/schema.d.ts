@@ -9833,46 +9833,6 @@ export interface paths {
                             value: string | number | boolean;
                         }[];
                     };
-                    "application/x-www-form-urlencoded": {
-                        /** @enum {string} */
-                        channel: "whatsapp" | "web-whatsapp" | "webchat";
-                        channel_phone_number?: string;
-                        contact_phone_number?: string;
-                        channel_id?: string;
-                        external_user_id?: string;
-                        contact_name?: string;
-                        /** Format: email */
-                        contact_email?: string;
-                        stageId?: string;
-                        agentId?: string;
-                        meta_data?: {
-                            [key: string]: unknown;
-                        };
-                        custom_field_values?: {
-                            key: string;
-                            value: string | number | boolean;
-                        }[];
-                    };
-                    "multipart/form-data": {
-                        /** @enum {string} */
-                        channel: "whatsapp" | "web-whatsapp" | "webchat";
-                        channel_phone_number?: string;
-                        contact_phone_number?: string;
-                        channel_id?: string;
-                        external_user_id?: string;
-                        contact_name?: string;
-                        /** Format: email */
-                        contact_email?: string;
-                        stageId?: string;
-                        agentId?: string;
-                        meta_data?: {
-                            [key: string]: unknown;
-                        };
-                        custom_field_values?: {
-                            key: string;
-                            value: string | number | boolean;
-                        }[];
-                    };
                 };
             };
             responses: {
