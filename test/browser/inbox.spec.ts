@@ -101,15 +101,13 @@ describe("the web inbox in Chromium", () => {
     await thread(page).getByText("Link me").waitFor();
     expect(await page.getByRole("heading", { name: "Deep Link" }).count()).toBe(1);
 
-    // Nobody with this number ever wrote: WhatsApp's 24-hour window is closed, and the API says so.
+    // Nobody with this number ever wrote: WhatsApp's 24-hour window is closed, so only templates are offered.
     const stranger = newCustomer();
     await page.goto(`/main/chat/${stranger}`);
     await page.getByText("No messages with this number yet.").waitFor();
-    await page.getByRole("textbox", { name: "Message" }).fill("Hello?");
-    await page.getByRole("button", { name: "Send" }).click();
-    const alert = page.locator(".composer").getByRole("alert");
-    await alert.waitFor();
-    expect(await alert.textContent()).toContain("24-hour customer service window is closed");
+    await page.getByText("The customer has not written yet, so the 24-hour window is closed").waitFor();
+    expect(await page.getByRole("textbox", { name: "Message" }).count()).toBe(0);
+    await page.getByRole("heading", { name: "Send a template" }).waitFor();
 
     await page.goto("/admin/");
     await page

@@ -9,16 +9,19 @@ import { BASE } from "./api/base";
 const listeners = new Set<() => void>();
 
 export const appPath = () => location.pathname.slice(BASE.length) || "/";
+/** The path with its query (`?at=` of a search hit), which a route may read. */
+const appLocation = () => `${appPath()}${location.search}`;
 
 export function navigate(path: string, { replace = false } = {}) {
   history[replace ? "replaceState" : "pushState"](null, "", `${BASE}${path}`);
   for (const listener of listeners) listener();
 }
 
+/** The app's path and query; `matchRoute` reads the path, `queryParam` the query. */
 export function usePath(): string {
-  const [path, setPath] = useState(appPath);
+  const [path, setPath] = useState(appLocation);
   useEffect(() => {
-    const update = () => setPath(appPath());
+    const update = () => setPath(appLocation());
     listeners.add(update);
     addEventListener("popstate", update);
     return () => {
@@ -29,13 +32,32 @@ export function usePath(): string {
   return path;
 }
 
-export type Route = { name: "inbox" } | { name: "chat"; waId: string } | { name: "admin" } | { name: "not_found" };
+export type AdminPage = "users" | "groups" | "tags" | "webhooks" | "rules" | "profile" | "templates";
+export const ADMIN_PAGES: AdminPage[] = ["users", "groups", "tags", "webhooks", "rules", "profile", "templates"];
 
-export function matchRoute(path: string): Route {
+export type Route =
+  | { name: "inbox" }
+  | { name: "chat"; waId: string; at: number | null }
+  | { name: "admin"; page: AdminPage | null }
+  | { name: "account" }
+  | { name: "not_found" };
+
+export const queryParam = (location: string, name: string) => new URLSearchParams(location.split("?")[1] ?? "").get(name);
+
+export function matchRoute(location: string): Route {
+  const path = location.split("?")[0] ?? "/";
   if (path === "/" || path === "/main" || path === "/main/") return { name: "inbox" };
   const chat = /^\/main\/chat\/([^/]+)\/?$/.exec(path);
-  if (chat?.[1]) return { name: "chat", waId: decodeURIComponent(chat[1]) };
-  if (/^\/admin(\/.*)?$/.test(path)) return { name: "admin" };
+  if (chat?.[1]) {
+    const at = Number(queryParam(location, "at"));
+    return { name: "chat", waId: decodeURIComponent(chat[1]), at: Number.isFinite(at) && at > 0 ? at : null };
+  }
+  const admin = /^\/admin(?:\/([a-z]+))?\/?$/.exec(path);
+  if (admin) {
+    const page = ADMIN_PAGES.find((p) => p === admin[1]);
+    return admin[1] && !page ? { name: "not_found" } : { name: "admin", page: page ?? null };
+  }
+  if (path === "/account" || path === "/account/") return { name: "account" };
   return { name: "not_found" };
 }
 

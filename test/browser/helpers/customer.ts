@@ -72,5 +72,48 @@ export async function customerWrites(
   return id;
 }
 
+/**
+ * Many customer messages in one webhook, oldest first, `secondsAgo` before now for the
+ * first and one second apart; resolves with their ids once stored.
+ */
+export async function customerWritesMany(
+  env: Platform,
+  waId: string,
+  name: string,
+  bodies: string[],
+  secondsAgo: number,
+): Promise<string[]> {
+  const { inboxId } = await sandbox(env);
+  const start = Math.floor(Date.now() / 1000) - secondsAgo;
+  const messages = bodies.map((body, i) => ({
+    from: waId,
+    id: `wamid.browser.${Date.now()}.${++sequence}`,
+    timestamp: String(start + i),
+    type: "text",
+    text: { body },
+  }));
+  const body = JSON.stringify({
+    object: "whatsapp_business_account",
+    entry: [
+      {
+        id: "sandbox",
+        changes: [
+          { field: "messages", value: { messaging_product: "whatsapp", contacts: [{ profile: { name }, wa_id: waId }], messages } },
+        ],
+      },
+    ],
+  });
+  const res = await fetch(`${env.base}/webhooks/whatsapp/${inboxId}`, {
+    method: "POST",
+    headers: {
+      "content-type": "application/json",
+      "x-hub-signature-256": `sha256=${createHmac("sha256", APP_SECRET).update(body).digest("hex")}`,
+    },
+    body,
+  });
+  if (res.status !== 200) throw new Error(`webhook: ${res.status} ${await res.text()}`);
+  return messages.map((m) => m.id);
+}
+
 /** A fresh customer number per test, so tests never see each other's chats. */
 export const newCustomer = () => `4915${String(Date.now()).slice(-7)}${String(++sequence).padStart(2, "0")}`;

@@ -47,3 +47,24 @@ export async function call<T>(request: Promise<{ data?: T; error?: unknown; resp
   if (data === undefined) throw new ApiError(response.status, "The server answered without the expected data.");
   return data;
 }
+
+/** Awaits an API call that answers no body (204): nothing, or an `ApiError` in words. */
+export async function callEmpty(request: Promise<{ error?: unknown; response: Response }>): Promise<void> {
+  let result: { error?: unknown; response: Response };
+  try {
+    result = await request;
+  } catch {
+    throw new ApiError(0, NETWORK_ERROR);
+  }
+  if (result.error !== undefined || !result.response.ok)
+    throw new ApiError(result.response.status, errorText(result.error, result.response.status));
+}
+
+/** The headers every request carries (the credential, and CSRF for a session), for the few calls made without openapi-fetch. */
+export function credentialHeaders(): Record<string, string> {
+  const csrf = cookie("csrftoken");
+  return {
+    Accept: "application/json",
+    ...(token ? { Authorization: `Token ${token}` } : csrf ? { "X-CSRFToken": csrf } : {}),
+  };
+}

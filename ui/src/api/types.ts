@@ -1,5 +1,5 @@
 import type { FetchResponse } from "openapi-fetch";
-import type { paths } from "./schema";
+import type { components, paths } from "./schema";
 
 /**
  * Wire shapes the screens use, exactly as the client returns them (openapi-fetch's view of
@@ -19,3 +19,17 @@ type PageMessage = Data<"/api/v1/messages/{wa_id}/">["results"][number];
 export type Message = NonNullable<PageMessage>;
 
 export const messagesOf = (results: PageMessage[]): Message[] => results.filter((m): m is Message => m !== null);
+
+type Schemas = components["schemas"];
+export type Tag = Schemas["Tag"];
+export type SavedResponse = Schemas["SavedResponse"];
+export type Template = Schemas["Template"];
+export type ChatAssignmentEvent = Data<"/api/v1/chat_assignment_events/">["results"][number];
+export type ChatTaggingEvent = Data<"/api/v1/chat_tagging_events/">["results"][number];
+export type MessageTaggingEvent = Data<"/api/v1/message_tagging_events/">["results"][number];
+export type WabaWebhook = Schemas["WabaWebhook"];
+export type Delivery = Schemas["Delivery"];
+export type RuleEngine = Schemas["RuleEngine"];
+export type Rule = Schemas["Rule"];
+export type Permissions = Schemas["Permissions"];
+export type MediaCreated = Schemas["MediaCreated"];

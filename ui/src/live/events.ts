@@ -10,7 +10,10 @@ import type { Message } from "../api/types";
 export type LiveEvent =
   | { kind: "message"; message: Message }
   | { kind: "status"; id: string; status: string; value: unknown }
-  | { kind: "changed" }
+  /** Something about a chat changed (`waId` null: which one is not said, e.g. a message tagging). */
+  | { kind: "changed"; waId: string | null }
+  /** A chat was assigned (`chat_assignment`): who was set, and who did it. */
+  | { kind: "assigned"; waId: string; userId: number | null; groupId: number | null; doneBy: number | null; name: string | null }
   /** The socket (re)connected or the poll came round: catch up with `since_time`. */
   | { kind: "catch_up" };
 
@@ -29,6 +32,18 @@ const parse = (data: string): unknown => {
     return null;
   }
 };
+
+/** The chat an event is about, where the payload names it. */
+function chatOf(payload: Record<string, unknown>): string | null {
+  for (const [key, field] of [
+    ["chat_tagging", "chat"],
+    ["chat_resolved", "wa_id"],
+  ] as const) {
+    const value = payload[key];
+    if (isObject(value) && typeof value[field] === "string") return value[field];
+  }
+  return null;
+}
 
 /** The answer to the token frame (`{"type": "token", "status": "success" | "failed"}`), or null for other frames. */
 export function tokenAnswer(data: string): "success" | "failed" | null {
@@ -51,6 +66,19 @@ export function eventsOf(data: string): LiveEvent[] {
     const value = s.status === "failed" || list(s.errors).length ? { timestamp: s.timestamp, errors: s.errors } : s.timestamp;
     events.push({ kind: "status", id: s.id, status: s.status, value });
   }
-  if (OTHER_KEYS.some((k) => k in payload)) events.push({ kind: "changed" });
+  const assignment = payload.chat_assignment;
+  if (isObject(assignment) && typeof assignment.wa_id === "string") {
+    const id = (v: unknown) => (isObject(v) && typeof v.id === "number" ? v.id : null);
+    const contact = list(payload.contacts).find(isObject);
+    const profile = contact && isObject(contact.profile) ? contact.profile : null;
+    events.push({
+      kind: "assigned",
+      waId: assignment.wa_id,
+      userId: id(assignment.assigned_to_user_set),
+      groupId: id(assignment.assigned_group_set),
+      doneBy: id(assignment.done_by),
+      name: profile && typeof profile.name === "string" ? profile.name : null,
+    });
+  } else if (OTHER_KEYS.some((k) => k in payload)) events.push({ kind: "changed", waId: chatOf(payload) });
   return events;
 }

@@ -2,11 +2,14 @@ import { useEffect, useMemo, useState } from "preact/hooks";
 import { messageOf } from "../api/errors";
 import type { User } from "../api/types";
 import { ErrorNotice } from "../components/error-notice";
+import { forgetDirectory } from "../directory";
 import { LiveConnection, type LiveState } from "../live/connection";
 import { LiveContext } from "../live/context";
-import { followLink, href, matchRoute, usePath } from "../router";
+import { assignmentNotice, notify, useNotificationPermission } from "../live/notifications";
+import { followLink, href, matchRoute, navigate, queryParam, usePath } from "../router";
 import { logOut } from "../session";
-import { AdminUsers } from "./admin-users";
+import { Account } from "./account";
+import { AdminPanel } from "./admin/admin-panel";
 import { ChatList } from "./chat-list";
 import { Thread } from "./thread";
 
@@ -27,16 +30,23 @@ function NavLink({ path, label, current }: { path: string; label: string; curren
 
 /** The logged-in app: header, live feed, and the screen the path names. */
 export function Shell({ user, onLoggedOut }: { user: User; onLoggedOut: () => void }) {
-  const route = matchRoute(usePath());
+  const location = usePath();
+  const route = matchRoute(location);
+  const [notifications, askNotifications] = useNotificationPermission();
   const live = useMemo(() => new LiveConnection(), []);
   const [liveState, setLiveState] = useState<LiveState>(live.state);
   const [error, setError] = useState<string | null>(null);
 
   useEffect(() => {
     const off = live.onState(setLiveState);
+    const unsubscribe = live.subscribe((event) => {
+      const notice = assignmentNotice(event, user);
+      if (notice) notify(notice, (waId) => navigate(`/main/chat/${encodeURIComponent(waId)}`));
+    });
     live.start();
     return () => {
       off();
+      unsubscribe();
       live.stop();
     };
   }, [live]);
@@ -45,6 +55,7 @@ export function Shell({ user, onLoggedOut }: { user: User; onLoggedOut: () => vo
     try {
       await logOut();
       live.stop();
+      forgetDirectory();
       onLoggedOut();
     } catch (e) {
       setError(messageOf(e));
@@ -62,10 +73,17 @@ export function Shell({ user, onLoggedOut }: { user: User; onLoggedOut: () => vo
         <nav aria-label="Main">
           <NavLink path="/" label="Inbox" current={inInbox} />
           {user.profile.role === "admin" && <NavLink path="/admin/" label="Admin" current={route.name === "admin"} />}
+          <NavLink path="/account/" label="Account" current={route.name === "account"} />
         </nav>
         <span class={`live live-${liveState}`} role="status">
           {LIVE_WORDS[liveState]}
         </span>
+        {notifications === "default" && (
+          <button type="button" class="secondary" onClick={() => void askNotifications()}>
+            Enable notifications
+          </button>
+        )}
+        {notifications === "denied" && <span class="hint">Notifications blocked in this browser</span>}
         <span class="who">{user.username}</span>
         <button type="button" onClick={() => void logout()}>
           Log out
@@ -74,17 +92,25 @@ export function Shell({ user, onLoggedOut }: { user: User; onLoggedOut: () => vo
       <ErrorNotice error={error} />
       {inInbox ? (
         <div class={route.name === "chat" ? "inbox has-thread" : "inbox"}>
-          <ChatList activeWaId={route.name === "chat" ? route.waId : null} />
+          <ChatList activeWaId={route.name === "chat" ? route.waId : null} user={user} />
           <main id="main" class="pane">
             {route.name === "chat" ? (
-              <Thread key={route.waId} waId={route.waId} />
+              <Thread
+                key={`${route.waId}@${route.at ?? ""}`}
+                waId={route.waId}
+                user={user}
+                at={route.at}
+                focusId={queryParam(location, "message")}
+              />
             ) : (
               <p class="empty pick">Pick a chat on the left to read and answer it.</p>
             )}
           </main>
         </div>
       ) : route.name === "admin" ? (
-        <AdminUsers user={user} />
+        <AdminPanel user={user} page={route.page ?? "users"} />
+      ) : route.name === "account" ? (
+        <Account user={user} />
       ) : (
         <main id="main" class="not-found">
           <h1>Page not found</h1>
