@@ -180,7 +180,7 @@ export async function runContacts({
     { name: "v2 lookup by urn", path: () => `/api/v2/contacts.json?urn=whatsapp%3A${number((phoneK++ * 7919) % count)}`, target: 25 },
     { name: "v2 first page", path: () => "/api/v2/contacts.json", target: 50 },
     { name: "v2 page 40", path: () => page40, target: 50 },
-    { name: "v2 groups (one of 100k members)", path: () => "/api/v2/groups.json", target: 25 },
+    { name: `v2 groups (one of ${count.toLocaleString("en-US")} members)`, path: () => "/api/v2/groups.json", target: 25 },
     {
       name: "seed 003 find by phone",
       method: "POST",

@@ -15,6 +15,7 @@ import {
   insertGroupStatement,
   renameGroup,
 } from "../db/queries/contact-groups";
+import { type Read, readOne } from "../db/queries/reads";
 import { fieldErrors, notFound } from "../errors";
 import { uniqueField } from "./unique";
 
@@ -62,19 +63,25 @@ export function validateGroupName(name: string): string | null {
  * group, as RapidPro's ContactGroupField finds it: a uuid wins over a name. Refs that find
  * nothing are absent from the map; another workspace's uuids and names find nothing.
  */
-export async function findGroups(db: Db, workspaceId: string, refs: string[]): Promise<Map<string, GroupRow>> {
+export function findGroups(db: Db, workspaceId: string, refs: string[]): Read<Map<string, GroupRow>> {
   const unique = [...new Set(refs)];
   const uuids = [...new Set(unique.filter((r) => UUID.test(r)).map((r) => r.toLowerCase()))];
   const nameKeys = [...new Set(unique.map((r) => groupNameKey(r.trim())))];
-  const rows = await groupsByUuidsOrNameKeys(db, workspaceId, uuids, nameKeys);
-  const byUuid = new Map(rows.map((g) => [g.uuid, g]));
-  const byName = new Map(rows.map((g) => [g.nameKey, g]));
-  const found = new Map<string, GroupRow>();
-  for (const ref of unique) {
-    const group = byUuid.get(ref.toLowerCase()) ?? byName.get(groupNameKey(ref.trim()));
-    if (group) found.set(ref, group);
-  }
-  return found;
+  const rows = groupsByUuidsOrNameKeys(db, workspaceId, uuids, nameKeys);
+  return {
+    statements: rows.statements,
+    read(results) {
+      const groups = rows.read(results);
+      const byUuid = new Map(groups.map((g) => [g.uuid, g]));
+      const byName = new Map(groups.map((g) => [g.nameKey, g]));
+      const found = new Map<string, GroupRow>();
+      for (const ref of unique) {
+        const group = byUuid.get(ref.toLowerCase()) ?? byName.get(groupNameKey(ref.trim()));
+        if (group) found.set(ref, group);
+      }
+      return found;
+    },
+  };
 }
 
 /**
@@ -125,7 +132,7 @@ export async function createGroup(db: Db, workspaceId: string, name: string): Pr
     "name",
     TAKEN,
   );
-  if (!created) throw fieldErrors({ non_field_errors: [groupLimitMessage(await groupCount(db, workspaceId))] });
+  if (!created) throw fieldErrors({ non_field_errors: [groupLimitMessage(await readOne(db, groupCount(db, workspaceId)))] });
   return created;
 }
 

@@ -6,6 +6,7 @@ import { type ContactObject, toContactObject } from "../contacts/wire";
 import type { Db } from "../db/client";
 import { groupCount, groupsByUuidsOrNameKeys } from "../db/queries/contact-groups";
 import { numbersOf } from "../db/queries/inboxes";
+import { known, readAll, readOne } from "../db/queries/reads";
 import {
   activeUserByUuid,
   type ContactDetails,
@@ -18,7 +19,6 @@ import {
   contactDetails,
   contactExtras,
   contactsPage,
-  contactWithDetails,
   createContact,
   deleteContactRow,
   type FieldDefRow,
@@ -26,7 +26,7 @@ import {
   fieldsByKeys,
   identifierOwners,
   saveContact,
-  stageExists,
+  stageById,
   urnOwners,
   urnsOf,
   type ValueWrite,
@@ -111,14 +111,14 @@ export async function upsertCustomer(db: Db, workspaceId: string, input: Custome
   const keys = [...new Set(entries.map((v) => v.key))];
   const email = input.contact_email?.toLowerCase();
   const emailIdentity = email ? `mailto:${email}` : null;
-  // Every read that needs nothing else, at once.
-  const [fieldRows, stageFound, agent, byPhone, emailOwner] = await Promise.all([
+  // Every read that needs nothing else, in one round trip.
+  const [fieldRows, stage, agent, byPhone, emailOwner] = await readAll(db, [
     fieldsByKeys(db, workspaceId, keys),
-    input.stageId ? stageExists(db, workspaceId, input.stageId) : true,
-    input.agentId ? activeUserByUuid(db, workspaceId, input.agentId) : undefined,
+    input.stageId ? stageById(db, workspaceId, input.stageId) : known({ id: "" }),
+    input.agentId ? activeUserByUuid(db, workspaceId, input.agentId) : known(undefined),
     contactByIdentities(db, workspaceId, identities),
-    emailIdentity ? contactByIdentities(db, workspaceId, [emailIdentity]) : undefined,
-  ]);
+    emailIdentity ? contactByIdentities(db, workspaceId, [emailIdentity]) : known(undefined),
+  ] as const);
   const defs = new Map(fieldRows.map((f) => [f.key, f]));
   const unknown = keys.filter((k) => !defs.has(k));
   if (unknown.length) throw fieldErrors({ custom_field_values: [`Unknown custom field keys: ${unknown.join(", ")}`] });
@@ -132,13 +132,13 @@ export async function upsertCustomer(db: Db, workspaceId: string, input: Custome
     else values.push({ fieldId: field.id, text, typed: parsed.value, identity: field.identifier ? identityOf(field, text) : null });
   });
   if (Object.keys(valueErrors).length) problems.custom_field_values = valueErrors;
-  if (!stageFound) problems.stageId = ["No stage of this workspace has this id."];
+  if (!stage) problems.stageId = ["No stage of this workspace has this id."];
   if (input.agentId && !agent) problems.agentId = ["No active team member of this workspace has this id."];
   const identifiers = values.flatMap((v) => (v.identity === null ? [] : [{ fieldId: v.fieldId, identity: v.identity }]));
-  const held = identifiers.length ? await identifierOwners(db, workspaceId, identifiers) : new Map<string, number>();
+  const held = await readOne(db, identifierOwners(db, workspaceId, identifiers));
   // Nobody has the number: the contact holding one of the identifier values is the one.
   const holderId = byPhone ? undefined : held.values().next().value;
-  const found = byPhone ?? (holderId === undefined ? undefined : await contactById(db, workspaceId, holderId));
+  const found = byPhone ?? (holderId === undefined ? undefined : await readOne(db, contactById(db, workspaceId, holderId)));
   const clashes: Record<string, unknown> = {};
   values.forEach((v, i) => {
     const owner = v.identity === null ? undefined : held.get(`${v.fieldId}:${v.identity}`);
@@ -169,20 +169,18 @@ export async function upsertCustomer(db: Db, workspaceId: string, input: Custome
       const has = (identity: string) => urns.some((u) => u.identity === identity);
       // A contact found by phone (or webchat id) gains no URN; one found by an identifier value gains the channel's.
       const addUrns = [...(byPhone ? [] : [channelUrn]), ...(emailUrn && !has(emailUrn.identity) ? [emailUrn] : [])];
-      await saveContact(
+      const { contact, details } = await saveContact(
         db,
         found,
         at,
         { set: { ...set, ...(input.meta_data ? { metaData: merge(found.metaData) } : {}) }, addUrns, values },
         (urns.at(-1)?.position ?? -1) + 1,
       );
-      const { contact, details } = await contactWithDetails(db, workspaceId, found.uuid);
       return { contact, created: false, urns: details.urns.get(contact.id) ?? [], inboxId, digits, agentId: agent?.id ?? null };
     }
     const urns = [channelUrn, ...(emailUrn ? [emailUrn] : [])];
     const uuid = crypto.randomUUID();
-    await createContact(db, workspaceId, uuid, at, { set: { ...set, metaData: merge({}) }, urns, values });
-    const { contact, details } = await contactWithDetails(db, workspaceId, uuid);
+    const { contact, details } = await createContact(db, workspaceId, uuid, at, { set: { ...set, metaData: merge({}) }, urns, values });
     return { contact, created: true, urns: details.urns.get(contact.id) ?? [], inboxId, digits, agentId: agent?.id ?? null };
   } catch (e) {
     // Another call took the number or an identifier value first (the unique indexes): validated again, that contact is the one.
@@ -219,19 +217,17 @@ export async function writeV2Contact(
   problems: Record<string, unknown>,
   retried = false,
 ): Promise<{ contact: ContactRow; created: boolean; view: V2ContactView }> {
-  // Every read the checks need, at once: one round trip's wait.
-  const [target, fields, groups, owners] = await Promise.all([
-    lookup ? v2Target(db, workspaceId, lookup) : undefined,
+  // Every read the checks need, in one round trip.
+  const [target, fields, groups, owners] = await readAll(db, [
+    lookup ? v2Target(db, workspaceId, lookup) : known(undefined),
     fieldDefs(db, workspaceId),
-    input.groups ? findGroups(db, workspaceId, input.groups) : new Map<string, { id: number }>(),
-    input.urns
-      ? urnOwners(
-          db,
-          workspaceId,
-          input.urns.map((u) => u.identity),
-        )
-      : new Map<string, number>(),
-  ]);
+    findGroups(db, workspaceId, input.groups ?? []),
+    urnOwners(
+      db,
+      workspaceId,
+      (input.urns ?? []).map((u) => u.identity),
+    ),
+  ] as const);
   if (lookup && "uuid" in lookup && !target) throw notFound();
   const errors: Record<string, unknown> = { ...problems };
   if (input.urns && lookup && "urn" in lookup) errors.urns = ["Field not allowed when using URN in URL"];
@@ -258,8 +254,14 @@ export async function writeV2Contact(
           identity: field.identifier ? identityOf(field, text) : null,
         });
     }
+    // The unique index refuses a value another contact holds, so a write that looks valid
+    // goes ahead unread; the owners are read to report them beside other problems, or after
+    // the index refused the write.
     const identifiers = values.flatMap((v) => (v.identity === null ? [] : [{ fieldId: v.fieldId, identity: v.identity }]));
-    const held = identifiers.length ? await identifierOwners(db, workspaceId, identifiers) : new Map<string, number>();
+    const refused =
+      Object.keys(errors).length || target?.deletedOn != null || (target && target.status !== "active" && input.groups?.length);
+    const check = identifiers.length && (retried || refused);
+    const held = await readOne(db, check ? identifierOwners(db, workspaceId, identifiers) : known(new Map<string, number>()));
     const clash = values.find((v) => v.identity !== null && (held.get(`${v.fieldId}:${v.identity}`) ?? target?.id) !== target?.id);
     if (clash) {
       const key = fields.find((f) => f.id === clash.fieldId)?.key as string;
@@ -281,19 +283,19 @@ export async function writeV2Contact(
   const at = nowMicros();
   try {
     if (target) {
-      await saveContact(db, target, at, {
+      const written = await saveContact(db, target, at, {
         set,
         ...(input.urns ? { urns: newUrns(input.urns) } : {}),
         ...(wanted ? { keepOnlyGroups: wanted, addGroups: wanted } : {}),
         values,
         clearValues,
       });
-      return { ...(await v2ContactView(db, workspaceId, target.uuid, fields)), created: false };
+      return { contact: written.contact, view: { ...written, fields }, created: false };
     }
     const uuid = crypto.randomUUID();
     const urns = lookup && "urn" in lookup ? [lookup.urn] : (input.urns ?? []);
-    await createContact(db, workspaceId, uuid, at, { set, urns: newUrns(urns), addGroups: wanted ?? [], values });
-    return { ...(await v2ContactView(db, workspaceId, uuid, fields)), created: true };
+    const written = await createContact(db, workspaceId, uuid, at, { set, urns: newUrns(urns), addGroups: wanted ?? [], values });
+    return { contact: written.contact, view: { ...written, fields }, created: true };
   } catch (e) {
     // Another request took a URN or an identifier value first: validated again, a `?urn=`
     // upsert updates the contact it made, and anything else is refused as if that contact
@@ -305,7 +307,7 @@ export async function writeV2Contact(
 
 /** v2's soft delete: the tombstone keeps its uuid and dates; URNs are freed at once, groups and values go. */
 export async function deleteV2Contact(db: Db, workspaceId: string, lookup: { uuid: string } | { urn: Urn }): Promise<void> {
-  const target = await v2Target(db, workspaceId, lookup);
+  const target = await readOne(db, v2Target(db, workspaceId, lookup));
   if (!target || target.deletedOn !== null) throw notFound();
   const at = nowMicros();
   await saveContact(db, target, at, {
@@ -320,32 +322,26 @@ export async function deleteV2Contact(db: Db, workspaceId: string, lookup: { uui
 export async function v2ContactsPage(db: Db, workspaceId: string, filter: ContactsFilter & { group?: string }, limit: number) {
   let groupId: number | undefined;
   if (filter.group !== undefined) {
-    const group = (await findGroups(db, workspaceId, [filter.group])).get(filter.group);
+    const group = (await readOne(db, findGroups(db, workspaceId, [filter.group]))).get(filter.group);
     // RapidPro lists nobody for a group it does not know.
-    if (!group) return { rows: [], details: await contactDetails(db, []), fields: [] };
+    if (!group) return { rows: [], details: await readOne(db, contactDetails(db, [])), fields: [] };
     groupId = group.id;
   }
   const rows = await contactsPage(db, workspaceId, { ...filter, groupId }, limit);
-  const [details, fields] = await Promise.all([
+  const [details, fields] = await readAll(db, [
     contactDetails(
       db,
       rows.map((r) => r.id),
     ),
     fieldDefs(db, workspaceId),
-  ]);
+  ] as const);
   return { rows, details, fields };
 }
 
 export type V2ContactView = { contact: ContactRow; details: ContactDetails; fields: FieldDefRow[] };
 
-/** A contact just written, with what its v2 object shows, read in one round trip. */
-async function v2ContactView(db: Db, workspaceId: string, uuid: string, fields: FieldDefRow[]) {
-  const { contact, details } = await contactWithDetails(db, workspaceId, uuid);
-  return { contact, view: { contact, details, fields } };
-}
-
 /** `?uuid=` finds tombstones too (they answer "Inactive contacts can't be modified."); `?urn=` only live contacts. */
-async function v2Target(db: Db, workspaceId: string, lookup: { uuid: string } | { urn: Urn }) {
+function v2Target(db: Db, workspaceId: string, lookup: { uuid: string } | { urn: Urn }) {
   return "uuid" in lookup ? contactByUuid(db, workspaceId, lookup.uuid) : contactByIdentities(db, workspaceId, [lookup.urn.identity]);
 }
 
@@ -357,17 +353,17 @@ function isUniqueViolation(e: unknown): boolean {
 
 /** Switchboard's object for a contact. */
 export async function contactObject(db: Db, contact: ContactRow): Promise<ContactObject> {
-  const [details, fields, extras] = await Promise.all([
+  const [details, fields, extras] = await readAll(db, [
     contactDetails(db, [contact.id]),
     fieldDefs(db, contact.workspaceId),
     contactExtras(db, contact),
-  ]);
+  ] as const);
   return toContactObject(contact, details, fields, extras);
 }
 
 /** The contact linked to a WhatsApp number (`whatsapp:<wa_id>`, else `tel:+<wa_id>`), as its object, or null. */
 export async function linkedContactObject(db: Db, workspaceId: string, waId: string): Promise<ContactObject | null> {
-  const contact = await contactByIdentities(db, workspaceId, phoneIdentities(waId));
+  const contact = await readOne(db, contactByIdentities(db, workspaceId, phoneIdentities(waId)));
   return contact ? contactObject(db, contact) : null;
 }
 
@@ -380,7 +376,7 @@ export function phoneKey(phone: string, path: string[]): string {
 
 /** The live contact a phone key finds: `whatsapp:<digits>`, else `tel:+<digits>`. */
 export function contactByPhone(db: Db, workspaceId: string, digits: string) {
-  return contactByIdentities(db, workspaceId, phoneIdentities(digits));
+  return readOne(db, contactByIdentities(db, workspaceId, phoneIdentities(digits)));
 }
 
 /** The wa_ids a contact's chats have: the paths of its `whatsapp:` URNs and its `tel:` numbers without `+`, besides the number it was found by. */
@@ -416,11 +412,11 @@ export async function upsertByPhone(
   retried = false,
 ): Promise<{ contact: ContactRow; created: boolean }> {
   const labels = [...new Map((input.labels ?? []).map((l) => [groupNameKey(l), l])).values()];
-  const [found, existing, groupTotal] = await Promise.all([
-    contactByPhone(db, workspaceId, digits),
+  const [found, existing, groupTotal] = await readAll(db, [
+    contactByIdentities(db, workspaceId, phoneIdentities(digits)),
     groupsByUuidsOrNameKeys(db, workspaceId, [], labels.map(groupNameKey)),
-    labels.length ? groupCount(db, workspaceId) : 0,
-  ]);
+    labels.length ? groupCount(db, workspaceId) : known(0),
+  ] as const);
   const byKey = new Map(existing.map((g) => [g.nameKey, g]));
   const missing = labels.filter((l) => !byKey.has(groupNameKey(l)));
   if (missing.length && groupTotal + missing.length > MAX_GROUPS)
@@ -451,13 +447,14 @@ export async function upsertByPhone(
     if (found) {
       const existingIds = wanted.filter((id): id is number => typeof id === "number");
       const write: ContactWrite = { set, addGroups: wanted, ...(input.overrideLabels ? { keepOnlyGroups: existingIds } : {}) };
-      await saveContact(db, found, at, write, 0, groupStatements);
-      return { contact: (await contactById(db, workspaceId, found.id)) as ContactRow, created: false };
+      return { contact: (await saveContact(db, found, at, write, 0, groupStatements)).contact, created: false };
     }
     const uuid = crypto.randomUUID();
     const urns = [{ scheme: "whatsapp", path: digits, identity: phoneIdentities(digits)[0] }];
-    await createContact(db, workspaceId, uuid, at, { set, urns, addGroups: wanted }, groupStatements);
-    return { contact: (await contactByUuid(db, workspaceId, uuid)) as ContactRow, created: true };
+    return {
+      contact: (await createContact(db, workspaceId, uuid, at, { set, urns, addGroups: wanted }, groupStatements)).contact,
+      created: true,
+    };
   } catch (e) {
     // A racing call created the contact or one of the groups first: that one is used.
     if (!isUniqueViolation(e) || retried) throw e;

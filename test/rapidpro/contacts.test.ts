@@ -363,6 +363,36 @@ describe("RapidPro v2 contacts.json", () => {
     expect(new Set(upserts.map((r) => r.body.uuid)).size).toBe(1);
   });
 
+  it("keeps an identifier value to one contact, reported beside the body's other problems and decided by the index in a race", async () => {
+    const { v2 } = await setup();
+    expect((await v2("/api/v2/fields.json", { body: { label: "CPF", value_type: "text", identifier: true } })).status).toBe(201);
+    const first = await v2(PATH, { body: { urns: ["ext:first"], fields: { cpf: "123.456" } } });
+    expect(first.status).toBe(201);
+    // Its own value again, and in another case (identities ignore case), is no clash.
+    expect((await v2(`${PATH}?uuid=${first.body.uuid}`, { body: { fields: { cpf: "123.456" } } })).status).toBe(200);
+    expect(await v2(PATH, { body: { urns: ["ext:second"], fields: { cpf: "123.456" } } })).toMatchObject({
+      status: 400,
+      body: { fields: { cpf: ["This value belongs to another contact."] } },
+    });
+    expect(await v2(PATH, { body: { urns: ["ext:second"], groups: ["Nobody"], fields: { cpf: "123.456" } } })).toMatchObject({
+      status: 400,
+      body: { groups: ["No such object: Nobody"], fields: { cpf: ["This value belongs to another contact."] } },
+    });
+    expect((await v2(`${PATH}?urn=ext:second`, { body: { fields: { cpf: "123.456" } } })).status).toBe(400);
+    // Nothing of the refused writes was kept.
+    expect((await v2(`${PATH}?urn=ext:second`)).body.results).toEqual([]);
+
+    const racing = await Promise.all(
+      Array.from({ length: 6 }, (_, i) => v2(PATH, { body: { urns: [`ext:race${i}`], fields: { cpf: "999" } } })),
+    );
+    expect(racing.map((r) => r.status).sort()).toEqual([201, 400, 400, 400, 400, 400]);
+    for (const r of racing.filter((r) => r.status === 400)) {
+      expect(r.body).toEqual({ fields: { cpf: ["This value belongs to another contact."] } });
+    }
+    const listed = await v2(PATH);
+    expect(listed.body.results.filter((c: { fields: { cpf: string | null } }) => c.fields.cpf === "999")).toHaveLength(1);
+  });
+
   it("looks URNs up and pages contacts through their indexes", async () => {
     const plan = async (query: string, ...params: unknown[]) =>
       (

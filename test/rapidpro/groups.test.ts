@@ -2,6 +2,7 @@ import { env } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
 import { createDb } from "../../src/db/client";
 import { groupByNameKey, groupsPage, touchMembersStatement } from "../../src/db/queries/contact-groups";
+import { readOne } from "../../src/db/queries/reads";
 import { createGroupStatements, findGroups, validateGroupName } from "../../src/services/contact-groups";
 import { call, callJson } from "../helpers/api";
 import { createUser, createWorkspace } from "../helpers/factories";
@@ -263,26 +264,23 @@ describe("RapidPro v2 groups.json", () => {
     const other = await v2World();
     const theirs = (await other.v2(PATH, { body: { name: "Theirs" } })).body;
     const db = createDb(env.DB);
-    const found = await findGroups(db, ws.id, [
-      devs.uuid,
-      ops.uuid.toUpperCase(),
-      "OPS",
-      " devs ",
-      "Theirs",
-      theirs.uuid,
-      "nobody",
-      ops.name,
-    ]);
+    const found = await readOne(
+      db,
+      findGroups(db, ws.id, [devs.uuid, ops.uuid.toUpperCase(), "OPS", " devs ", "Theirs", theirs.uuid, "nobody", ops.name]),
+    );
     expect([...found.keys()].sort()).toEqual([devs.uuid, ops.uuid.toUpperCase(), " devs ", "OPS", "Ops"].sort());
     expect(found.get(ops.uuid.toUpperCase())?.uuid).toBe(ops.uuid);
     expect(found.get("OPS")?.uuid).toBe(ops.uuid);
     expect(found.get(" devs ")?.uuid).toBe(devs.uuid);
-    expect((await findGroups(db, ws.id, [])).size).toBe(0);
+    expect((await readOne(db, findGroups(db, ws.id, []))).size).toBe(0);
     // Many refs at once stay within D1's bound parameters.
-    const many = await findGroups(
+    const many = await readOne(
       db,
-      ws.id,
-      Array.from({ length: 150 }, (_, i) => (i % 2 ? `name ${i}` : crypto.randomUUID())),
+      findGroups(
+        db,
+        ws.id,
+        Array.from({ length: 150 }, (_, i) => (i % 2 ? `name ${i}` : crypto.randomUUID())),
+      ),
     );
     expect(many.size).toBe(0);
   });
@@ -293,7 +291,7 @@ describe("RapidPro v2 groups.json", () => {
     const { groups, statements } = createGroupStatements(db, ws.id, ["  Leads ", "Customers"]);
     expect(groups.map((g) => g.name)).toEqual(["Leads", "Customers"]);
     await db.batch([statements[0] as (typeof statements)[number], ...statements.slice(1)]);
-    const found = await findGroups(db, ws.id, ["leads", "customers"]);
+    const found = await readOne(db, findGroups(db, ws.id, ["leads", "customers"]));
     expect(found.get("leads")?.uuid).toBe(groups[0]?.uuid);
     expect((await v2(PATH)).body.results.map((g: { name: string }) => g.name).sort()).toEqual(["Customers", "Leads"]);
   });

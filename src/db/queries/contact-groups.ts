@@ -1,6 +1,7 @@
 import { and, asc, desc, eq, inArray, or, type SQL, sql } from "drizzle-orm";
 import type { Db } from "../client";
 import { contactGroupMembers, contactGroups, contacts } from "../schema";
+import type { Read } from "./reads";
 
 /** The workspace's contact groups (RapidPro v2's groups, Polser's labels). Every query takes the workspace. */
 
@@ -56,29 +57,30 @@ export function groupByNameKey(db: Db, workspaceId: string, nameKey: string) {
 }
 
 /** The groups having one of these uuids or name keys (two index lookups per chunk, within D1's 100 parameters). */
-export async function groupsByUuidsOrNameKeys(db: Db, workspaceId: string, uuids: string[], nameKeys: string[]): Promise<GroupRow[]> {
+export function groupsByUuidsOrNameKeys(db: Db, workspaceId: string, uuids: string[], nameKeys: string[]): Read<GroupRow[]> {
   const size = 45;
-  const out: GroupRow[] = [];
+  const statements = [];
   for (let i = 0; i < Math.max(uuids.length, nameKeys.length); i += size) {
     const u = uuids.slice(i, i + size);
     const n = nameKeys.slice(i, i + size);
-    const rows = await db
-      .select()
-      .from(contactGroups)
-      .where(
-        and(
-          eq(contactGroups.workspaceId, workspaceId),
-          or(u.length ? inArray(contactGroups.uuid, u) : undefined, n.length ? inArray(contactGroups.nameKey, n) : undefined),
+    statements.push(
+      db
+        .select()
+        .from(contactGroups)
+        .where(
+          and(
+            eq(contactGroups.workspaceId, workspaceId),
+            or(u.length ? inArray(contactGroups.uuid, u) : undefined, n.length ? inArray(contactGroups.nameKey, n) : undefined),
+          ),
         ),
-      );
-    out.push(...rows);
+    );
   }
-  return out;
+  return { statements, read: (results) => (results as GroupRow[][]).flat() };
 }
 
-export async function groupCount(db: Db, workspaceId: string): Promise<number> {
-  const row = await db.select({ n: sql<number>`count(*)` }).from(contactGroups).where(eq(contactGroups.workspaceId, workspaceId)).get();
-  return row?.n ?? 0;
+export function groupCount(db: Db, workspaceId: string): Read<number> {
+  const query = db.select({ n: sql<number>`count(*)` }).from(contactGroups).where(eq(contactGroups.workspaceId, workspaceId));
+  return { statements: [query], read: ([rows]) => (rows as { n: number }[])[0]?.n ?? 0 };
 }
 
 /**

@@ -1,5 +1,6 @@
 import { type AnyColumn, and, asc, desc, eq, gte, inArray, isNotNull, isNull, lte, or, type SQL, sql } from "drizzle-orm";
 import type { BatchItem } from "drizzle-orm/batch";
+import type { ContactExtras } from "../../contacts/wire";
 import type { Db } from "../client";
 import {
   chats,
@@ -14,6 +15,7 @@ import {
   users,
 } from "../schema";
 import { chunks } from "./chunks";
+import { known, type Read } from "./reads";
 
 /**
  * The workspace contact model's reads and writes (services/workspace-contacts.ts is their
@@ -23,21 +25,34 @@ import { chunks } from "./chunks";
 export type ContactRow = typeof contacts.$inferSelect;
 export type UrnRow = { identity: string; scheme: string; path: string; position: number };
 
+/** The first row of a one-statement read, or undefined. */
+const firstRow = <T>(statement: BatchItem<"sqlite">): Read<T | undefined> => ({
+  statements: [statement],
+  read: ([rows]) => (rows as T[])[0],
+});
+
 /** The live contact holding the first of these URN identities that any contact holds (priority order). */
-export async function contactByIdentities(db: Db, workspaceId: string, identities: string[]): Promise<ContactRow | undefined> {
-  const rows = await db
+export function contactByIdentities(db: Db, workspaceId: string, identities: string[]): Read<ContactRow | undefined> {
+  if (!identities.length) return known(undefined);
+  const query = db
     .select({ contact: contacts, identity: contactUrns.identity })
     .from(contactUrns)
     .innerJoin(contacts, eq(contacts.id, contactUrns.contactId))
     .where(and(eq(contactUrns.workspaceId, workspaceId), inArray(contactUrns.identity, identities), isNull(contacts.deletedOn)));
-  for (const identity of identities) {
-    const hit = rows.find((r) => r.identity === identity);
-    if (hit) return hit.contact;
-  }
-  return undefined;
+  return {
+    statements: [query],
+    read([rows]) {
+      const hits = rows as { contact: ContactRow; identity: string }[];
+      for (const identity of identities) {
+        const hit = hits.find((r) => r.identity === identity);
+        if (hit) return hit.contact;
+      }
+      return undefined;
+    },
+  };
 }
 
-export async function urnsOf(db: Db, contactId: number): Promise<UrnRow[]> {
+export function urnsOf(db: Db, contactId: number): Promise<UrnRow[]> {
   return db
     .select({ identity: contactUrns.identity, scheme: contactUrns.scheme, path: contactUrns.path, position: contactUrns.position })
     .from(contactUrns)
@@ -45,52 +60,61 @@ export async function urnsOf(db: Db, contactId: number): Promise<UrnRow[]> {
     .orderBy(asc(contactUrns.position));
 }
 
+type FieldRow = typeof contactFields.$inferSelect;
+
 /** Which of these field keys the workspace has, with their definitions. */
-export async function fieldsByKeys(db: Db, workspaceId: string, keys: string[]) {
-  if (!keys.length) return [];
-  return db
+export function fieldsByKeys(db: Db, workspaceId: string, keys: string[]): Read<FieldRow[]> {
+  if (!keys.length) return known([]);
+  const query = db
     .select()
     .from(contactFields)
     .where(and(eq(contactFields.workspaceId, workspaceId), inArray(contactFields.key, keys)));
+  return { statements: [query], read: ([rows]) => rows as FieldRow[] };
 }
 
-export async function stageExists(db: Db, workspaceId: string, id: string): Promise<boolean> {
-  return !!(await db
-    .select({ id: stages.id })
-    .from(stages)
-    .where(and(eq(stages.workspaceId, workspaceId), eq(stages.id, id)))
-    .get());
+export function stageById(db: Db, workspaceId: string, id: string): Read<{ id: string } | undefined> {
+  return firstRow(
+    db
+      .select({ id: stages.id })
+      .from(stages)
+      .where(and(eq(stages.workspaceId, workspaceId), eq(stages.id, id))),
+  );
 }
 
-export async function activeUserByUuid(db: Db, workspaceId: string, uuid: string) {
-  return db
-    .select({ id: users.id })
-    .from(users)
-    .where(and(eq(users.workspaceId, workspaceId), eq(users.uuid, uuid), eq(users.isActive, true)))
-    .get();
+export function activeUserByUuid(db: Db, workspaceId: string, uuid: string): Read<{ id: number } | undefined> {
+  return firstRow(
+    db
+      .select({ id: users.id })
+      .from(users)
+      .where(and(eq(users.workspaceId, workspaceId), eq(users.uuid, uuid), eq(users.isActive, true))),
+  );
 }
 
 type NewUrn = { scheme: string; path: string; identity: string; display?: string | null };
 
-export async function contactById(db: Db, workspaceId: string, id: number): Promise<ContactRow | undefined> {
-  return db
-    .select()
-    .from(contacts)
-    .where(and(eq(contacts.workspaceId, workspaceId), eq(contacts.id, id)))
-    .get();
+export function contactById(db: Db, workspaceId: string, id: number): Read<ContactRow | undefined> {
+  return firstRow(
+    db
+      .select()
+      .from(contacts)
+      .where(and(eq(contacts.workspaceId, workspaceId), eq(contacts.id, id))),
+  );
 }
 
-export async function contactByUuid(db: Db, workspaceId: string, uuid: string): Promise<ContactRow | undefined> {
-  return db
-    .select()
-    .from(contacts)
-    .where(and(eq(contacts.workspaceId, workspaceId), eq(contacts.uuid, uuid)))
-    .get();
+export function contactByUuid(db: Db, workspaceId: string, uuid: string): Read<ContactRow | undefined> {
+  return firstRow(
+    db
+      .select()
+      .from(contacts)
+      .where(and(eq(contacts.workspaceId, workspaceId), eq(contacts.uuid, uuid))),
+  );
 }
+
+export type FieldDefRow = Pick<FieldRow, "id" | "key" | "valueType" | "options" | "identifier">;
 
 /** The workspace's field definitions, oldest first (a contact object lists every key). */
-export async function fieldDefs(db: Db, workspaceId: string) {
-  return db
+export function fieldDefs(db: Db, workspaceId: string): Read<FieldDefRow[]> {
+  const query = db
     .select({
       id: contactFields.id,
       key: contactFields.key,
@@ -101,8 +125,8 @@ export async function fieldDefs(db: Db, workspaceId: string) {
     .from(contactFields)
     .where(eq(contactFields.workspaceId, workspaceId))
     .orderBy(asc(contactFields.id));
+  return { statements: [query], read: ([rows]) => rows as FieldDefRow[] };
 }
-export type FieldDefRow = Awaited<ReturnType<typeof fieldDefs>>[number];
 
 export type ContactDetails = {
   urns: Map<number, (UrnRow & { display: string | null })[]>;
@@ -162,37 +186,39 @@ function collectDetails(urns: DetailRows[0], groups: DetailRows[1], values: Deta
 }
 
 /** The URNs, groups and field values of these contacts, in one round trip (id lists chunked for D1's parameter cap). */
-export async function contactDetails(db: Db, contactIds: number[]): Promise<ContactDetails> {
+export function contactDetails(db: Db, contactIds: number[]): Read<ContactDetails> {
   const parts = chunks(contactIds);
-  if (!parts.length) return collectDetails([], [], []);
   const queries = parts.map((ids) => detailQueries(db, (column) => inArray(column, ids)));
-  // One batch holds every chunk's three reads: urns first, then groups, then values.
-  const [first, ...rest] = [0, 1, 2].flatMap((k) => queries.map((q) => q[k as 0 | 1 | 2]));
-  const results = await db.batch([first as BatchItem<"sqlite">, ...(rest as BatchItem<"sqlite">[])]);
   const n = parts.length;
-  return collectDetails(
-    results.slice(0, n).flat() as DetailRows[0],
-    results.slice(n, 2 * n).flat() as DetailRows[1],
-    results.slice(2 * n).flat() as DetailRows[2],
-  );
+  return {
+    // Every chunk's three reads: urns first, then groups, then values.
+    statements: [0, 1, 2].flatMap((k) => queries.map((q) => q[k as 0 | 1 | 2])),
+    read: (results) =>
+      collectDetails(
+        results.slice(0, n).flat() as DetailRows[0],
+        results.slice(n, 2 * n).flat() as DetailRows[1],
+        results.slice(2 * n).flat() as DetailRows[2],
+      ),
+  };
 }
 
-/** A contact and its details by uuid, in one round trip (a contact a write just made). */
-export async function contactWithDetails(db: Db, workspaceId: string, uuid: string) {
+/** One contact and its details by uuid (a contact a write just made, read in the write's batch). */
+function contactWithDetails(db: Db, workspaceId: string, uuid: string): Read<{ contact: ContactRow; details: ContactDetails }> {
   const id = sql`(SELECT id FROM contacts WHERE uuid = ${uuid} AND workspace_id = ${workspaceId})`;
   const [urns, groups, values] = detailQueries(db, (column) => sql`${column} = ${id}`);
-  const [rows, u, g, v] = await db.batch([
-    db
-      .select()
-      .from(contacts)
-      .where(and(eq(contacts.workspaceId, workspaceId), eq(contacts.uuid, uuid))),
-    urns,
-    groups,
-    values,
-  ]);
-  const contact = rows[0];
-  if (!contact) throw new Error(`contact ${uuid} vanished after its write`);
-  return { contact, details: collectDetails(u, g, v) };
+  const contact = db
+    .select()
+    .from(contacts)
+    .where(and(eq(contacts.workspaceId, workspaceId), eq(contacts.uuid, uuid)));
+  return {
+    statements: [contact, urns, groups, values],
+    read(results) {
+      const [rows, u, g, v] = results as [ContactRow[], DetailRows[0], DetailRows[1], DetailRows[2]];
+      const found = rows[0];
+      if (!found) throw new Error(`contact ${uuid} vanished after its write`);
+      return { contact: found, details: collectDetails(u, g, v) };
+    },
+  };
 }
 
 export type ContactsFilter = {
@@ -248,34 +274,39 @@ export async function contactsPage(db: Db, workspaceId: string, f: ContactsFilte
 }
 
 /** Which live contact holds each of these URN identities. */
-export async function urnOwners(db: Db, workspaceId: string, identities: string[]): Promise<Map<string, number>> {
-  const owners = new Map<string, number>();
-  for (const part of chunks(identities)) {
-    const rows = await db
-      .select({ identity: contactUrns.identity, contactId: contactUrns.contactId })
-      .from(contactUrns)
-      .where(and(eq(contactUrns.workspaceId, workspaceId), inArray(contactUrns.identity, part)));
-    for (const r of rows) owners.set(r.identity, r.contactId);
-  }
-  return owners;
+export function urnOwners(db: Db, workspaceId: string, identities: string[]): Read<Map<string, number>> {
+  return {
+    statements: chunks(identities).map((part) =>
+      db
+        .select({ identity: contactUrns.identity, contactId: contactUrns.contactId })
+        .from(contactUrns)
+        .where(and(eq(contactUrns.workspaceId, workspaceId), inArray(contactUrns.identity, part))),
+    ),
+    read: (results) => new Map((results as { identity: string; contactId: number }[][]).flat().map((r) => [r.identity, r.contactId])),
+  };
 }
 
 /** Which contact holds each of these identifier values of a field (`identity` as `identityOf` gives it), keyed `fieldId:identity`. */
-export async function identifierOwners(db: Db, workspaceId: string, pairs: { fieldId: number; identity: string }[]) {
-  const owners = new Map<string, number>();
-  for (const part of chunks(pairs, 45)) {
-    const rows = await db
-      .select({ contactId: contactFieldValues.contactId, fieldId: contactFieldValues.fieldId, identity: contactFieldValues.identity })
-      .from(contactFieldValues)
-      .where(
-        and(
-          eq(contactFieldValues.workspaceId, workspaceId),
-          or(...part.map((p) => and(eq(contactFieldValues.fieldId, p.fieldId), eq(contactFieldValues.identity, p.identity)))),
+export function identifierOwners(db: Db, workspaceId: string, pairs: { fieldId: number; identity: string }[]): Read<Map<string, number>> {
+  return {
+    statements: chunks(pairs, 45).map((part) =>
+      db
+        .select({ contactId: contactFieldValues.contactId, fieldId: contactFieldValues.fieldId, identity: contactFieldValues.identity })
+        .from(contactFieldValues)
+        .where(
+          and(
+            eq(contactFieldValues.workspaceId, workspaceId),
+            or(...part.map((p) => and(eq(contactFieldValues.fieldId, p.fieldId), eq(contactFieldValues.identity, p.identity)))),
+          ),
         ),
-      );
-    for (const r of rows) owners.set(`${r.fieldId}:${r.identity}`, r.contactId);
-  }
-  return owners;
+    ),
+    read: (results) =>
+      new Map(
+        (results as { contactId: number; fieldId: number; identity: string }[][])
+          .flat()
+          .map((r) => [`${r.fieldId}:${r.identity}`, r.contactId]),
+      ),
+  };
 }
 
 export type ValueWrite = { fieldId: number; text: string; typed: string | number | boolean | null; identity: string | null };
@@ -360,7 +391,11 @@ export function contactWriteStatements(db: Db, workspaceId: string, contactId: n
   return { byId, statements: out };
 }
 
-/** Writes a change to an existing contact, bumping `modified_on` past its last value; `before`: statements of the same batch that come first (groups it joins). */
+/**
+ * Writes a change to an existing contact, bumping `modified_on` past its last value, and
+ * reads it back with its details in the same batch (one round trip); `before`: statements
+ * of the same batch that come first (groups it joins).
+ */
 export async function saveContact(
   db: Db,
   contact: ContactRow,
@@ -370,17 +405,23 @@ export async function saveContact(
   before: BatchItem<"sqlite">[] = [],
 ) {
   const { byId, statements } = contactWriteStatements(db, contact.workspaceId, contact.id, write, firstPosition);
-  await db.batch([
+  const written = contactWithDetails(db, contact.workspaceId, contact.uuid);
+  const results = await db.batch([
     ...(before as [BatchItem<"sqlite">]),
     db
       .update(contacts)
       .set({ ...write.set, modifiedOn: Math.max(at, contact.modifiedOn + 1) })
       .where(byId),
     ...statements,
+    ...written.statements,
   ]);
+  return written.read(results.slice(-written.statements.length));
 }
 
-/** Creates a contact with everything it starts with; a URN or identifier value another call took first fails the whole batch. */
+/**
+ * Creates a contact with everything it starts with, read back with its details in the same
+ * batch; a URN or identifier value another call took first fails the whole batch.
+ */
 export async function createContact(
   db: Db,
   workspaceId: string,
@@ -391,26 +432,33 @@ export async function createContact(
 ) {
   const contactId = sql`(SELECT id FROM contacts WHERE uuid = ${uuid})`;
   const { statements } = contactWriteStatements(db, workspaceId, contactId, write);
-  await db.batch([
+  const written = contactWithDetails(db, workspaceId, uuid);
+  const results = await db.batch([
     ...(before as [BatchItem<"sqlite">]),
     db.insert(contacts).values({ uuid, workspaceId, createdOn: at, modifiedOn: at, ...write.set }),
     ...statements,
+    ...written.statements,
   ]);
+  return written.read(results.slice(-written.statements.length));
 }
 
-/** A contact's stage and responsible agent, as its object shows them. */
-export async function contactExtras(db: Db, contact: ContactRow) {
-  const [stage, agent] = await db.batch([
-    db
-      .select({ id: stages.id, name: stages.name })
-      .from(stages)
-      .where(eq(stages.id, contact.stageId ?? "")),
-    db
-      .select({ id: users.id, uuid: users.uuid, username: users.username, email: users.email })
-      .from(users)
-      .where(eq(users.id, contact.agentId ?? -1)),
-  ]);
-  return { stage: stage[0] ?? null, agent: agent[0] ?? null };
+export function contactExtras(db: Db, contact: ContactRow): Read<ContactExtras> {
+  return {
+    statements: [
+      db
+        .select({ id: stages.id, name: stages.name })
+        .from(stages)
+        .where(eq(stages.id, contact.stageId ?? "")),
+      db
+        .select({ id: users.id, uuid: users.uuid, username: users.username, email: users.email })
+        .from(users)
+        .where(eq(users.id, contact.agentId ?? -1)),
+    ],
+    read: ([stage, agent]) => ({
+      stage: (stage as NonNullable<ContactExtras["stage"]>[])[0] ?? null,
+      agent: (agent as NonNullable<ContactExtras["agent"]>[])[0] ?? null,
+    }),
+  };
 }
 
 /** Whether any inbox of the workspace has a chat with one of these wa_ids. */
