@@ -6,10 +6,10 @@ import { requestId } from "hono/request-id";
 import { appendTrailingSlash } from "hono/trailing-slash";
 import { config } from "./config";
 import type { AppEnv } from "./context";
-import { createDb } from "./db/client";
 import { ApiError, notFound, renderError } from "./errors";
 import { registerRoutes, routesFor } from "./http/routes";
 import { MEDIA_FILE } from "./middleware/auth";
+import { BOOKMARK_HEADER, d1Session } from "./middleware/d1-session";
 import { api } from "./routes/api";
 import { contactWebhook } from "./routes/contact-webhook";
 import { MEDIA_MAX_BODY_BYTES } from "./routes/media/file";
@@ -21,16 +21,13 @@ import { realtime } from "./routes/realtime";
 import { site } from "./routes/site/login";
 
 /**
- * Middleware order: request id, per-request db handle, body size cap, then the
+ * Middleware order: request id, the request's D1 session (read replicas, bookmarks), body size cap, then the
  * routes. The seed's API is mounted bare and under `/inboxes/{inboxId}`.
  */
 export const app = new Hono<AppEnv>();
 
 app.use(requestId());
-app.use(async (c, next) => {
-  c.set("db", createDb(c.env.DB));
-  await next();
-});
+app.use(d1Session());
 // Media uploads carry files up to WhatsApp's 100 MB (base64: 4/3 of that); the route enforces the per-type limits.
 const MEDIA_UPLOAD = /^(\/inboxes\/[^/]+)?\/api\/v1\/media\/?$/;
 // WhatsApp takes profile photos up to 5 MB; base64 makes that 6.7 MB.
@@ -102,6 +99,16 @@ const schemes = {
 } as const;
 for (const [name, scheme] of Object.entries(schemes)) docs.openAPIRegistry.registerComponent("securitySchemes", name, scheme);
 const API_SECURITY = [{ Token: [] }, { Session: [] }, { D360ApiKey: [] }];
+const BOOKMARK_DOC =
+  "D1 read replication: the database state this request saw or made. Send it back as `x-d1-bookmark` on the next request to read your own writes from any replica.";
+docs.openAPIRegistry.registerComponent("headers", "D1Bookmark", { description: BOOKMARK_DOC, schema: { type: "string" } });
+docs.openAPIRegistry.registerComponent("parameters", "D1Bookmark", {
+  name: BOOKMARK_HEADER,
+  in: "header",
+  required: false,
+  description: "The newest `x-d1-bookmark` this client was answered; reads then see everything up to it. Any other value is a 400.",
+  schema: { type: "string" },
+});
 
 /** Every operation states its security: public ones say `[]` in their route, the rest get their API's credentials here. */
 const document = () => {
@@ -117,6 +124,14 @@ const document = () => {
   for (const [path, operations] of Object.entries(doc.paths ?? {})) {
     for (const operation of Object.values(operations ?? {})) {
       if (typeof operation !== "object" || operation === null || !("responses" in operation)) continue;
+      // Every operation but the provider webhooks runs in a D1 session (middleware/d1-session.ts).
+      if (!path.startsWith("/webhooks/")) {
+        operation.parameters = [...(operation.parameters ?? []), { $ref: "#/components/parameters/D1Bookmark" }];
+        for (const [status, response] of Object.entries(operation.responses ?? {}) as [string, { headers?: object }][]) {
+          if (!status.startsWith("2") || "$ref" in response) continue;
+          response.headers = { ...response.headers, [BOOKMARK_HEADER]: { $ref: "#/components/headers/D1Bookmark" } };
+        }
+      }
       operation.security ??= path.startsWith("/platform/")
         ? [{ PlatformKey: [] }]
         : path.startsWith("/api/public/")

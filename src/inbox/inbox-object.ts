@@ -62,7 +62,8 @@ const CHANGES_PER_BATCH = 40;
  * One object per inbox: the single writer that orders the inbox's messages, statuses and
  * changes, and the producer of its event stream. A thin router: the ledger (dedupe,
  * sequence, outbox, events) and the D1 writer do the work. Synchronously, before any
- * other I/O, a message is deduped, sequenced, kept in the outbox and given its event;
+ * other I/O, a message is deduped, sequenced and given its event (an outbound one also
+ * kept in the outbox);
  * `ingest` answers only when its own messages are in D1; events go to the queue after.
  * Whatever a failed write or a restart leaves behind, the alarm finishes.
  */
@@ -82,6 +83,7 @@ export class InboxObject extends DurableObject<Env> {
     this.sockets = new Sockets(ctx, env);
     this.writer = new D1Writer(
       env.DB,
+      ctx.storage,
       this.ledger,
       () => this.inboxId,
       () => this.ensureAlarm(RETRY_MS),
@@ -116,36 +118,39 @@ export class InboxObject extends DurableObject<Env> {
     return this.sockets.refresh(inboxId, userId, tokenRevoked);
   }
 
+  /**
+   * Stores a webhook's messages and statuses. The claim (dedupe, sequence, events, held
+   * statuses) runs inside the writer's next group commit, so concurrent webhooks share
+   * one storage transaction as they share one D1 batch; a claim waits for nothing it
+   * would not wait for anyway, since its D1 write cannot start before the one in flight ends.
+   */
   async ingest(inboxId: string, messages: IncomingMessage[], statuses: StatusRow[]): Promise<IngestResult> {
-    const rows: MessageRow[] = [];
-    const duplicates: string[] = [];
-    const waits: Promise<void>[] = [];
-    // One storage transaction: every claim, event and held status of this call, or none.
-    this.ctx.storage.transactionSync(() => {
-      this.inboxId = this.ledger.inboxId(inboxId);
+    if (this.inboxId !== inboxId) this.inboxId = this.ledger.inboxId(inboxId);
+    await this.ensureAlarm(SAFETY_MS);
+    const claimed = { rows: [] as MessageRow[], duplicates: [] as string[], waits: [] as Promise<void>[] };
+    await this.writer.commit(() => {
       const seenNow = new Set<string>();
       for (const m of messages) {
         const state = this.ledger.state(m.wamid);
         const inflight = this.writer.writing(m.wamid);
         if (seenNow.has(m.wamid) || state.kind === "stored" || state.kind === "dead" || inflight) {
-          duplicates.push(m.wamid);
-          if (inflight) waits.push(inflight);
+          claimed.duplicates.push(m.wamid);
+          if (inflight) claimed.waits.push(inflight);
         } else if (state.kind === "claimed") {
-          // Claimed by a write that failed: again, with its first sequence number.
-          rows.push(this.ledger.claimed(m.wamid) ?? this.ledger.claim(m, state.seq));
+          // Claimed by a write that never landed: again, with its first sequence number.
+          claimed.rows.push(this.ledger.claimed(m.wamid) ?? this.ledger.claim(m, state.seq));
         } else {
-          rows.push(this.ledger.claim(m));
+          claimed.rows.push(this.ledger.claim(m));
         }
         seenNow.add(m.wamid);
       }
       for (const s of statuses) this.ledger.holdStatus(s);
+      return claimed.rows;
     });
-    await this.ensureAlarm(SAFETY_MS);
-    if (rows.length || statuses.length) await this.writer.commitRows(rows);
-    // A duplicate is acknowledged only once the write carrying it landed.
-    await Promise.all(waits);
+    // A duplicate is acknowledged only once the write carrying it landed (an alarm's rewrite).
+    await Promise.all(claimed.waits);
     void this.drain();
-    return { stored: rows.map((r) => r.wamid), duplicates };
+    return { stored: claimed.rows.map((r) => r.wamid), duplicates: claimed.duplicates };
   }
 
   /**
@@ -310,7 +315,7 @@ export class InboxObject extends DurableObject<Env> {
     try {
       const rows = owedRows();
       if (rows.length) failed = !(await this.writer.recover(rows));
-      if (this.ledger.hasApplicableStatuses()) await this.writer.commitRows([]);
+      if (this.ledger.hasApplicableStatuses()) await this.writer.commit(() => []);
       await this.serially(() => this.writeUnwritten());
     } catch (e) {
       failed = true;

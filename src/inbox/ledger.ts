@@ -5,8 +5,11 @@ import { EVENTS_MIGRATION, EventLog, nextValue } from "./events";
  * The inbox object's own SQLite, the durable half of every write. Synchronous calls
  * only, so each runs before any other I/O and no request interleaves:
  * - `seen`: WhatsApp ids with their per-inbox sequence (dedupe), `stored` once in D1;
- * - `outbox`: rows claimed but not yet in D1 (written again by alarm if a write fails
- *   or the object restarts: nobody resends an outbound message);
+ * - `outbox`: rows D1 still owes, written again by alarm: a row whose D1 write failed,
+ *   and each outbound message from its claim until D1 has it (nobody resends one, so
+ *   it must survive a restart). An inbound message is not copied while its first write
+ *   is in flight: until that write lands its webhook is unanswered, and the provider
+ *   redelivers it after a restart;
  * - `pending_statuses`: statuses not yet applied in D1 (applied once their message is;
  *   dropped after a week if their message never comes);
  * - `scheduled_statuses`: the sandbox's simulated statuses; `meta`: the inbox id;
@@ -48,8 +51,9 @@ export class Ledger {
   }
 
   /**
-   * `stored`: in D1; `claimed`: sequenced and in the outbox; `dead`: set aside in
-   * `outbox_dead` (a redelivery is a duplicate, never claimed again); `new`: never seen.
+   * `stored`: in D1; `claimed`: sequenced, not yet in D1 (in the outbox if D1 owes it);
+   * `dead`: set aside in `outbox_dead` (a redelivery is a duplicate, never claimed
+   * again); `new`: never seen.
    */
   state(wamid: string): { kind: "new" } | { kind: "claimed" | "stored" | "dead"; seq: number } {
     const row = this.sql.exec<{ seq: number; stored: number }>("SELECT seq, stored FROM seen WHERE wamid = ?", wamid).toArray()[0];
@@ -58,8 +62,8 @@ export class Ledger {
   }
 
   /**
-   * Sequences a message and keeps it in the outbox until D1 has it. A message claimed
-   * before (`seq` given: its write failed and it was set aside) keeps its first number.
+   * Sequences a message (an outbound one also goes into the outbox until D1 has it). A
+   * message claimed before (`seq` given: its first write never landed) keeps its number.
    */
   claim(message: Omit<MessageRow, "seq">, seq?: number): MessageRow {
     const row = { ...message, seq: seq ?? this.nextSeq() };
@@ -72,8 +76,19 @@ export class Ledger {
       );
     }
     this.sql.exec("INSERT INTO seen (wamid, seq, stored) VALUES (?, ?, 0) ON CONFLICT (wamid) DO NOTHING", row.wamid, row.seq);
-    this.sql.exec("INSERT OR REPLACE INTO outbox (wamid, row, attempts) VALUES (?, ?, 0)", row.wamid, JSON.stringify(row));
+    if (row.fromUs) this.keep([row]);
     return row;
+  }
+
+  /** Puts claimed rows into the outbox (a failed write's), for the alarm to write; rows already there keep their attempts. */
+  keep(rows: MessageRow[]): void {
+    for (const row of rows) {
+      this.sql.exec(
+        "INSERT INTO outbox (wamid, row, attempts) VALUES (?, ?, 0) ON CONFLICT (wamid) DO NOTHING",
+        row.wamid,
+        JSON.stringify(row),
+      );
+    }
   }
 
   /**

@@ -8,19 +8,23 @@ const STATUSES_PER_WRITE = 500;
 /** Failed writes of one outbox row before it is set aside in `outbox_dead`. */
 const MAX_ATTEMPTS = 50;
 
+/** Claims rows in the object's storage (synchronously, inside the commit's storage transaction) and returns them. */
+export type Claim = () => MessageRow[];
+
 /**
  * The inbox object's writer to D1: live rows through a group commit (concurrent webhooks
- * share D1 round trips), outbox rows again by alarm, and the bookkeeping of which rows
- * are being written, so a concurrent redelivery waits for the write that carries its
- * row and is acknowledged only if that write landed.
+ * share one storage transaction for their claims and one D1 round trip for their rows),
+ * outbox rows again by alarm, and the bookkeeping of which rows are being written, so a
+ * redelivery meeting an alarm's rewrite of its row is acknowledged only if that landed.
  */
 export class D1Writer {
   /** wamid → settles when the write carrying that row succeeds (resolves) or fails (rejects). */
   private readonly inflight = new Map<string, Promise<void>>();
-  private readonly commit = new GroupCommit<MessageRow>((rows) => this.write(rows));
+  private readonly group = new GroupCommit<Claim>((claims) => this.write(claims));
 
   constructor(
     private readonly db: D1Database,
+    private readonly storage: DurableObjectStorage,
     private readonly ledger: Ledger,
     private readonly inboxId: () => string | null,
     private readonly onFailure: () => Promise<void>,
@@ -30,14 +34,13 @@ export class D1Writer {
     return this.inflight.get(wamid);
   }
 
-  /** Writes rows (and any statuses they make applicable) in the next group commit; rejects if that write failed. */
-  async commitRows(rows: MessageRow[]): Promise<void> {
-    const done = this.commit.add(rows);
-    await this.track(
-      rows,
-      rows.map(() => done),
-    );
-    await done; // also when `rows` is empty: a commit of held statuses only
+  /**
+   * Runs a claim in the next group commit and writes its rows (and any statuses that
+   * become applicable) to D1; rejects if that write failed. A claim of no rows commits
+   * held statuses only.
+   */
+  commit(claim: Claim): Promise<void> {
+    return this.group.add([claim]);
   }
 
   /**
@@ -106,10 +109,12 @@ export class D1Writer {
   /**
    * One group commit: rows in D1 batches (each one transaction), then the held statuses
    * whose messages are now stored. Only what D1 confirmed leaves the ledger; on any
-   * failure the rest stays, the alarm retries, and the callers see the error.
+   * failure the rest goes into the outbox, the alarm retries, and the callers see the error.
    */
-  private async write(rows: MessageRow[]): Promise<void> {
+  private async write(claims: Claim[]): Promise<void> {
     const inboxId = this.requireInboxId();
+    // Every claim of this commit, in arrival order, in one storage transaction.
+    const rows = this.storage.transactionSync(() => claims.flatMap((claim) => claim()));
     let failure: unknown;
     for (let i = 0; i < rows.length; i += ROWS_PER_BATCH) {
       const chunk = rows.slice(i, i + ROWS_PER_BATCH);
@@ -117,6 +122,8 @@ export class D1Writer {
         await this.db.batch(writeStatements(this.db, inboxId, chunk, []));
         this.ledger.stored(chunk.map((r) => r.wamid));
       } catch (e) {
+        // D1 owes these rows now: the alarm writes them, whether or not anyone redelivers.
+        this.ledger.keep(chunk);
         failure ??= e;
       }
     }
@@ -134,7 +141,7 @@ export class D1Writer {
       throw failure;
     }
     // Statuses that arrived while their message's write was in flight are applicable now.
-    if (statuses.length === STATUSES_PER_WRITE || this.ledger.hasApplicableStatuses()) void this.commit.add([]).catch(() => {});
+    if (statuses.length === STATUSES_PER_WRITE || this.ledger.hasApplicableStatuses()) void this.commit(() => []).catch(() => {});
   }
 
   private requireInboxId(): string {

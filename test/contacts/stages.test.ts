@@ -175,6 +175,7 @@ describe("stages", () => {
     expect(ops.map((op) => op?.tags)).toEqual(Array(5).fill(["Stages"]));
     expect(doc.paths["/api/v1/stages/{id}/"].get.parameters).toEqual([
       expect.objectContaining({ name: "id", in: "path", schema: expect.objectContaining({ type: "string", format: "uuid" }) }),
+      { $ref: "#/components/parameters/D1Bookmark" },
     ]);
     const body = doc.paths["/api/v1/stages/"].post.requestBody.content["application/json"].schema;
     expect(body).toMatchObject({ required: ["name"], properties: { name: { maxLength: 100 }, position: { type: "integer", minimum: 0 } } });

@@ -160,6 +160,51 @@ describe("the outbox", () => {
     expect(await rows(ws.inboxId)).toEqual([{ wamid: m.id, seq: 1 }]);
   });
 
+  it("copies no inbound message into the outbox, and stores one whose write the object never finished when the provider redelivers it", async () => {
+    const ws = await sandbox();
+    const first = textMessage("4915100000033", "plain");
+    const burst = Array.from({ length: 8 }, (_, i) => textMessage(`49151000001${i}`, `burst ${i}`));
+    const answers = await Promise.all([first, ...burst].map((m) => postWebhook(ws.inboxId, cloudEnvelope({ messages: [m] }))));
+    expect(answers.map((r) => r.status)).toEqual(Array(9).fill(200));
+    const stub = env.INBOX.get(env.INBOX.idFromName(ws.inboxId));
+    const count = (table: string) =>
+      runInDurableObject(stub, (_o, state) => state.storage.sql.exec<{ n: number }>(`SELECT count(*) AS n FROM ${table}`).one().n);
+    expect(await count("outbox")).toBe(0);
+
+    // As if the object died after claiming a message and before its D1 write answered:
+    // sequenced, its event waiting, no outbox copy, the webhook never answered.
+    const lost = textMessage("4915100000034", "claimed, then a restart");
+    await runInDurableObject(stub, (instance) => {
+      const ledger = (instance as unknown as { ledger: { claim(m: unknown): unknown } }).ledger;
+      ledger.claim({
+        wamid: lost.id,
+        waId: "4915100000034",
+        fromUs: false,
+        timestamp: Number(lost.timestamp),
+        type: "text",
+        payload: JSON.stringify(lost),
+        senderUserId: null,
+        contextWamid: null,
+        mediaId: null,
+        searchText: "",
+        contact: null,
+        profileName: null,
+      });
+    });
+    await evictDurableObject(stub);
+    expect(await runDurableObjectAlarm(stub)).toBe(true);
+    expect((await rows(ws.inboxId)).map((r) => r.wamid)).not.toContain(lost.id);
+    // The provider redelivers the unanswered webhook: stored once, with the number it was claimed with.
+    const redelivered = await postWebhook(ws.inboxId, cloudEnvelope({ messages: [lost] }));
+    expect(await redelivered.json()).toEqual({ stored: 1, duplicates: 0, invalid: 0 });
+    expect((await rows(ws.inboxId)).filter((r) => r.wamid === lost.id)).toEqual([{ wamid: lost.id, seq: 10 }]);
+    await runDurableObjectAlarm(stub);
+    const events = await runInDurableObject(stub, (_o, state) =>
+      state.storage.sql.exec<{ state: number }>("SELECT state FROM events WHERE wamid = ?", lost.id).toArray(),
+    );
+    expect(events).toEqual([{ state: 2 }]);
+  });
+
   it("emits each message's event once across an eviction between the D1 commit and the drain", async () => {
     const ws = await sandbox();
     const m = textMessage("4915100000032", "event once");

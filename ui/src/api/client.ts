@@ -22,14 +22,25 @@ const cookie = (name: string) =>
     .find((c) => c.startsWith(`${name}=`))
     ?.slice(name.length + 1);
 
+/**
+ * The newest D1 bookmark the API answered (`x-d1-bookmark`), sent back on every request so
+ * that reads served by a read replica still see this tab's own writes. Bookmarks are fixed
+ * width, so the newest is the greatest.
+ */
+let bookmark: string | null = null;
+export const BOOKMARK_HEADER = "x-d1-bookmark";
+export function noteBookmark(value: string | null) {
+  if (value && (!bookmark || value > bookmark)) bookmark = value;
+}
+
 const credentials: Middleware = {
   onRequest({ request }) {
-    request.headers.set("Accept", "application/json");
-    if (token) request.headers.set("Authorization", `Token ${token}`);
-    // Session requests that write need Django's CSRF header (`mark_as_received` GETs too).
-    const csrf = cookie("csrftoken");
-    if (!token && csrf) request.headers.set("X-CSRFToken", csrf);
+    for (const [name, value] of Object.entries(credentialHeaders())) request.headers.set(name, value);
     return request;
+  },
+  onResponse({ response }) {
+    noteBookmark(response.headers.get(BOOKMARK_HEADER));
+    return response;
   },
 };
 api.use(credentials);
@@ -60,11 +71,16 @@ export async function callEmpty(request: Promise<{ error?: unknown; response: Re
     throw new ApiError(result.response.status, errorText(result.error, result.response.status));
 }
 
-/** The headers every request carries (the credential, and CSRF for a session), for the few calls made without openapi-fetch. */
+/**
+ * The headers every request carries: the credential (a token, or the session cookie with
+ * Django's CSRF header, which session requests that write need, `mark_as_received` GETs
+ * too) and the newest bookmark.
+ */
 export function credentialHeaders(): Record<string, string> {
   const csrf = cookie("csrftoken");
   return {
     Accept: "application/json",
     ...(token ? { Authorization: `Token ${token}` } : csrf ? { "X-CSRFToken": csrf } : {}),
+    ...(bookmark ? { [BOOKMARK_HEADER]: bookmark } : {}),
   };
 }

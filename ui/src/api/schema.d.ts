@@ -15,7 +15,10 @@ export interface paths {
         get: {
             parameters: {
                 query?: never;
-                header?: never;
+                header?: {
+                    /** @description The newest `x-d1-bookmark` this client was answered; reads then see everything up to it. Any other value is a 400. */
+                    "x-d1-bookmark"?: components["parameters"]["D1Bookmark"];
+                };
                 path?: never;
                 cookie?: never;
             };
@@ -24,6 +27,7 @@ export interface paths {
                 /** @description Resource roots. */
                 200: {
                     headers: {
+                        "x-d1-bookmark": components["headers"]["D1Bookmark"];
                         [name: string]: unknown;
                     };
                     content: {
@@ -58,7 +62,10 @@ export interface paths {
         post: {
             parameters: {
                 query?: never;
-                header?: never;
+                header?: {
+                    /** @description The newest `x-d1-bookmark` this client was answered; reads then see everything up to it. Any other value is a 400. */
+                    "x-d1-bookmark"?: components["parameters"]["D1Bookmark"];
+                };
                 path?: never;
                 cookie?: never;
             };
@@ -82,6 +89,7 @@ export interface paths {
                 /** @description The token. */
                 200: {
                     headers: {
+                        "x-d1-bookmark": components["headers"]["D1Bookmark"];
                         [name: string]: unknown;
                     };
                     content: {
@@ -130,7 +138,10 @@ export interface paths {
         get: {
             parameters: {
                 query?: never;
-                header?: never;
+                header?: {
+                    /** @description The newest `x-d1-bookmark` this client was answered; reads then see everything up to it. Any other value is a 400. */
+                    "x-d1-bookmark"?: components["parameters"]["D1Bookmark"];
+                };
                 path?: never;
                 cookie?: never;
             };
@@ -139,6 +150,7 @@ export interface paths {
                 /** @description Logged out. */
                 200: {
                     headers: {
+                        "x-d1-bookmark": components["headers"]["D1Bookmark"];
                         [name: string]: unknown;
                     };
                     content: {
@@ -203,7 +215,10 @@ export interface paths {
                     /** @description The initial index from which to return the results. */
                     offset?: number | null;
                 };
-                header?: never;
+                header?: {
+                    /** @description The newest `x-d1-bookmark` this client was answered; reads then see everything up to it. Any other value is a 400. */
+                    "x-d1-bookmark"?: components["parameters"]["D1Bookmark"];
+                };
                 path?: never;
                 cookie?: never;
             };
@@ -212,6 +227,7 @@ export interface paths {
                 /** @description A page of users. */
                 200: {
                     headers: {
+                        "x-d1-bookmark": components["headers"]["D1Bookmark"];
                         [name: string]: unknown;
                     };
                     content: {
@@ -262,7 +278,10 @@ export interface paths {
         post: {
             parameters: {
                 query?: never;
-                header?: never;
+                header?: {
+                    /** @description The newest `x-d1-bookmark` this client was answered; reads then see everything up to it. Any other value is a 400. */
+                    "x-d1-bookmark"?: components["parameters"]["D1Bookmark"];
+                };
                 path?: never;
                 cookie?: never;
             };
@@ -304,6 +323,7 @@ export interface paths {
                 /** @description The new user, with its one-time activation URL. */
                 201: {
                     headers: {
+                        "x-d1-bookmark": components["headers"]["D1Bookmark"];
                         [name: string]: unknown;
                     };
                     content: {
@@ -356,7 +376,10 @@ export interface paths {
         get: {
             parameters: {
                 query?: never;
-                header?: never;
+                header?: {
+                    /** @description The newest `x-d1-bookmark` this client was answered; reads then see everything up to it. Any other value is a 400. */
+                    "x-d1-bookmark"?: components["parameters"]["D1Bookmark"];
+                };
                 path?: never;
                 cookie?: never;
             };
@@ -365,6 +388,7 @@ export interface paths {
                 /** @description The authenticated user. */
                 200: {
                     headers: {
+                        "x-d1-bookmark": components["headers"]["D1Bookmark"];
                         [name: string]: unknown;
                     };
                     content: {
@@ -424,7 +448,10 @@ export interface paths {
         post: {
             parameters: {
                 query?: never;
-                header?: never;
+                header?: {
+                    /** @description The newest `x-d1-bookmark` this client was answered; reads then see everything up to it. Any other value is a 400. */
+                    "x-d1-bookmark"?: components["parameters"]["D1Bookmark"];
+                };
                 path?: never;
                 cookie?: never;
             };
@@ -448,6 +475,7 @@ export interface paths {
                 /** @description Changed. */
                 200: {
                     headers: {
+                        "x-d1-bookmark": components["headers"]["D1Bookmark"];
                         [name: string]: unknown;
                     };
                     content: {
@@ -504,7 +532,10 @@ export interface paths {
         put: {
             parameters: {
                 query?: never;
-                header?: never;
+                header?: {
+                    /** @description The newest `x-d1-bookmark` this client was answered; reads then see everything up to it. Any other value is a 400. */
+                    "x-d1-bookmark"?: components["parameters"]["D1Bookmark"];
+                };
                 path?: never;
                 cookie?: never;
             };
@@ -528,6 +559,7 @@ export interface paths {
                 /** @description Changed. */
                 200: {
                     headers: {
+                        "x-d1-bookmark": components["headers"]["D1Bookmark"];
                         [name: string]: unknown;
                     };
                     content: {
@@ -570,7 +602,10 @@ export interface paths {
         post: {
             parameters: {
                 query?: never;
-                header?: never;
+                header?: {
+                    /** @description The newest `x-d1-bookmark` this client was answered; reads then see everything up to it. Any other value is a 400. */
+                    "x-d1-bookmark"?: components["parameters"]["D1Bookmark"];
+                };
                 path?: never;
                 cookie?: never;
             };
@@ -594,6 +629,7 @@ export interface paths {
                 /** @description Changed. */
                 200: {
                     headers: {
+                        "x-d1-bookmark": components["headers"]["D1Bookmark"];
                         [name: string]: unknown;
                     };
                     content: {
@@ -649,7 +685,10 @@ export interface paths {
         get: {
             parameters: {
                 query?: never;
-                header?: never;
+                header?: {
+                    /** @description The newest `x-d1-bookmark` this client was answered; reads then see everything up to it. Any other value is a 400. */
+                    "x-d1-bookmark"?: components["parameters"]["D1Bookmark"];
+                };
                 path: {
                     code: string;
                 };
@@ -660,6 +699,7 @@ export interface paths {
                 /** @description `app` users: their token. Others: a confirmation. */
                 200: {
                     headers: {
+                        "x-d1-bookmark": components["headers"]["D1Bookmark"];
                         [name: string]: unknown;
                     };
                     content: {
@@ -705,7 +745,10 @@ export interface paths {
         post: {
             parameters: {
                 query?: never;
-                header?: never;
+                header?: {
+                    /** @description The newest `x-d1-bookmark` this client was answered; reads then see everything up to it. Any other value is a 400. */
+                    "x-d1-bookmark"?: components["parameters"]["D1Bookmark"];
+                };
                 path: {
                     code: string;
                 };
@@ -716,6 +759,7 @@ export interface paths {
                 /** @description `app` users: their token. Others: a confirmation. */
                 200: {
                     headers: {
+                        "x-d1-bookmark": components["headers"]["D1Bookmark"];
                         [name: string]: unknown;
                     };
                     content: {
@@ -770,7 +814,10 @@ export interface paths {
         get: {
             parameters: {
                 query?: never;
-                header?: never;
+                header?: {
+                    /** @description The newest `x-d1-bookmark` this client was answered; reads then see everything up to it. Any other value is a 400. */
+                    "x-d1-bookmark"?: components["parameters"]["D1Bookmark"];
+                };
                 path: {
                     id: number;
                 };
@@ -781,6 +828,7 @@ export interface paths {
                 /** @description The user. */
                 200: {
                     headers: {
+                        "x-d1-bookmark": components["headers"]["D1Bookmark"];
                         [name: string]: unknown;
                     };
                     content: {
@@ -823,7 +871,10 @@ export interface paths {
         put: {
             parameters: {
                 query?: never;
-                header?: never;
+                header?: {
+                    /** @description The newest `x-d1-bookmark` this client was answered; reads then see everything up to it. Any other value is a 400. */
+                    "x-d1-bookmark"?: components["parameters"]["D1Bookmark"];
+                };
                 path: {
                     id: number;
                 };
@@ -897,6 +948,7 @@ export interface paths {
                 /** @description The updated user. */
                 200: {
                     headers: {
+                        "x-d1-bookmark": components["headers"]["D1Bookmark"];
                         [name: string]: unknown;
                     };
                     content: {
@@ -943,7 +995,10 @@ export interface paths {
         patch: {
             parameters: {
                 query?: never;
-                header?: never;
+                header?: {
+                    /** @description The newest `x-d1-bookmark` this client was answered; reads then see everything up to it. Any other value is a 400. */
+                    "x-d1-bookmark"?: components["parameters"]["D1Bookmark"];
+                };
                 path: {
                     id: number;
                 };
@@ -1017,6 +1072,7 @@ export interface paths {
                 /** @description The updated user. */
                 200: {
                     headers: {
+                        "x-d1-bookmark": components["headers"]["D1Bookmark"];
                         [name: string]: unknown;
                     };
                     content: {
@@ -1070,7 +1126,10 @@ export interface paths {
         post: {
             parameters: {
                 query?: never;
-                header?: never;
+                header?: {
+                    /** @description The newest `x-d1-bookmark` this client was answered; reads then see everything up to it. Any other value is a 400. */
+                    "x-d1-bookmark"?: components["parameters"]["D1Bookmark"];
+                };
                 path: {
                     id: number;
                 };
@@ -1093,6 +1152,7 @@ export interface paths {
                 /** @description Changed. */
                 200: {
                     headers: {
+                        "x-d1-bookmark": components["headers"]["D1Bookmark"];
                         [name: string]: unknown;
                     };
                     content: {
@@ -1154,7 +1214,10 @@ export interface paths {
         patch: {
             parameters: {
                 query?: never;
-                header?: never;
+                header?: {
+                    /** @description The newest `x-d1-bookmark` this client was answered; reads then see everything up to it. Any other value is a 400. */
+                    "x-d1-bookmark"?: components["parameters"]["D1Bookmark"];
+                };
                 path: {
                     id: number;
                 };
@@ -1177,6 +1240,7 @@ export interface paths {
                 /** @description The user. */
                 200: {
                     headers: {
+                        "x-d1-bookmark": components["headers"]["D1Bookmark"];
                         [name: string]: unknown;
                     };
                     content: {
@@ -1234,7 +1298,10 @@ export interface paths {
         patch: {
             parameters: {
                 query?: never;
-                header?: never;
+                header?: {
+                    /** @description The newest `x-d1-bookmark` this client was answered; reads then see everything up to it. Any other value is a 400. */
+                    "x-d1-bookmark"?: components["parameters"]["D1Bookmark"];
+                };
                 path: {
                     id: number;
                 };
@@ -1257,6 +1324,7 @@ export interface paths {
                 /** @description The user. */
                 200: {
                     headers: {
+                        "x-d1-bookmark": components["headers"]["D1Bookmark"];
                         [name: string]: unknown;
                     };
                     content: {
@@ -1313,7 +1381,10 @@ export interface paths {
                     /** @description The initial index from which to return the results. */
                     offset?: number | null;
                 };
-                header?: never;
+                header?: {
+                    /** @description The newest `x-d1-bookmark` this client was answered; reads then see everything up to it. Any other value is a 400. */
+                    "x-d1-bookmark"?: components["parameters"]["D1Bookmark"];
+                };
                 path?: never;
                 cookie?: never;
             };
@@ -1322,6 +1393,7 @@ export interface paths {
                 /** @description A page of groups. */
                 200: {
                     headers: {
+                        "x-d1-bookmark": components["headers"]["D1Bookmark"];
                         [name: string]: unknown;
                     };
                     content: {
@@ -1372,7 +1444,10 @@ export interface paths {
         post: {
             parameters: {
                 query?: never;
-                header?: never;
+                header?: {
+                    /** @description The newest `x-d1-bookmark` this client was answered; reads then see everything up to it. Any other value is a 400. */
+                    "x-d1-bookmark"?: components["parameters"]["D1Bookmark"];
+                };
                 path?: never;
                 cookie?: never;
             };
@@ -1393,6 +1468,7 @@ export interface paths {
                 /** @description The new group. */
                 201: {
                     headers: {
+                        "x-d1-bookmark": components["headers"]["D1Bookmark"];
                         [name: string]: unknown;
                     };
                     content: {
@@ -1448,7 +1524,10 @@ export interface paths {
         get: {
             parameters: {
                 query?: never;
-                header?: never;
+                header?: {
+                    /** @description The newest `x-d1-bookmark` this client was answered; reads then see everything up to it. Any other value is a 400. */
+                    "x-d1-bookmark"?: components["parameters"]["D1Bookmark"];
+                };
                 path: {
                     id: number;
                 };
@@ -1459,6 +1538,7 @@ export interface paths {
                 /** @description The group. */
                 200: {
                     headers: {
+                        "x-d1-bookmark": components["headers"]["D1Bookmark"];
                         [name: string]: unknown;
                     };
                     content: {
@@ -1503,7 +1583,10 @@ export interface paths {
         delete: {
             parameters: {
                 query?: never;
-                header?: never;
+                header?: {
+                    /** @description The newest `x-d1-bookmark` this client was answered; reads then see everything up to it. Any other value is a 400. */
+                    "x-d1-bookmark"?: components["parameters"]["D1Bookmark"];
+                };
                 path: {
                     id: number;
                 };
@@ -1514,6 +1597,7 @@ export interface paths {
                 /** @description Deleted. */
                 204: {
                     headers: {
+                        "x-d1-bookmark": components["headers"]["D1Bookmark"];
                         [name: string]: unknown;
                     };
                     content?: never;
@@ -1556,7 +1640,10 @@ export interface paths {
         patch: {
             parameters: {
                 query?: never;
-                header?: never;
+                header?: {
+                    /** @description The newest `x-d1-bookmark` this client was answered; reads then see everything up to it. Any other value is a 400. */
+                    "x-d1-bookmark"?: components["parameters"]["D1Bookmark"];
+                };
                 path: {
                     id: number;
                 };
@@ -1579,6 +1666,7 @@ export interface paths {
                 /** @description The group. */
                 200: {
                     headers: {
+                        "x-d1-bookmark": components["headers"]["D1Bookmark"];
                         [name: string]: unknown;
                     };
                     content: {
@@ -1643,7 +1731,10 @@ export interface paths {
                     /** @description Only chats tagged with this tag. */
                     chat_tag_id?: number;
                 };
-                header?: never;
+                header?: {
+                    /** @description The newest `x-d1-bookmark` this client was answered; reads then see everything up to it. Any other value is a 400. */
+                    "x-d1-bookmark"?: components["parameters"]["D1Bookmark"];
+                };
                 path?: never;
                 cookie?: never;
             };
@@ -1652,6 +1743,7 @@ export interface paths {
                 /** @description A page of chats. */
                 200: {
                     headers: {
+                        "x-d1-bookmark": components["headers"]["D1Bookmark"];
                         [name: string]: unknown;
                     };
                     content: {
@@ -1713,7 +1805,10 @@ export interface paths {
         get: {
             parameters: {
                 query?: never;
-                header?: never;
+                header?: {
+                    /** @description The newest `x-d1-bookmark` this client was answered; reads then see everything up to it. Any other value is a 400. */
+                    "x-d1-bookmark"?: components["parameters"]["D1Bookmark"];
+                };
                 path: {
                     wa_id: string;
                 };
@@ -1724,6 +1819,7 @@ export interface paths {
                 /** @description The chat. */
                 200: {
                     headers: {
+                        "x-d1-bookmark": components["headers"]["D1Bookmark"];
                         [name: string]: unknown;
                     };
                     content: {
@@ -1787,7 +1883,10 @@ export interface paths {
         patch: {
             parameters: {
                 query?: never;
-                header?: never;
+                header?: {
+                    /** @description The newest `x-d1-bookmark` this client was answered; reads then see everything up to it. Any other value is a 400. */
+                    "x-d1-bookmark"?: components["parameters"]["D1Bookmark"];
+                };
                 path: {
                     wa_id: string;
                 };
@@ -1810,6 +1909,7 @@ export interface paths {
                 /** @description The chat's state now. */
                 200: {
                     headers: {
+                        "x-d1-bookmark": components["headers"]["D1Bookmark"];
                         [name: string]: unknown;
                     };
                     content: {
@@ -1867,7 +1967,10 @@ export interface paths {
         patch: {
             parameters: {
                 query?: never;
-                header?: never;
+                header?: {
+                    /** @description The newest `x-d1-bookmark` this client was answered; reads then see everything up to it. Any other value is a 400. */
+                    "x-d1-bookmark"?: components["parameters"]["D1Bookmark"];
+                };
                 path: {
                     wa_id: string;
                 };
@@ -1890,6 +1993,7 @@ export interface paths {
                 /** @description The chat's state now. */
                 200: {
                     headers: {
+                        "x-d1-bookmark": components["headers"]["D1Bookmark"];
                         [name: string]: unknown;
                     };
                     content: {
@@ -1962,7 +2066,10 @@ export interface paths {
                     /** @description Mark every returned message as received by you. */
                     mark_as_received?: "0" | "1" | "true" | "false" | "True" | "False" | "yes" | "no";
                 };
-                header?: never;
+                header?: {
+                    /** @description The newest `x-d1-bookmark` this client was answered; reads then see everything up to it. Any other value is a 400. */
+                    "x-d1-bookmark"?: components["parameters"]["D1Bookmark"];
+                };
                 path?: never;
                 cookie?: never;
             };
@@ -1971,6 +2078,7 @@ export interface paths {
                 /** @description A page of messages. */
                 200: {
                     headers: {
+                        "x-d1-bookmark": components["headers"]["D1Bookmark"];
                         [name: string]: unknown;
                     };
                     content: {
@@ -2021,7 +2129,10 @@ export interface paths {
         post: {
             parameters: {
                 query?: never;
-                header?: never;
+                header?: {
+                    /** @description The newest `x-d1-bookmark` this client was answered; reads then see everything up to it. Any other value is a 400. */
+                    "x-d1-bookmark"?: components["parameters"]["D1Bookmark"];
+                };
                 path?: never;
                 cookie?: never;
             };
@@ -2339,6 +2450,7 @@ export interface paths {
                 /** @description The provider's answer. */
                 201: {
                     headers: {
+                        "x-d1-bookmark": components["headers"]["D1Bookmark"];
                         [name: string]: unknown;
                     };
                     content: {
@@ -2430,7 +2542,10 @@ export interface paths {
                     /** @description Mark every returned message as received by you. */
                     mark_as_received?: "0" | "1" | "true" | "false" | "True" | "False" | "yes" | "no";
                 };
-                header?: never;
+                header?: {
+                    /** @description The newest `x-d1-bookmark` this client was answered; reads then see everything up to it. Any other value is a 400. */
+                    "x-d1-bookmark"?: components["parameters"]["D1Bookmark"];
+                };
                 path: {
                     wa_id: string;
                 };
@@ -2441,6 +2556,7 @@ export interface paths {
                 /** @description A page of messages. */
                 200: {
                     headers: {
+                        "x-d1-bookmark": components["headers"]["D1Bookmark"];
                         [name: string]: unknown;
                     };
                     content: {
@@ -2507,7 +2623,10 @@ export interface paths {
         post: {
             parameters: {
                 query?: never;
-                header?: never;
+                header?: {
+                    /** @description The newest `x-d1-bookmark` this client was answered; reads then see everything up to it. Any other value is a 400. */
+                    "x-d1-bookmark"?: components["parameters"]["D1Bookmark"];
+                };
                 path?: never;
                 cookie?: never;
             };
@@ -2531,6 +2650,7 @@ export interface paths {
                 /** @description Marked. */
                 200: {
                     headers: {
+                        "x-d1-bookmark": components["headers"]["D1Bookmark"];
                         [name: string]: unknown;
                     };
                     content: {
@@ -2592,7 +2712,10 @@ export interface paths {
                     offset?: number | null;
                     search?: string;
                 };
-                header?: never;
+                header?: {
+                    /** @description The newest `x-d1-bookmark` this client was answered; reads then see everything up to it. Any other value is a 400. */
+                    "x-d1-bookmark"?: components["parameters"]["D1Bookmark"];
+                };
                 path?: never;
                 cookie?: never;
             };
@@ -2601,6 +2724,7 @@ export interface paths {
                 /** @description A page of persons. */
                 200: {
                     headers: {
+                        "x-d1-bookmark": components["headers"]["D1Bookmark"];
                         [name: string]: unknown;
                     };
                     content: {
@@ -2665,7 +2789,10 @@ export interface paths {
         get: {
             parameters: {
                 query?: never;
-                header?: never;
+                header?: {
+                    /** @description The newest `x-d1-bookmark` this client was answered; reads then see everything up to it. Any other value is a 400. */
+                    "x-d1-bookmark"?: components["parameters"]["D1Bookmark"];
+                };
                 path: {
                     wa_id: string;
                 };
@@ -2676,6 +2803,7 @@ export interface paths {
                 /** @description The person. */
                 200: {
                     headers: {
+                        "x-d1-bookmark": components["headers"]["D1Bookmark"];
                         [name: string]: unknown;
                     };
                     content: {
@@ -2735,7 +2863,10 @@ export interface paths {
         post: {
             parameters: {
                 query?: never;
-                header?: never;
+                header?: {
+                    /** @description The newest `x-d1-bookmark` this client was answered; reads then see everything up to it. Any other value is a 400. */
+                    "x-d1-bookmark"?: components["parameters"]["D1Bookmark"];
+                };
                 path?: never;
                 cookie?: never;
             };
@@ -2768,6 +2899,7 @@ export interface paths {
                 /** @description The stored file's URL and id. */
                 201: {
                     headers: {
+                        "x-d1-bookmark": components["headers"]["D1Bookmark"];
                         [name: string]: unknown;
                     };
                     content: {
@@ -2832,7 +2964,10 @@ export interface paths {
         get: {
             parameters: {
                 query?: never;
-                header?: never;
+                header?: {
+                    /** @description The newest `x-d1-bookmark` this client was answered; reads then see everything up to it. Any other value is a 400. */
+                    "x-d1-bookmark"?: components["parameters"]["D1Bookmark"];
+                };
                 path: {
                     id: string;
                 };
@@ -2843,6 +2978,7 @@ export interface paths {
                 /** @description The raw file. */
                 200: {
                     headers: {
+                        "x-d1-bookmark": components["headers"]["D1Bookmark"];
                         [name: string]: unknown;
                     };
                     content: {
@@ -2918,7 +3054,10 @@ export interface paths {
         get: {
             parameters: {
                 query?: never;
-                header?: never;
+                header?: {
+                    /** @description The newest `x-d1-bookmark` this client was answered; reads then see everything up to it. Any other value is a 400. */
+                    "x-d1-bookmark"?: components["parameters"]["D1Bookmark"];
+                };
                 path: {
                     id: string;
                 };
@@ -2929,6 +3068,7 @@ export interface paths {
                 /** @description The raw file. */
                 200: {
                     headers: {
+                        "x-d1-bookmark": components["headers"]["D1Bookmark"];
                         [name: string]: unknown;
                     };
                     content: {
@@ -3009,7 +3149,10 @@ export interface paths {
                     /** @description The initial index from which to return the results. */
                     offset?: number | null;
                 };
-                header?: never;
+                header?: {
+                    /** @description The newest `x-d1-bookmark` this client was answered; reads then see everything up to it. Any other value is a 400. */
+                    "x-d1-bookmark"?: components["parameters"]["D1Bookmark"];
+                };
                 path?: never;
                 cookie?: never;
             };
@@ -3018,6 +3161,7 @@ export interface paths {
                 /** @description A page of tags. */
                 200: {
                     headers: {
+                        "x-d1-bookmark": components["headers"]["D1Bookmark"];
                         [name: string]: unknown;
                     };
                     content: {
@@ -3068,7 +3212,10 @@ export interface paths {
         post: {
             parameters: {
                 query?: never;
-                header?: never;
+                header?: {
+                    /** @description The newest `x-d1-bookmark` this client was answered; reads then see everything up to it. Any other value is a 400. */
+                    "x-d1-bookmark"?: components["parameters"]["D1Bookmark"];
+                };
                 path?: never;
                 cookie?: never;
             };
@@ -3092,6 +3239,7 @@ export interface paths {
                 /** @description The new tag. */
                 201: {
                     headers: {
+                        "x-d1-bookmark": components["headers"]["D1Bookmark"];
                         [name: string]: unknown;
                     };
                     content: {
@@ -3144,7 +3292,10 @@ export interface paths {
         get: {
             parameters: {
                 query?: never;
-                header?: never;
+                header?: {
+                    /** @description The newest `x-d1-bookmark` this client was answered; reads then see everything up to it. Any other value is a 400. */
+                    "x-d1-bookmark"?: components["parameters"]["D1Bookmark"];
+                };
                 path: {
                     id: number;
                 };
@@ -3155,6 +3306,7 @@ export interface paths {
                 /** @description The tag. */
                 200: {
                     headers: {
+                        "x-d1-bookmark": components["headers"]["D1Bookmark"];
                         [name: string]: unknown;
                     };
                     content: {
@@ -3197,7 +3349,10 @@ export interface paths {
         put: {
             parameters: {
                 query?: never;
-                header?: never;
+                header?: {
+                    /** @description The newest `x-d1-bookmark` this client was answered; reads then see everything up to it. Any other value is a 400. */
+                    "x-d1-bookmark"?: components["parameters"]["D1Bookmark"];
+                };
                 path: {
                     id: number;
                 };
@@ -3223,6 +3378,7 @@ export interface paths {
                 /** @description The tag. */
                 200: {
                     headers: {
+                        "x-d1-bookmark": components["headers"]["D1Bookmark"];
                         [name: string]: unknown;
                     };
                     content: {
@@ -3266,7 +3422,10 @@ export interface paths {
         delete: {
             parameters: {
                 query?: never;
-                header?: never;
+                header?: {
+                    /** @description The newest `x-d1-bookmark` this client was answered; reads then see everything up to it. Any other value is a 400. */
+                    "x-d1-bookmark"?: components["parameters"]["D1Bookmark"];
+                };
                 path: {
                     id: number;
                 };
@@ -3277,6 +3436,7 @@ export interface paths {
                 /** @description Deleted. */
                 204: {
                     headers: {
+                        "x-d1-bookmark": components["headers"]["D1Bookmark"];
                         [name: string]: unknown;
                     };
                     content?: never;
@@ -3319,7 +3479,10 @@ export interface paths {
         patch: {
             parameters: {
                 query?: never;
-                header?: never;
+                header?: {
+                    /** @description The newest `x-d1-bookmark` this client was answered; reads then see everything up to it. Any other value is a 400. */
+                    "x-d1-bookmark"?: components["parameters"]["D1Bookmark"];
+                };
                 path: {
                     id: number;
                 };
@@ -3345,6 +3508,7 @@ export interface paths {
                 /** @description The tag. */
                 200: {
                     headers: {
+                        "x-d1-bookmark": components["headers"]["D1Bookmark"];
                         [name: string]: unknown;
                     };
                     content: {
@@ -3398,7 +3562,10 @@ export interface paths {
         post: {
             parameters: {
                 query?: never;
-                header?: never;
+                header?: {
+                    /** @description The newest `x-d1-bookmark` this client was answered; reads then see everything up to it. Any other value is a 400. */
+                    "x-d1-bookmark"?: components["parameters"]["D1Bookmark"];
+                };
                 path?: never;
                 cookie?: never;
             };
@@ -3431,6 +3598,7 @@ export interface paths {
                 /** @description The tagging. */
                 201: {
                     headers: {
+                        "x-d1-bookmark": components["headers"]["D1Bookmark"];
                         [name: string]: unknown;
                     };
                     content: {
@@ -3483,7 +3651,10 @@ export interface paths {
         get: {
             parameters: {
                 query?: never;
-                header?: never;
+                header?: {
+                    /** @description The newest `x-d1-bookmark` this client was answered; reads then see everything up to it. Any other value is a 400. */
+                    "x-d1-bookmark"?: components["parameters"]["D1Bookmark"];
+                };
                 path: {
                     id: number;
                 };
@@ -3494,6 +3665,7 @@ export interface paths {
                 /** @description The tagging. */
                 200: {
                     headers: {
+                        "x-d1-bookmark": components["headers"]["D1Bookmark"];
                         [name: string]: unknown;
                     };
                     content: {
@@ -3538,7 +3710,10 @@ export interface paths {
         delete: {
             parameters: {
                 query?: never;
-                header?: never;
+                header?: {
+                    /** @description The newest `x-d1-bookmark` this client was answered; reads then see everything up to it. Any other value is a 400. */
+                    "x-d1-bookmark"?: components["parameters"]["D1Bookmark"];
+                };
                 path: {
                     id: number;
                 };
@@ -3549,6 +3724,7 @@ export interface paths {
                 /** @description Removed. */
                 204: {
                     headers: {
+                        "x-d1-bookmark": components["headers"]["D1Bookmark"];
                         [name: string]: unknown;
                     };
                     content?: never;
@@ -3604,7 +3780,10 @@ export interface paths {
         delete: {
             parameters: {
                 query?: never;
-                header?: never;
+                header?: {
+                    /** @description The newest `x-d1-bookmark` this client was answered; reads then see everything up to it. Any other value is a 400. */
+                    "x-d1-bookmark"?: components["parameters"]["D1Bookmark"];
+                };
                 path: {
                     id: number;
                 };
@@ -3615,6 +3794,7 @@ export interface paths {
                 /** @description Removed. */
                 204: {
                     headers: {
+                        "x-d1-bookmark": components["headers"]["D1Bookmark"];
                         [name: string]: unknown;
                     };
                     content?: never;
@@ -3678,7 +3858,10 @@ export interface paths {
                     /** @description POSIX timestamp: only events older than this. */
                     before_time?: number | null;
                 };
-                header?: never;
+                header?: {
+                    /** @description The newest `x-d1-bookmark` this client was answered; reads then see everything up to it. Any other value is a 400. */
+                    "x-d1-bookmark"?: components["parameters"]["D1Bookmark"];
+                };
                 path?: never;
                 cookie?: never;
             };
@@ -3687,6 +3870,7 @@ export interface paths {
                 /** @description A page of events. */
                 200: {
                     headers: {
+                        "x-d1-bookmark": components["headers"]["D1Bookmark"];
                         [name: string]: unknown;
                     };
                     content: {
@@ -3753,7 +3937,10 @@ export interface paths {
         post: {
             parameters: {
                 query?: never;
-                header?: never;
+                header?: {
+                    /** @description The newest `x-d1-bookmark` this client was answered; reads then see everything up to it. Any other value is a 400. */
+                    "x-d1-bookmark"?: components["parameters"]["D1Bookmark"];
+                };
                 path?: never;
                 cookie?: never;
             };
@@ -3786,6 +3973,7 @@ export interface paths {
                 /** @description The tagging. */
                 201: {
                     headers: {
+                        "x-d1-bookmark": components["headers"]["D1Bookmark"];
                         [name: string]: unknown;
                     };
                     content: {
@@ -3838,7 +4026,10 @@ export interface paths {
         get: {
             parameters: {
                 query?: never;
-                header?: never;
+                header?: {
+                    /** @description The newest `x-d1-bookmark` this client was answered; reads then see everything up to it. Any other value is a 400. */
+                    "x-d1-bookmark"?: components["parameters"]["D1Bookmark"];
+                };
                 path: {
                     id: number;
                 };
@@ -3849,6 +4040,7 @@ export interface paths {
                 /** @description The tagging. */
                 200: {
                     headers: {
+                        "x-d1-bookmark": components["headers"]["D1Bookmark"];
                         [name: string]: unknown;
                     };
                     content: {
@@ -3893,7 +4085,10 @@ export interface paths {
         delete: {
             parameters: {
                 query?: never;
-                header?: never;
+                header?: {
+                    /** @description The newest `x-d1-bookmark` this client was answered; reads then see everything up to it. Any other value is a 400. */
+                    "x-d1-bookmark"?: components["parameters"]["D1Bookmark"];
+                };
                 path: {
                     id: number;
                 };
@@ -3904,6 +4099,7 @@ export interface paths {
                 /** @description Removed. */
                 204: {
                     headers: {
+                        "x-d1-bookmark": components["headers"]["D1Bookmark"];
                         [name: string]: unknown;
                     };
                     content?: never;
@@ -3959,7 +4155,10 @@ export interface paths {
         delete: {
             parameters: {
                 query?: never;
-                header?: never;
+                header?: {
+                    /** @description The newest `x-d1-bookmark` this client was answered; reads then see everything up to it. Any other value is a 400. */
+                    "x-d1-bookmark"?: components["parameters"]["D1Bookmark"];
+                };
                 path: {
                     id: number;
                 };
@@ -3970,6 +4169,7 @@ export interface paths {
                 /** @description Removed. */
                 204: {
                     headers: {
+                        "x-d1-bookmark": components["headers"]["D1Bookmark"];
                         [name: string]: unknown;
                     };
                     content?: never;
@@ -4035,7 +4235,10 @@ export interface paths {
                     /** @description The message's WhatsApp id. */
                     message_id?: string;
                 };
-                header?: never;
+                header?: {
+                    /** @description The newest `x-d1-bookmark` this client was answered; reads then see everything up to it. Any other value is a 400. */
+                    "x-d1-bookmark"?: components["parameters"]["D1Bookmark"];
+                };
                 path?: never;
                 cookie?: never;
             };
@@ -4044,6 +4247,7 @@ export interface paths {
                 /** @description A page of events. */
                 200: {
                     headers: {
+                        "x-d1-bookmark": components["headers"]["D1Bookmark"];
                         [name: string]: unknown;
                     };
                     content: {
@@ -4108,7 +4312,10 @@ export interface paths {
         get: {
             parameters: {
                 query?: never;
-                header?: never;
+                header?: {
+                    /** @description The newest `x-d1-bookmark` this client was answered; reads then see everything up to it. Any other value is a 400. */
+                    "x-d1-bookmark"?: components["parameters"]["D1Bookmark"];
+                };
                 path: {
                     wa_id: string;
                 };
@@ -4119,6 +4326,7 @@ export interface paths {
                 /** @description The assignment. */
                 200: {
                     headers: {
+                        "x-d1-bookmark": components["headers"]["D1Bookmark"];
                         [name: string]: unknown;
                     };
                     content: {
@@ -4161,7 +4369,10 @@ export interface paths {
         put: {
             parameters: {
                 query?: never;
-                header?: never;
+                header?: {
+                    /** @description The newest `x-d1-bookmark` this client was answered; reads then see everything up to it. Any other value is a 400. */
+                    "x-d1-bookmark"?: components["parameters"]["D1Bookmark"];
+                };
                 path: {
                     wa_id: string;
                 };
@@ -4190,6 +4401,7 @@ export interface paths {
                 /** @description The assignment now. */
                 200: {
                     headers: {
+                        "x-d1-bookmark": components["headers"]["D1Bookmark"];
                         [name: string]: unknown;
                     };
                     content: {
@@ -4236,7 +4448,10 @@ export interface paths {
         patch: {
             parameters: {
                 query?: never;
-                header?: never;
+                header?: {
+                    /** @description The newest `x-d1-bookmark` this client was answered; reads then see everything up to it. Any other value is a 400. */
+                    "x-d1-bookmark"?: components["parameters"]["D1Bookmark"];
+                };
                 path: {
                     wa_id: string;
                 };
@@ -4265,6 +4480,7 @@ export interface paths {
                 /** @description The assignment now. */
                 200: {
                     headers: {
+                        "x-d1-bookmark": components["headers"]["D1Bookmark"];
                         [name: string]: unknown;
                     };
                     content: {
@@ -4327,7 +4543,10 @@ export interface paths {
                     /** @description POSIX timestamp: only events older than this. */
                     before_time?: number | null;
                 };
-                header?: never;
+                header?: {
+                    /** @description The newest `x-d1-bookmark` this client was answered; reads then see everything up to it. Any other value is a 400. */
+                    "x-d1-bookmark"?: components["parameters"]["D1Bookmark"];
+                };
                 path?: never;
                 cookie?: never;
             };
@@ -4336,6 +4555,7 @@ export interface paths {
                 /** @description A page of events. */
                 200: {
                     headers: {
+                        "x-d1-bookmark": components["headers"]["D1Bookmark"];
                         [name: string]: unknown;
                     };
                     content: {
@@ -4405,7 +4625,10 @@ export interface paths {
                     /** @description The initial index from which to return the results. */
                     offset?: number | null;
                 };
-                header?: never;
+                header?: {
+                    /** @description The newest `x-d1-bookmark` this client was answered; reads then see everything up to it. Any other value is a 400. */
+                    "x-d1-bookmark"?: components["parameters"]["D1Bookmark"];
+                };
                 path?: never;
                 cookie?: never;
             };
@@ -4414,6 +4637,7 @@ export interface paths {
                 /** @description A page of webhooks. */
                 200: {
                     headers: {
+                        "x-d1-bookmark": components["headers"]["D1Bookmark"];
                         [name: string]: unknown;
                     };
                     content: {
@@ -4464,7 +4688,10 @@ export interface paths {
         post: {
             parameters: {
                 query?: never;
-                header?: never;
+                header?: {
+                    /** @description The newest `x-d1-bookmark` this client was answered; reads then see everything up to it. Any other value is a 400. */
+                    "x-d1-bookmark"?: components["parameters"]["D1Bookmark"];
+                };
                 path?: never;
                 cookie?: never;
             };
@@ -4500,6 +4727,7 @@ export interface paths {
                 /** @description The new webhook, with its secret. */
                 201: {
                     headers: {
+                        "x-d1-bookmark": components["headers"]["D1Bookmark"];
                         [name: string]: unknown;
                     };
                     content: {
@@ -4552,7 +4780,10 @@ export interface paths {
         get: {
             parameters: {
                 query?: never;
-                header?: never;
+                header?: {
+                    /** @description The newest `x-d1-bookmark` this client was answered; reads then see everything up to it. Any other value is a 400. */
+                    "x-d1-bookmark"?: components["parameters"]["D1Bookmark"];
+                };
                 path: {
                     id: number;
                 };
@@ -4563,6 +4794,7 @@ export interface paths {
                 /** @description The webhook. */
                 200: {
                     headers: {
+                        "x-d1-bookmark": components["headers"]["D1Bookmark"];
                         [name: string]: unknown;
                     };
                     content: {
@@ -4605,7 +4837,10 @@ export interface paths {
         put: {
             parameters: {
                 query?: never;
-                header?: never;
+                header?: {
+                    /** @description The newest `x-d1-bookmark` this client was answered; reads then see everything up to it. Any other value is a 400. */
+                    "x-d1-bookmark"?: components["parameters"]["D1Bookmark"];
+                };
                 path: {
                     id: number;
                 };
@@ -4640,6 +4875,7 @@ export interface paths {
                 /** @description The webhook. */
                 200: {
                     headers: {
+                        "x-d1-bookmark": components["headers"]["D1Bookmark"];
                         [name: string]: unknown;
                     };
                     content: {
@@ -4683,7 +4919,10 @@ export interface paths {
         delete: {
             parameters: {
                 query?: never;
-                header?: never;
+                header?: {
+                    /** @description The newest `x-d1-bookmark` this client was answered; reads then see everything up to it. Any other value is a 400. */
+                    "x-d1-bookmark"?: components["parameters"]["D1Bookmark"];
+                };
                 path: {
                     id: number;
                 };
@@ -4694,6 +4933,7 @@ export interface paths {
                 /** @description Deleted. */
                 204: {
                     headers: {
+                        "x-d1-bookmark": components["headers"]["D1Bookmark"];
                         [name: string]: unknown;
                     };
                     content?: never;
@@ -4736,7 +4976,10 @@ export interface paths {
         patch: {
             parameters: {
                 query?: never;
-                header?: never;
+                header?: {
+                    /** @description The newest `x-d1-bookmark` this client was answered; reads then see everything up to it. Any other value is a 400. */
+                    "x-d1-bookmark"?: components["parameters"]["D1Bookmark"];
+                };
                 path: {
                     id: number;
                 };
@@ -4771,6 +5014,7 @@ export interface paths {
                 /** @description The webhook. */
                 200: {
                     headers: {
+                        "x-d1-bookmark": components["headers"]["D1Bookmark"];
                         [name: string]: unknown;
                     };
                     content: {
@@ -4824,7 +5068,10 @@ export interface paths {
         post: {
             parameters: {
                 query?: never;
-                header?: never;
+                header?: {
+                    /** @description The newest `x-d1-bookmark` this client was answered; reads then see everything up to it. Any other value is a 400. */
+                    "x-d1-bookmark"?: components["parameters"]["D1Bookmark"];
+                };
                 path: {
                     id: number;
                 };
@@ -4835,6 +5082,7 @@ export interface paths {
                 /** @description The webhook, with its new secret. */
                 200: {
                     headers: {
+                        "x-d1-bookmark": components["headers"]["D1Bookmark"];
                         [name: string]: unknown;
                     };
                     content: {
@@ -4896,7 +5144,10 @@ export interface paths {
                     offset?: number | null;
                     state?: "pending" | "delivered" | "failed" | "dead";
                 };
-                header?: never;
+                header?: {
+                    /** @description The newest `x-d1-bookmark` this client was answered; reads then see everything up to it. Any other value is a 400. */
+                    "x-d1-bookmark"?: components["parameters"]["D1Bookmark"];
+                };
                 path: {
                     id: number;
                 };
@@ -4907,6 +5158,7 @@ export interface paths {
                 /** @description A page of deliveries. */
                 200: {
                     headers: {
+                        "x-d1-bookmark": components["headers"]["D1Bookmark"];
                         [name: string]: unknown;
                     };
                     content: {
@@ -4973,7 +5225,10 @@ export interface paths {
         post: {
             parameters: {
                 query?: never;
-                header?: never;
+                header?: {
+                    /** @description The newest `x-d1-bookmark` this client was answered; reads then see everything up to it. Any other value is a 400. */
+                    "x-d1-bookmark"?: components["parameters"]["D1Bookmark"];
+                };
                 path: {
                     id: number;
                     delivery_id: string;
@@ -4985,6 +5240,7 @@ export interface paths {
                 /** @description The delivery, pending again. */
                 202: {
                     headers: {
+                        "x-d1-bookmark": components["headers"]["D1Bookmark"];
                         [name: string]: unknown;
                     };
                     content: {
@@ -5040,7 +5296,10 @@ export interface paths {
         get: {
             parameters: {
                 query?: never;
-                header?: never;
+                header?: {
+                    /** @description The newest `x-d1-bookmark` this client was answered; reads then see everything up to it. Any other value is a 400. */
+                    "x-d1-bookmark"?: components["parameters"]["D1Bookmark"];
+                };
                 path?: never;
                 cookie?: never;
             };
@@ -5049,6 +5308,7 @@ export interface paths {
                 /** @description The engine. */
                 200: {
                     headers: {
+                        "x-d1-bookmark": components["headers"]["D1Bookmark"];
                         [name: string]: unknown;
                     };
                     content: {
@@ -5091,7 +5351,10 @@ export interface paths {
         put: {
             parameters: {
                 query?: never;
-                header?: never;
+                header?: {
+                    /** @description The newest `x-d1-bookmark` this client was answered; reads then see everything up to it. Any other value is a 400. */
+                    "x-d1-bookmark"?: components["parameters"]["D1Bookmark"];
+                };
                 path?: never;
                 cookie?: never;
             };
@@ -5127,6 +5390,7 @@ export interface paths {
                 /** @description The engine. */
                 200: {
                     headers: {
+                        "x-d1-bookmark": components["headers"]["D1Bookmark"];
                         [name: string]: unknown;
                     };
                     content: {
@@ -5173,7 +5437,10 @@ export interface paths {
         patch: {
             parameters: {
                 query?: never;
-                header?: never;
+                header?: {
+                    /** @description The newest `x-d1-bookmark` this client was answered; reads then see everything up to it. Any other value is a 400. */
+                    "x-d1-bookmark"?: components["parameters"]["D1Bookmark"];
+                };
                 path?: never;
                 cookie?: never;
             };
@@ -5209,6 +5476,7 @@ export interface paths {
                 /** @description The engine. */
                 200: {
                     headers: {
+                        "x-d1-bookmark": components["headers"]["D1Bookmark"];
                         [name: string]: unknown;
                     };
                     content: {
@@ -5265,7 +5533,10 @@ export interface paths {
                     /** @description The initial index from which to return the results. */
                     offset?: number | null;
                 };
-                header?: never;
+                header?: {
+                    /** @description The newest `x-d1-bookmark` this client was answered; reads then see everything up to it. Any other value is a 400. */
+                    "x-d1-bookmark"?: components["parameters"]["D1Bookmark"];
+                };
                 path?: never;
                 cookie?: never;
             };
@@ -5274,6 +5545,7 @@ export interface paths {
                 /** @description A page of rules. */
                 200: {
                     headers: {
+                        "x-d1-bookmark": components["headers"]["D1Bookmark"];
                         [name: string]: unknown;
                     };
                     content: {
@@ -5324,7 +5596,10 @@ export interface paths {
         post: {
             parameters: {
                 query?: never;
-                header?: never;
+                header?: {
+                    /** @description The newest `x-d1-bookmark` this client was answered; reads then see everything up to it. Any other value is a 400. */
+                    "x-d1-bookmark"?: components["parameters"]["D1Bookmark"];
+                };
                 path?: never;
                 cookie?: never;
             };
@@ -5354,6 +5629,7 @@ export interface paths {
                 /** @description The new rule. */
                 201: {
                     headers: {
+                        "x-d1-bookmark": components["headers"]["D1Bookmark"];
                         [name: string]: unknown;
                     };
                     content: {
@@ -5406,7 +5682,10 @@ export interface paths {
         get: {
             parameters: {
                 query?: never;
-                header?: never;
+                header?: {
+                    /** @description The newest `x-d1-bookmark` this client was answered; reads then see everything up to it. Any other value is a 400. */
+                    "x-d1-bookmark"?: components["parameters"]["D1Bookmark"];
+                };
                 path: {
                     id: number;
                 };
@@ -5417,6 +5696,7 @@ export interface paths {
                 /** @description The rule. */
                 200: {
                     headers: {
+                        "x-d1-bookmark": components["headers"]["D1Bookmark"];
                         [name: string]: unknown;
                     };
                     content: {
@@ -5459,7 +5739,10 @@ export interface paths {
         put: {
             parameters: {
                 query?: never;
-                header?: never;
+                header?: {
+                    /** @description The newest `x-d1-bookmark` this client was answered; reads then see everything up to it. Any other value is a 400. */
+                    "x-d1-bookmark"?: components["parameters"]["D1Bookmark"];
+                };
                 path: {
                     id: number;
                 };
@@ -5491,6 +5774,7 @@ export interface paths {
                 /** @description The rule. */
                 200: {
                     headers: {
+                        "x-d1-bookmark": components["headers"]["D1Bookmark"];
                         [name: string]: unknown;
                     };
                     content: {
@@ -5531,7 +5815,10 @@ export interface paths {
         delete: {
             parameters: {
                 query?: never;
-                header?: never;
+                header?: {
+                    /** @description The newest `x-d1-bookmark` this client was answered; reads then see everything up to it. Any other value is a 400. */
+                    "x-d1-bookmark"?: components["parameters"]["D1Bookmark"];
+                };
                 path: {
                     id: number;
                 };
@@ -5542,6 +5829,7 @@ export interface paths {
                 /** @description Deleted. */
                 204: {
                     headers: {
+                        "x-d1-bookmark": components["headers"]["D1Bookmark"];
                         [name: string]: unknown;
                     };
                     content?: never;
@@ -5584,7 +5872,10 @@ export interface paths {
         patch: {
             parameters: {
                 query?: never;
-                header?: never;
+                header?: {
+                    /** @description The newest `x-d1-bookmark` this client was answered; reads then see everything up to it. Any other value is a 400. */
+                    "x-d1-bookmark"?: components["parameters"]["D1Bookmark"];
+                };
                 path: {
                     id: number;
                 };
@@ -5616,6 +5907,7 @@ export interface paths {
                 /** @description The rule. */
                 200: {
                     headers: {
+                        "x-d1-bookmark": components["headers"]["D1Bookmark"];
                         [name: string]: unknown;
                     };
                     content: {
@@ -5673,7 +5965,10 @@ export interface paths {
                     offset?: number | null;
                     state?: "pending" | "delivered" | "failed" | "dead";
                 };
-                header?: never;
+                header?: {
+                    /** @description The newest `x-d1-bookmark` this client was answered; reads then see everything up to it. Any other value is a 400. */
+                    "x-d1-bookmark"?: components["parameters"]["D1Bookmark"];
+                };
                 path?: never;
                 cookie?: never;
             };
@@ -5682,6 +5977,7 @@ export interface paths {
                 /** @description A page of engine calls. */
                 200: {
                     headers: {
+                        "x-d1-bookmark": components["headers"]["D1Bookmark"];
                         [name: string]: unknown;
                     };
                     content: {
@@ -5745,7 +6041,10 @@ export interface paths {
         post: {
             parameters: {
                 query?: never;
-                header?: never;
+                header?: {
+                    /** @description The newest `x-d1-bookmark` this client was answered; reads then see everything up to it. Any other value is a 400. */
+                    "x-d1-bookmark"?: components["parameters"]["D1Bookmark"];
+                };
                 path: {
                     delivery_id: string;
                 };
@@ -5756,6 +6055,7 @@ export interface paths {
                 /** @description The call, pending again. */
                 202: {
                     headers: {
+                        "x-d1-bookmark": components["headers"]["D1Bookmark"];
                         [name: string]: unknown;
                     };
                     content: {
@@ -5818,7 +6118,10 @@ export interface paths {
                     /** @description Only responses whose text contains this (any case). */
                     search?: string;
                 };
-                header?: never;
+                header?: {
+                    /** @description The newest `x-d1-bookmark` this client was answered; reads then see everything up to it. Any other value is a 400. */
+                    "x-d1-bookmark"?: components["parameters"]["D1Bookmark"];
+                };
                 path?: never;
                 cookie?: never;
             };
@@ -5827,6 +6130,7 @@ export interface paths {
                 /** @description A page of saved responses. */
                 200: {
                     headers: {
+                        "x-d1-bookmark": components["headers"]["D1Bookmark"];
                         [name: string]: unknown;
                     };
                     content: {
@@ -5877,7 +6181,10 @@ export interface paths {
         post: {
             parameters: {
                 query?: never;
-                header?: never;
+                header?: {
+                    /** @description The newest `x-d1-bookmark` this client was answered; reads then see everything up to it. Any other value is a 400. */
+                    "x-d1-bookmark"?: components["parameters"]["D1Bookmark"];
+                };
                 path?: never;
                 cookie?: never;
             };
@@ -5898,6 +6205,7 @@ export interface paths {
                 /** @description The new saved response. */
                 201: {
                     headers: {
+                        "x-d1-bookmark": components["headers"]["D1Bookmark"];
                         [name: string]: unknown;
                     };
                     content: {
@@ -5950,7 +6258,10 @@ export interface paths {
         get: {
             parameters: {
                 query?: never;
-                header?: never;
+                header?: {
+                    /** @description The newest `x-d1-bookmark` this client was answered; reads then see everything up to it. Any other value is a 400. */
+                    "x-d1-bookmark"?: components["parameters"]["D1Bookmark"];
+                };
                 path: {
                     id: number;
                 };
@@ -5961,6 +6272,7 @@ export interface paths {
                 /** @description The saved response. */
                 200: {
                     headers: {
+                        "x-d1-bookmark": components["headers"]["D1Bookmark"];
                         [name: string]: unknown;
                     };
                     content: {
@@ -6005,7 +6317,10 @@ export interface paths {
         delete: {
             parameters: {
                 query?: never;
-                header?: never;
+                header?: {
+                    /** @description The newest `x-d1-bookmark` this client was answered; reads then see everything up to it. Any other value is a 400. */
+                    "x-d1-bookmark"?: components["parameters"]["D1Bookmark"];
+                };
                 path: {
                     id: number;
                 };
@@ -6016,6 +6331,7 @@ export interface paths {
                 /** @description Deleted. */
                 204: {
                     headers: {
+                        "x-d1-bookmark": components["headers"]["D1Bookmark"];
                         [name: string]: unknown;
                     };
                     content?: never;
@@ -6070,7 +6386,10 @@ export interface paths {
                 query?: {
                     this_instance?: "0" | "1" | "true" | "false" | "True" | "False" | "yes" | "no";
                 };
-                header?: never;
+                header?: {
+                    /** @description The newest `x-d1-bookmark` this client was answered; reads then see everything up to it. Any other value is a 400. */
+                    "x-d1-bookmark"?: components["parameters"]["D1Bookmark"];
+                };
                 path?: never;
                 cookie?: never;
             };
@@ -6079,6 +6398,7 @@ export interface paths {
                 /** @description The numbers. */
                 200: {
                     headers: {
+                        "x-d1-bookmark": components["headers"]["D1Bookmark"];
                         [name: string]: unknown;
                     };
                     content: {
@@ -6141,7 +6461,10 @@ export interface paths {
                     /** @description The initial index from which to return the results. */
                     offset?: number | null;
                 };
-                header?: never;
+                header?: {
+                    /** @description The newest `x-d1-bookmark` this client was answered; reads then see everything up to it. Any other value is a 400. */
+                    "x-d1-bookmark"?: components["parameters"]["D1Bookmark"];
+                };
                 path?: never;
                 cookie?: never;
             };
@@ -6150,6 +6473,7 @@ export interface paths {
                 /** @description A page of keys. */
                 200: {
                     headers: {
+                        "x-d1-bookmark": components["headers"]["D1Bookmark"];
                         [name: string]: unknown;
                     };
                     content: {
@@ -6200,7 +6524,10 @@ export interface paths {
         post: {
             parameters: {
                 query?: never;
-                header?: never;
+                header?: {
+                    /** @description The newest `x-d1-bookmark` this client was answered; reads then see everything up to it. Any other value is a 400. */
+                    "x-d1-bookmark"?: components["parameters"]["D1Bookmark"];
+                };
                 path?: never;
                 cookie?: never;
             };
@@ -6221,6 +6548,7 @@ export interface paths {
                 /** @description The new key. */
                 201: {
                     headers: {
+                        "x-d1-bookmark": components["headers"]["D1Bookmark"];
                         [name: string]: unknown;
                     };
                     content: {
@@ -6279,7 +6607,10 @@ export interface paths {
         delete: {
             parameters: {
                 query?: never;
-                header?: never;
+                header?: {
+                    /** @description The newest `x-d1-bookmark` this client was answered; reads then see everything up to it. Any other value is a 400. */
+                    "x-d1-bookmark"?: components["parameters"]["D1Bookmark"];
+                };
                 path: {
                     id: string;
                 };
@@ -6290,6 +6621,7 @@ export interface paths {
                 /** @description Revoked. */
                 204: {
                     headers: {
+                        "x-d1-bookmark": components["headers"]["D1Bookmark"];
                         [name: string]: unknown;
                     };
                     content?: never;
@@ -6342,7 +6674,10 @@ export interface paths {
         get: {
             parameters: {
                 query?: never;
-                header?: never;
+                header?: {
+                    /** @description The newest `x-d1-bookmark` this client was answered; reads then see everything up to it. Any other value is a 400. */
+                    "x-d1-bookmark"?: components["parameters"]["D1Bookmark"];
+                };
                 path?: never;
                 cookie?: never;
             };
@@ -6351,6 +6686,7 @@ export interface paths {
                 /** @description The business profile. */
                 200: {
                     headers: {
+                        "x-d1-bookmark": components["headers"]["D1Bookmark"];
                         [name: string]: unknown;
                     };
                     content: {
@@ -6402,7 +6738,10 @@ export interface paths {
         put: {
             parameters: {
                 query?: never;
-                header?: never;
+                header?: {
+                    /** @description The newest `x-d1-bookmark` this client was answered; reads then see everything up to it. Any other value is a 400. */
+                    "x-d1-bookmark"?: components["parameters"]["D1Bookmark"];
+                };
                 path?: never;
                 cookie?: never;
             };
@@ -6438,6 +6777,7 @@ export interface paths {
                 /** @description The business profile after the change. */
                 200: {
                     headers: {
+                        "x-d1-bookmark": components["headers"]["D1Bookmark"];
                         [name: string]: unknown;
                     };
                     content: {
@@ -6493,7 +6833,10 @@ export interface paths {
         patch: {
             parameters: {
                 query?: never;
-                header?: never;
+                header?: {
+                    /** @description The newest `x-d1-bookmark` this client was answered; reads then see everything up to it. Any other value is a 400. */
+                    "x-d1-bookmark"?: components["parameters"]["D1Bookmark"];
+                };
                 path?: never;
                 cookie?: never;
             };
@@ -6529,6 +6872,7 @@ export interface paths {
                 /** @description The business profile after the change. */
                 200: {
                     headers: {
+                        "x-d1-bookmark": components["headers"]["D1Bookmark"];
                         [name: string]: unknown;
                     };
                     content: {
@@ -6589,7 +6933,10 @@ export interface paths {
         get: {
             parameters: {
                 query?: never;
-                header?: never;
+                header?: {
+                    /** @description The newest `x-d1-bookmark` this client was answered; reads then see everything up to it. Any other value is a 400. */
+                    "x-d1-bookmark"?: components["parameters"]["D1Bookmark"];
+                };
                 path?: never;
                 cookie?: never;
             };
@@ -6598,6 +6945,7 @@ export interface paths {
                 /** @description The about text. */
                 200: {
                     headers: {
+                        "x-d1-bookmark": components["headers"]["D1Bookmark"];
                         [name: string]: unknown;
                     };
                     content: {
@@ -6649,7 +6997,10 @@ export interface paths {
         put: {
             parameters: {
                 query?: never;
-                header?: never;
+                header?: {
+                    /** @description The newest `x-d1-bookmark` this client was answered; reads then see everything up to it. Any other value is a 400. */
+                    "x-d1-bookmark"?: components["parameters"]["D1Bookmark"];
+                };
                 path?: never;
                 cookie?: never;
             };
@@ -6670,6 +7021,7 @@ export interface paths {
                 /** @description The about text now set. */
                 200: {
                     headers: {
+                        "x-d1-bookmark": components["headers"]["D1Bookmark"];
                         [name: string]: unknown;
                     };
                     content: {
@@ -6725,7 +7077,10 @@ export interface paths {
         patch: {
             parameters: {
                 query?: never;
-                header?: never;
+                header?: {
+                    /** @description The newest `x-d1-bookmark` this client was answered; reads then see everything up to it. Any other value is a 400. */
+                    "x-d1-bookmark"?: components["parameters"]["D1Bookmark"];
+                };
                 path?: never;
                 cookie?: never;
             };
@@ -6746,6 +7101,7 @@ export interface paths {
                 /** @description The about text now set. */
                 200: {
                     headers: {
+                        "x-d1-bookmark": components["headers"]["D1Bookmark"];
                         [name: string]: unknown;
                     };
                     content: {
@@ -6806,7 +7162,10 @@ export interface paths {
         get: {
             parameters: {
                 query?: never;
-                header?: never;
+                header?: {
+                    /** @description The newest `x-d1-bookmark` this client was answered; reads then see everything up to it. Any other value is a 400. */
+                    "x-d1-bookmark"?: components["parameters"]["D1Bookmark"];
+                };
                 path?: never;
                 cookie?: never;
             };
@@ -6815,6 +7174,7 @@ export interface paths {
                 /** @description The image. */
                 200: {
                     headers: {
+                        "x-d1-bookmark": components["headers"]["D1Bookmark"];
                         [name: string]: unknown;
                     };
                     content: {
@@ -6868,7 +7228,10 @@ export interface paths {
         post: {
             parameters: {
                 query?: never;
-                header?: never;
+                header?: {
+                    /** @description The newest `x-d1-bookmark` this client was answered; reads then see everything up to it. Any other value is a 400. */
+                    "x-d1-bookmark"?: components["parameters"]["D1Bookmark"];
+                };
                 path?: never;
                 cookie?: never;
             };
@@ -6892,6 +7255,7 @@ export interface paths {
                 /** @description The photo is set. */
                 200: {
                     headers: {
+                        "x-d1-bookmark": components["headers"]["D1Bookmark"];
                         [name: string]: unknown;
                     };
                     content: {
@@ -6952,7 +7316,10 @@ export interface paths {
         delete: {
             parameters: {
                 query?: never;
-                header?: never;
+                header?: {
+                    /** @description The newest `x-d1-bookmark` this client was answered; reads then see everything up to it. Any other value is a 400. */
+                    "x-d1-bookmark"?: components["parameters"]["D1Bookmark"];
+                };
                 path?: never;
                 cookie?: never;
             };
@@ -6961,6 +7328,7 @@ export interface paths {
                 /** @description Removed. */
                 204: {
                     headers: {
+                        "x-d1-bookmark": components["headers"]["D1Bookmark"];
                         [name: string]: unknown;
                     };
                     content?: never;
@@ -7031,7 +7399,10 @@ export interface paths {
         get: {
             parameters: {
                 query?: never;
-                header?: never;
+                header?: {
+                    /** @description The newest `x-d1-bookmark` this client was answered; reads then see everything up to it. Any other value is a 400. */
+                    "x-d1-bookmark"?: components["parameters"]["D1Bookmark"];
+                };
                 path?: never;
                 cookie?: never;
             };
@@ -7040,6 +7411,7 @@ export interface paths {
                 /** @description The refresh state. */
                 200: {
                     headers: {
+                        "x-d1-bookmark": components["headers"]["D1Bookmark"];
                         [name: string]: unknown;
                     };
                     content: {
@@ -7102,7 +7474,10 @@ export interface paths {
                     /** @description The initial index from which to return the results. */
                     offset?: number | null;
                 };
-                header?: never;
+                header?: {
+                    /** @description The newest `x-d1-bookmark` this client was answered; reads then see everything up to it. Any other value is a 400. */
+                    "x-d1-bookmark"?: components["parameters"]["D1Bookmark"];
+                };
                 path?: never;
                 cookie?: never;
             };
@@ -7111,6 +7486,7 @@ export interface paths {
                 /** @description A page of templates, by name and language. */
                 200: {
                     headers: {
+                        "x-d1-bookmark": components["headers"]["D1Bookmark"];
                         [name: string]: unknown;
                     };
                     content: {
@@ -7161,7 +7537,10 @@ export interface paths {
         post: {
             parameters: {
                 query?: never;
-                header?: never;
+                header?: {
+                    /** @description The newest `x-d1-bookmark` this client was answered; reads then see everything up to it. Any other value is a 400. */
+                    "x-d1-bookmark"?: components["parameters"]["D1Bookmark"];
+                };
                 path?: never;
                 cookie?: never;
             };
@@ -7314,6 +7693,7 @@ export interface paths {
                 /** @description The template as the provider took it. */
                 201: {
                     headers: {
+                        "x-d1-bookmark": components["headers"]["D1Bookmark"];
                         [name: string]: unknown;
                     };
                     content: {
@@ -7371,7 +7751,10 @@ export interface paths {
         post: {
             parameters: {
                 query?: never;
-                header?: never;
+                header?: {
+                    /** @description The newest `x-d1-bookmark` this client was answered; reads then see everything up to it. Any other value is a 400. */
+                    "x-d1-bookmark"?: components["parameters"]["D1Bookmark"];
+                };
                 path?: never;
                 cookie?: never;
             };
@@ -7380,6 +7763,7 @@ export interface paths {
                 /** @description Nothing to refresh from. */
                 200: {
                     headers: {
+                        "x-d1-bookmark": components["headers"]["D1Bookmark"];
                         [name: string]: unknown;
                     };
                     content: {
@@ -7389,6 +7773,7 @@ export interface paths {
                 /** @description A refresh is running. */
                 202: {
                     headers: {
+                        "x-d1-bookmark": components["headers"]["D1Bookmark"];
                         [name: string]: unknown;
                     };
                     content: {
@@ -7441,7 +7826,10 @@ export interface paths {
         get: {
             parameters: {
                 query?: never;
-                header?: never;
+                header?: {
+                    /** @description The newest `x-d1-bookmark` this client was answered; reads then see everything up to it. Any other value is a 400. */
+                    "x-d1-bookmark"?: components["parameters"]["D1Bookmark"];
+                };
                 path?: never;
                 cookie?: never;
             };
@@ -7450,6 +7838,7 @@ export interface paths {
                 /** @description The refresh state. */
                 200: {
                     headers: {
+                        "x-d1-bookmark": components["headers"]["D1Bookmark"];
                         [name: string]: unknown;
                     };
                     content: {
@@ -7510,7 +7899,10 @@ export interface paths {
         delete: {
             parameters: {
                 query?: never;
-                header?: never;
+                header?: {
+                    /** @description The newest `x-d1-bookmark` this client was answered; reads then see everything up to it. Any other value is a 400. */
+                    "x-d1-bookmark"?: components["parameters"]["D1Bookmark"];
+                };
                 path: {
                     name: string;
                 };
@@ -7521,6 +7913,7 @@ export interface paths {
                 /** @description Deleted. */
                 204: {
                     headers: {
+                        "x-d1-bookmark": components["headers"]["D1Bookmark"];
                         [name: string]: unknown;
                     };
                     content?: never;
@@ -7573,7 +7966,10 @@ export interface paths {
         get: {
             parameters: {
                 query?: never;
-                header?: never;
+                header?: {
+                    /** @description The newest `x-d1-bookmark` this client was answered; reads then see everything up to it. Any other value is a 400. */
+                    "x-d1-bookmark"?: components["parameters"]["D1Bookmark"];
+                };
                 path?: never;
                 cookie?: never;
             };
@@ -7582,6 +7978,7 @@ export interface paths {
                 /** @description The installed plugins. */
                 200: {
                     headers: {
+                        "x-d1-bookmark": components["headers"]["D1Bookmark"];
                         [name: string]: unknown;
                     };
                     content: {
@@ -7625,7 +8022,10 @@ export interface paths {
         post: {
             parameters: {
                 query?: never;
-                header?: never;
+                header?: {
+                    /** @description The newest `x-d1-bookmark` this client was answered; reads then see everything up to it. Any other value is a 400. */
+                    "x-d1-bookmark"?: components["parameters"]["D1Bookmark"];
+                };
                 path?: never;
                 cookie?: never;
             };
@@ -7661,6 +8061,7 @@ export interface paths {
                 /** @description The installed plugin. */
                 201: {
                     headers: {
+                        "x-d1-bookmark": components["headers"]["D1Bookmark"];
                         [name: string]: unknown;
                     };
                     content: {
@@ -7719,7 +8120,10 @@ export interface paths {
         delete: {
             parameters: {
                 query?: never;
-                header?: never;
+                header?: {
+                    /** @description The newest `x-d1-bookmark` this client was answered; reads then see everything up to it. Any other value is a 400. */
+                    "x-d1-bookmark"?: components["parameters"]["D1Bookmark"];
+                };
                 path: {
                     type: string;
                 };
@@ -7730,6 +8134,7 @@ export interface paths {
                 /** @description Uninstalled. */
                 204: {
                     headers: {
+                        "x-d1-bookmark": components["headers"]["D1Bookmark"];
                         [name: string]: unknown;
                     };
                     content?: never;
@@ -7782,7 +8187,10 @@ export interface paths {
         get: {
             parameters: {
                 query?: never;
-                header?: never;
+                header?: {
+                    /** @description The newest `x-d1-bookmark` this client was answered; reads then see everything up to it. Any other value is a 400. */
+                    "x-d1-bookmark"?: components["parameters"]["D1Bookmark"];
+                };
                 path: {
                     type: string;
                 };
@@ -7793,6 +8201,7 @@ export interface paths {
                 /** @description The plugin's answer. */
                 200: {
                     headers: {
+                        "x-d1-bookmark": components["headers"]["D1Bookmark"];
                         [name: string]: unknown;
                     };
                     content: {
@@ -7861,7 +8270,10 @@ export interface paths {
                     /** @description The cursor from `next`: every provider's next page. Start without it. */
                     pages?: string;
                 };
-                header?: never;
+                header?: {
+                    /** @description The newest `x-d1-bookmark` this client was answered; reads then see everything up to it. Any other value is a 400. */
+                    "x-d1-bookmark"?: components["parameters"]["D1Bookmark"];
+                };
                 path?: never;
                 cookie?: never;
             };
@@ -7870,6 +8282,7 @@ export interface paths {
                 /** @description A page of every provider's results. */
                 200: {
                     headers: {
+                        "x-d1-bookmark": components["headers"]["D1Bookmark"];
                         [name: string]: unknown;
                     };
                     content: {
@@ -7913,7 +8326,10 @@ export interface paths {
         post: {
             parameters: {
                 query?: never;
-                header?: never;
+                header?: {
+                    /** @description The newest `x-d1-bookmark` this client was answered; reads then see everything up to it. Any other value is a 400. */
+                    "x-d1-bookmark"?: components["parameters"]["D1Bookmark"];
+                };
                 path?: never;
                 cookie?: never;
             };
@@ -7955,6 +8371,7 @@ export interface paths {
                 /** @description One answer per input, in order. */
                 200: {
                     headers: {
+                        "x-d1-bookmark": components["headers"]["D1Bookmark"];
                         [name: string]: unknown;
                     };
                     content: {
@@ -8012,7 +8429,10 @@ export interface paths {
         post: {
             parameters: {
                 query?: never;
-                header?: never;
+                header?: {
+                    /** @description The newest `x-d1-bookmark` this client was answered; reads then see everything up to it. Any other value is a 400. */
+                    "x-d1-bookmark"?: components["parameters"]["D1Bookmark"];
+                };
                 path?: never;
                 cookie?: never;
             };
@@ -8054,6 +8474,7 @@ export interface paths {
                 /** @description One answer per input, in order. */
                 200: {
                     headers: {
+                        "x-d1-bookmark": components["headers"]["D1Bookmark"];
                         [name: string]: unknown;
                     };
                     content: {
@@ -8109,7 +8530,10 @@ export interface paths {
         get: {
             parameters: {
                 query?: never;
-                header?: never;
+                header?: {
+                    /** @description The newest `x-d1-bookmark` this client was answered; reads then see everything up to it. Any other value is a 400. */
+                    "x-d1-bookmark"?: components["parameters"]["D1Bookmark"];
+                };
                 path: {
                     wa_id: string;
                 };
@@ -8120,6 +8544,7 @@ export interface paths {
                 /** @description The person and the providers' entries. */
                 200: {
                     headers: {
+                        "x-d1-bookmark": components["headers"]["D1Bookmark"];
                         [name: string]: unknown;
                     };
                     content: {
@@ -8177,7 +8602,10 @@ export interface paths {
         get: {
             parameters: {
                 query?: never;
-                header?: never;
+                header?: {
+                    /** @description The newest `x-d1-bookmark` this client was answered; reads then see everything up to it. Any other value is a 400. */
+                    "x-d1-bookmark"?: components["parameters"]["D1Bookmark"];
+                };
                 path: {
                     wa_id: string;
                 };
@@ -8188,6 +8616,7 @@ export interface paths {
                 /** @description The person and the providers' entries. */
                 200: {
                     headers: {
+                        "x-d1-bookmark": components["headers"]["D1Bookmark"];
                         [name: string]: unknown;
                     };
                     content: {
@@ -8250,7 +8679,10 @@ export interface paths {
                     /** @description The initial index from which to return the results. */
                     offset?: number | null;
                 };
-                header?: never;
+                header?: {
+                    /** @description The newest `x-d1-bookmark` this client was answered; reads then see everything up to it. Any other value is a 400. */
+                    "x-d1-bookmark"?: components["parameters"]["D1Bookmark"];
+                };
                 path?: never;
                 cookie?: never;
             };
@@ -8259,6 +8691,7 @@ export interface paths {
                 /** @description A page of the inbox's contact providers. */
                 200: {
                     headers: {
+                        "x-d1-bookmark": components["headers"]["D1Bookmark"];
                         [name: string]: unknown;
                     };
                     content: {
@@ -8309,7 +8742,10 @@ export interface paths {
         post: {
             parameters: {
                 query?: never;
-                header?: never;
+                header?: {
+                    /** @description The newest `x-d1-bookmark` this client was answered; reads then see everything up to it. Any other value is a 400. */
+                    "x-d1-bookmark"?: components["parameters"]["D1Bookmark"];
+                };
                 path?: never;
                 cookie?: never;
             };
@@ -8348,6 +8784,7 @@ export interface paths {
                 /** @description The new contact provider. */
                 201: {
                     headers: {
+                        "x-d1-bookmark": components["headers"]["D1Bookmark"];
                         [name: string]: unknown;
                     };
                     content: {
@@ -8403,7 +8840,10 @@ export interface paths {
         get: {
             parameters: {
                 query?: never;
-                header?: never;
+                header?: {
+                    /** @description The newest `x-d1-bookmark` this client was answered; reads then see everything up to it. Any other value is a 400. */
+                    "x-d1-bookmark"?: components["parameters"]["D1Bookmark"];
+                };
                 path: {
                     id: number;
                 };
@@ -8414,6 +8854,7 @@ export interface paths {
                 /** @description The contact provider. */
                 200: {
                     headers: {
+                        "x-d1-bookmark": components["headers"]["D1Bookmark"];
                         [name: string]: unknown;
                     };
                     content: {
@@ -8458,7 +8899,10 @@ export interface paths {
         delete: {
             parameters: {
                 query?: never;
-                header?: never;
+                header?: {
+                    /** @description The newest `x-d1-bookmark` this client was answered; reads then see everything up to it. Any other value is a 400. */
+                    "x-d1-bookmark"?: components["parameters"]["D1Bookmark"];
+                };
                 path: {
                     id: number;
                 };
@@ -8469,6 +8913,7 @@ export interface paths {
                 /** @description Disconnected. */
                 204: {
                     headers: {
+                        "x-d1-bookmark": components["headers"]["D1Bookmark"];
                         [name: string]: unknown;
                     };
                     content?: never;
@@ -8511,7 +8956,10 @@ export interface paths {
         patch: {
             parameters: {
                 query?: never;
-                header?: never;
+                header?: {
+                    /** @description The newest `x-d1-bookmark` this client was answered; reads then see everything up to it. Any other value is a 400. */
+                    "x-d1-bookmark"?: components["parameters"]["D1Bookmark"];
+                };
                 path: {
                     id: number;
                 };
@@ -8552,6 +9000,7 @@ export interface paths {
                 /** @description The contact provider. */
                 200: {
                     headers: {
+                        "x-d1-bookmark": components["headers"]["D1Bookmark"];
                         [name: string]: unknown;
                     };
                     content: {
@@ -8608,7 +9057,10 @@ export interface paths {
                     /** @description The initial index from which to return the results. */
                     offset?: number | null;
                 };
-                header?: never;
+                header?: {
+                    /** @description The newest `x-d1-bookmark` this client was answered; reads then see everything up to it. Any other value is a 400. */
+                    "x-d1-bookmark"?: components["parameters"]["D1Bookmark"];
+                };
                 path?: never;
                 cookie?: never;
             };
@@ -8617,6 +9069,7 @@ export interface paths {
                 /** @description A page of stages. */
                 200: {
                     headers: {
+                        "x-d1-bookmark": components["headers"]["D1Bookmark"];
                         [name: string]: unknown;
                     };
                     content: {
@@ -8667,7 +9120,10 @@ export interface paths {
         post: {
             parameters: {
                 query?: never;
-                header?: never;
+                header?: {
+                    /** @description The newest `x-d1-bookmark` this client was answered; reads then see everything up to it. Any other value is a 400. */
+                    "x-d1-bookmark"?: components["parameters"]["D1Bookmark"];
+                };
                 path?: never;
                 cookie?: never;
             };
@@ -8691,6 +9147,7 @@ export interface paths {
                 /** @description The new stage. */
                 201: {
                     headers: {
+                        "x-d1-bookmark": components["headers"]["D1Bookmark"];
                         [name: string]: unknown;
                     };
                     content: {
@@ -8746,7 +9203,10 @@ export interface paths {
         get: {
             parameters: {
                 query?: never;
-                header?: never;
+                header?: {
+                    /** @description The newest `x-d1-bookmark` this client was answered; reads then see everything up to it. Any other value is a 400. */
+                    "x-d1-bookmark"?: components["parameters"]["D1Bookmark"];
+                };
                 path: {
                     id: string;
                 };
@@ -8757,6 +9217,7 @@ export interface paths {
                 /** @description The stage. */
                 200: {
                     headers: {
+                        "x-d1-bookmark": components["headers"]["D1Bookmark"];
                         [name: string]: unknown;
                     };
                     content: {
@@ -8801,7 +9262,10 @@ export interface paths {
         delete: {
             parameters: {
                 query?: never;
-                header?: never;
+                header?: {
+                    /** @description The newest `x-d1-bookmark` this client was answered; reads then see everything up to it. Any other value is a 400. */
+                    "x-d1-bookmark"?: components["parameters"]["D1Bookmark"];
+                };
                 path: {
                     id: string;
                 };
@@ -8812,6 +9276,7 @@ export interface paths {
                 /** @description Deleted. */
                 204: {
                     headers: {
+                        "x-d1-bookmark": components["headers"]["D1Bookmark"];
                         [name: string]: unknown;
                     };
                     content?: never;
@@ -8854,7 +9319,10 @@ export interface paths {
         patch: {
             parameters: {
                 query?: never;
-                header?: never;
+                header?: {
+                    /** @description The newest `x-d1-bookmark` this client was answered; reads then see everything up to it. Any other value is a 400. */
+                    "x-d1-bookmark"?: components["parameters"]["D1Bookmark"];
+                };
                 path: {
                     id: string;
                 };
@@ -8880,6 +9348,7 @@ export interface paths {
                 /** @description The stage. */
                 200: {
                     headers: {
+                        "x-d1-bookmark": components["headers"]["D1Bookmark"];
                         [name: string]: unknown;
                     };
                     content: {
@@ -8933,7 +9402,10 @@ export interface paths {
                     /** @description The initial index from which to return the results. */
                     offset?: number | null;
                 };
-                header?: never;
+                header?: {
+                    /** @description The newest `x-d1-bookmark` this client was answered; reads then see everything up to it. Any other value is a 400. */
+                    "x-d1-bookmark"?: components["parameters"]["D1Bookmark"];
+                };
                 path?: never;
                 cookie?: never;
             };
@@ -8942,6 +9414,7 @@ export interface paths {
                 /** @description A page of workspaces, oldest first. */
                 200: {
                     headers: {
+                        "x-d1-bookmark": components["headers"]["D1Bookmark"];
                         [name: string]: unknown;
                     };
                     content: {
@@ -8989,7 +9462,10 @@ export interface paths {
         post: {
             parameters: {
                 query?: never;
-                header?: never;
+                header?: {
+                    /** @description The newest `x-d1-bookmark` this client was answered; reads then see everything up to it. Any other value is a 400. */
+                    "x-d1-bookmark"?: components["parameters"]["D1Bookmark"];
+                };
                 path?: never;
                 cookie?: never;
             };
@@ -9010,6 +9486,7 @@ export interface paths {
                 /** @description The workspace. */
                 201: {
                     headers: {
+                        "x-d1-bookmark": components["headers"]["D1Bookmark"];
                         [name: string]: unknown;
                     };
                     content: {
@@ -9062,7 +9539,10 @@ export interface paths {
         get: {
             parameters: {
                 query?: never;
-                header?: never;
+                header?: {
+                    /** @description The newest `x-d1-bookmark` this client was answered; reads then see everything up to it. Any other value is a 400. */
+                    "x-d1-bookmark"?: components["parameters"]["D1Bookmark"];
+                };
                 path: {
                     id: string;
                 };
@@ -9073,6 +9553,7 @@ export interface paths {
                 /** @description The workspace. */
                 200: {
                     headers: {
+                        "x-d1-bookmark": components["headers"]["D1Bookmark"];
                         [name: string]: unknown;
                     };
                     content: {
@@ -9132,7 +9613,10 @@ export interface paths {
                     /** @description The initial index from which to return the results. */
                     offset?: number | null;
                 };
-                header?: never;
+                header?: {
+                    /** @description The newest `x-d1-bookmark` this client was answered; reads then see everything up to it. Any other value is a 400. */
+                    "x-d1-bookmark"?: components["parameters"]["D1Bookmark"];
+                };
                 path: {
                     id: string;
                 };
@@ -9143,6 +9627,7 @@ export interface paths {
                 /** @description A page of inboxes, oldest (the default) first. */
                 200: {
                     headers: {
+                        "x-d1-bookmark": components["headers"]["D1Bookmark"];
                         [name: string]: unknown;
                     };
                     content: {
@@ -9190,7 +9675,10 @@ export interface paths {
         post: {
             parameters: {
                 query?: never;
-                header?: never;
+                header?: {
+                    /** @description The newest `x-d1-bookmark` this client was answered; reads then see everything up to it. Any other value is a 400. */
+                    "x-d1-bookmark"?: components["parameters"]["D1Bookmark"];
+                };
                 path: {
                     id: string;
                 };
@@ -9285,6 +9773,7 @@ export interface paths {
                 /** @description The inbox (secrets omitted). */
                 201: {
                     headers: {
+                        "x-d1-bookmark": components["headers"]["D1Bookmark"];
                         [name: string]: unknown;
                     };
                     content: {
@@ -9346,7 +9835,10 @@ export interface paths {
         patch: {
             parameters: {
                 query?: never;
-                header?: never;
+                header?: {
+                    /** @description The newest `x-d1-bookmark` this client was answered; reads then see everything up to it. Any other value is a 400. */
+                    "x-d1-bookmark"?: components["parameters"]["D1Bookmark"];
+                };
                 path: {
                     id: string;
                     inboxId: string;
@@ -9442,6 +9934,7 @@ export interface paths {
                 /** @description The inbox (secrets omitted). */
                 200: {
                     headers: {
+                        "x-d1-bookmark": components["headers"]["D1Bookmark"];
                         [name: string]: unknown;
                     };
                     content: {
@@ -9495,7 +9988,10 @@ export interface paths {
         post: {
             parameters: {
                 query?: never;
-                header?: never;
+                header?: {
+                    /** @description The newest `x-d1-bookmark` this client was answered; reads then see everything up to it. Any other value is a 400. */
+                    "x-d1-bookmark"?: components["parameters"]["D1Bookmark"];
+                };
                 path: {
                     id: string;
                 };
@@ -9545,6 +10041,7 @@ export interface paths {
                 /** @description The user, as `/api/v1/users/` shows it. */
                 201: {
                     headers: {
+                        "x-d1-bookmark": components["headers"]["D1Bookmark"];
                         [name: string]: unknown;
                     };
                     content: {
@@ -9602,7 +10099,10 @@ export interface paths {
                     /** @description The initial index from which to return the results. */
                     offset?: number | null;
                 };
-                header?: never;
+                header?: {
+                    /** @description The newest `x-d1-bookmark` this client was answered; reads then see everything up to it. Any other value is a 400. */
+                    "x-d1-bookmark"?: components["parameters"]["D1Bookmark"];
+                };
                 path: {
                     id: string;
                 };
@@ -9613,6 +10113,7 @@ export interface paths {
                 /** @description A page of keys. */
                 200: {
                     headers: {
+                        "x-d1-bookmark": components["headers"]["D1Bookmark"];
                         [name: string]: unknown;
                     };
                     content: {
@@ -9663,7 +10164,10 @@ export interface paths {
         post: {
             parameters: {
                 query?: never;
-                header?: never;
+                header?: {
+                    /** @description The newest `x-d1-bookmark` this client was answered; reads then see everything up to it. Any other value is a 400. */
+                    "x-d1-bookmark"?: components["parameters"]["D1Bookmark"];
+                };
                 path: {
                     id: string;
                 };
@@ -9686,6 +10190,7 @@ export interface paths {
                 /** @description The new key. */
                 201: {
                     headers: {
+                        "x-d1-bookmark": components["headers"]["D1Bookmark"];
                         [name: string]: unknown;
                     };
                     content: {
@@ -9741,7 +10246,10 @@ export interface paths {
         delete: {
             parameters: {
                 query?: never;
-                header?: never;
+                header?: {
+                    /** @description The newest `x-d1-bookmark` this client was answered; reads then see everything up to it. Any other value is a 400. */
+                    "x-d1-bookmark"?: components["parameters"]["D1Bookmark"];
+                };
                 path: {
                     id: string;
                     keyId: string;
@@ -9753,6 +10261,7 @@ export interface paths {
                 /** @description Revoked. */
                 204: {
                     headers: {
+                        "x-d1-bookmark": components["headers"]["D1Bookmark"];
                         [name: string]: unknown;
                     };
                     content?: never;
@@ -9807,7 +10316,10 @@ export interface paths {
         post: {
             parameters: {
                 query?: never;
-                header?: never;
+                header?: {
+                    /** @description The newest `x-d1-bookmark` this client was answered; reads then see everything up to it. Any other value is a 400. */
+                    "x-d1-bookmark"?: components["parameters"]["D1Bookmark"];
+                };
                 path?: never;
                 cookie?: never;
             };
@@ -9839,6 +10351,7 @@ export interface paths {
                 /** @description Found (and updated). */
                 200: {
                     headers: {
+                        "x-d1-bookmark": components["headers"]["D1Bookmark"];
                         [name: string]: unknown;
                     };
                     content: {
@@ -9848,6 +10361,7 @@ export interface paths {
                 /** @description Created. */
                 201: {
                     headers: {
+                        "x-d1-bookmark": components["headers"]["D1Bookmark"];
                         [name: string]: unknown;
                     };
                     content: {
@@ -9911,7 +10425,10 @@ export interface paths {
                     /** @description RapidPro boolean (`true`, `1`, `yes`, `y`): oldest first. */
                     reverse?: string;
                 };
-                header?: never;
+                header?: {
+                    /** @description The newest `x-d1-bookmark` this client was answered; reads then see everything up to it. Any other value is a 400. */
+                    "x-d1-bookmark"?: components["parameters"]["D1Bookmark"];
+                };
                 path?: never;
                 cookie?: never;
             };
@@ -9920,6 +10437,7 @@ export interface paths {
                 /** @description A page of contacts. */
                 200: {
                     headers: {
+                        "x-d1-bookmark": components["headers"]["D1Bookmark"];
                         [name: string]: unknown;
                     };
                     content: {
@@ -9964,7 +10482,10 @@ export interface paths {
                     /** @description A URN (percent-encoded), normalised as RapidPro does. */
                     urn?: string;
                 };
-                header?: never;
+                header?: {
+                    /** @description The newest `x-d1-bookmark` this client was answered; reads then see everything up to it. Any other value is a 400. */
+                    "x-d1-bookmark"?: components["parameters"]["D1Bookmark"];
+                };
                 path?: never;
                 cookie?: never;
             };
@@ -9988,6 +10509,7 @@ export interface paths {
                 /** @description Updated. */
                 200: {
                     headers: {
+                        "x-d1-bookmark": components["headers"]["D1Bookmark"];
                         [name: string]: unknown;
                     };
                     content: {
@@ -9997,6 +10519,7 @@ export interface paths {
                 /** @description Created. */
                 201: {
                     headers: {
+                        "x-d1-bookmark": components["headers"]["D1Bookmark"];
                         [name: string]: unknown;
                     };
                     content: {
@@ -10044,7 +10567,10 @@ export interface paths {
                     /** @description A URN (percent-encoded), normalised as RapidPro does. */
                     urn?: string;
                 };
-                header?: never;
+                header?: {
+                    /** @description The newest `x-d1-bookmark` this client was answered; reads then see everything up to it. Any other value is a 400. */
+                    "x-d1-bookmark"?: components["parameters"]["D1Bookmark"];
+                };
                 path?: never;
                 cookie?: never;
             };
@@ -10053,6 +10579,7 @@ export interface paths {
                 /** @description Deleted. */
                 204: {
                     headers: {
+                        "x-d1-bookmark": components["headers"]["D1Bookmark"];
                         [name: string]: unknown;
                     };
                     content?: never;
@@ -10112,7 +10639,10 @@ export interface paths {
                     /** @description RapidPro boolean (`true`, `1`, `yes`, `y`): oldest first. */
                     reverse?: string;
                 };
-                header?: never;
+                header?: {
+                    /** @description The newest `x-d1-bookmark` this client was answered; reads then see everything up to it. Any other value is a 400. */
+                    "x-d1-bookmark"?: components["parameters"]["D1Bookmark"];
+                };
                 path?: never;
                 cookie?: never;
             };
@@ -10121,6 +10651,7 @@ export interface paths {
                 /** @description A page of fields. */
                 200: {
                     headers: {
+                        "x-d1-bookmark": components["headers"]["D1Bookmark"];
                         [name: string]: unknown;
                     };
                     content: {
@@ -10163,7 +10694,10 @@ export interface paths {
                     /** @description A field's key. */
                     key?: string;
                 };
-                header?: never;
+                header?: {
+                    /** @description The newest `x-d1-bookmark` this client was answered; reads then see everything up to it. Any other value is a 400. */
+                    "x-d1-bookmark"?: components["parameters"]["D1Bookmark"];
+                };
                 path?: never;
                 cookie?: never;
             };
@@ -10185,6 +10719,7 @@ export interface paths {
                 /** @description Updated. */
                 200: {
                     headers: {
+                        "x-d1-bookmark": components["headers"]["D1Bookmark"];
                         [name: string]: unknown;
                     };
                     content: {
@@ -10194,6 +10729,7 @@ export interface paths {
                 /** @description Created. */
                 201: {
                     headers: {
+                        "x-d1-bookmark": components["headers"]["D1Bookmark"];
                         [name: string]: unknown;
                     };
                     content: {
@@ -10267,7 +10803,10 @@ export interface paths {
                     /** @description RapidPro boolean (`true`, `1`, `yes`, `y`): oldest first. */
                     reverse?: string;
                 };
-                header?: never;
+                header?: {
+                    /** @description The newest `x-d1-bookmark` this client was answered; reads then see everything up to it. Any other value is a 400. */
+                    "x-d1-bookmark"?: components["parameters"]["D1Bookmark"];
+                };
                 path?: never;
                 cookie?: never;
             };
@@ -10276,6 +10815,7 @@ export interface paths {
                 /** @description A page of groups. */
                 200: {
                     headers: {
+                        "x-d1-bookmark": components["headers"]["D1Bookmark"];
                         [name: string]: unknown;
                     };
                     content: {
@@ -10327,7 +10867,10 @@ export interface paths {
                     /** @description A group's uuid. */
                     uuid?: string;
                 };
-                header?: never;
+                header?: {
+                    /** @description The newest `x-d1-bookmark` this client was answered; reads then see everything up to it. Any other value is a 400. */
+                    "x-d1-bookmark"?: components["parameters"]["D1Bookmark"];
+                };
                 path?: never;
                 cookie?: never;
             };
@@ -10342,6 +10885,7 @@ export interface paths {
                 /** @description Renamed. */
                 200: {
                     headers: {
+                        "x-d1-bookmark": components["headers"]["D1Bookmark"];
                         [name: string]: unknown;
                     };
                     content: {
@@ -10351,6 +10895,7 @@ export interface paths {
                 /** @description Created. */
                 201: {
                     headers: {
+                        "x-d1-bookmark": components["headers"]["D1Bookmark"];
                         [name: string]: unknown;
                     };
                     content: {
@@ -10405,7 +10950,10 @@ export interface paths {
                     /** @description A group's uuid. */
                     uuid?: string;
                 };
-                header?: never;
+                header?: {
+                    /** @description The newest `x-d1-bookmark` this client was answered; reads then see everything up to it. Any other value is a 400. */
+                    "x-d1-bookmark"?: components["parameters"]["D1Bookmark"];
+                };
                 path?: never;
                 cookie?: never;
             };
@@ -10414,6 +10962,7 @@ export interface paths {
                 /** @description Deleted. */
                 204: {
                     headers: {
+                        "x-d1-bookmark": components["headers"]["D1Bookmark"];
                         [name: string]: unknown;
                     };
                     content?: never;
@@ -10465,7 +11014,10 @@ export interface paths {
                 query?: {
                     next?: string;
                 };
-                header?: never;
+                header?: {
+                    /** @description The newest `x-d1-bookmark` this client was answered; reads then see everything up to it. Any other value is a 400. */
+                    "x-d1-bookmark"?: components["parameters"]["D1Bookmark"];
+                };
                 path?: never;
                 cookie?: never;
             };
@@ -10474,6 +11026,7 @@ export interface paths {
                 /** @description The form; sets the `csrftoken` cookie. */
                 200: {
                     headers: {
+                        "x-d1-bookmark": components["headers"]["D1Bookmark"];
                         [name: string]: unknown;
                     };
                     content: {
@@ -10490,7 +11043,10 @@ export interface paths {
         post: {
             parameters: {
                 query?: never;
-                header?: never;
+                header?: {
+                    /** @description The newest `x-d1-bookmark` this client was answered; reads then see everything up to it. Any other value is a 400. */
+                    "x-d1-bookmark"?: components["parameters"]["D1Bookmark"];
+                };
                 path?: never;
                 cookie?: never;
             };
@@ -10576,7 +11132,10 @@ export interface paths {
         post: {
             parameters: {
                 query?: never;
-                header?: never;
+                header?: {
+                    /** @description The newest `x-d1-bookmark` this client was answered; reads then see everything up to it. Any other value is a 400. */
+                    "x-d1-bookmark"?: components["parameters"]["D1Bookmark"];
+                };
                 path?: never;
                 cookie?: never;
             };
@@ -11457,9 +12016,15 @@ export interface components {
         };
     };
     responses: never;
-    parameters: never;
+    parameters: {
+        /** @description The newest `x-d1-bookmark` this client was answered; reads then see everything up to it. Any other value is a 400. */
+        D1Bookmark: string;
+    };
     requestBodies: never;
-    headers: never;
+    headers: {
+        /** @description D1 read replication: the database state this request saw or made. Send it back as `x-d1-bookmark` on the next request to read your own writes from any replica. */
+        D1Bookmark: string;
+    };
     pathItems: never;
 }
 export type $defs = Record<string, never>;

@@ -1,5 +1,5 @@
 import { BASE } from "./base";
-import { credentialHeaders } from "./client";
+import { BOOKMARK_HEADER, credentialHeaders, noteBookmark } from "./client";
 import { ApiError, errorText, NETWORK_ERROR } from "./errors";
 import type { MediaCreated } from "./types";
 
@@ -19,6 +19,7 @@ export function uploadMedia(file: File, onProgress: (fraction: number) => void, 
       if (event.lengthComputable) onProgress(event.loaded / event.total);
     };
     xhr.onload = () => {
+      noteBookmark(xhr.getResponseHeader(BOOKMARK_HEADER));
       let body: unknown = null;
       try {
         body = JSON.parse(xhr.responseText);
