@@ -41,7 +41,9 @@ export const chats = sqliteTable(
 export const messages = sqliteTable(
   "messages",
   {
-    id: integer().primaryKey({ autoIncrement: true }),
+    // A plain rowid key: AUTOINCREMENT would write its sqlite_sequence row on every insert.
+    // Ids of purged messages may come back; every row keyed by a message id goes with it.
+    id: integer().primaryKey(),
     inboxId: text()
       .notNull()
       .references(() => inboxes.id, { onDelete: "cascade" }),
@@ -64,12 +66,13 @@ export const messages = sqliteTable(
   (t) => [
     uniqueIndex("messages_wamid_idx").on(t.inboxId, t.wamid),
     index("messages_recent_idx").on(t.inboxId, t.timestamp, t.seq),
-    index("messages_chat_idx").on(t.inboxId, t.waId, t.timestamp, t.seq),
-    // Covers the per-user unread count (`new_messages`): customer messages after a mark.
-    index("messages_unread_idx").on(t.inboxId, t.waId, t.fromUs, t.timestamp),
+    // A chat's history in order; `from_us` rides along so the per-user unread count
+    // (`new_messages`: customer messages after a mark) is a range of this index alone.
+    index("messages_chat_idx").on(t.inboxId, t.waId, t.timestamp, t.seq, t.fromUs),
     // Lets a filtered search count its hits without reading message rows (payloads).
     index("messages_id_cover").on(t.id, t.inboxId, t.waId, t.timestamp, t.seq),
-    index("messages_media_idx").on(t.inboxId, t.mediaId),
+    // Only messages with media: most are text, and an entry each would cost them ~50 bytes.
+    index("messages_media_idx").on(t.inboxId, t.mediaId).where(sql`${t.mediaId} IS NOT NULL`),
   ],
 );
 

@@ -1,0 +1,40 @@
+import { env } from "cloudflare:workers";
+import { describe, expect, it } from "vitest";
+
+const plan = async (query: string, ...params: unknown[]) =>
+  (
+    await env.DB.prepare(`EXPLAIN QUERY PLAN ${query}`)
+      .bind(...params)
+      .all<{ detail: string }>()
+  ).results
+    .map((r) => r.detail)
+    .join("\n");
+
+/** The message indexes earn their bytes (about 745 per text message in all): each lookup below reads one index alone. */
+describe("message query plans", () => {
+  it("counts a chat's unread customer messages on messages_chat_idx alone (from_us rides in it)", async () => {
+    // The `new_messages` subquery of src/db/queries/chats.ts.
+    const q = await plan(
+      "SELECT count(*) FROM messages n WHERE n.inbox_id = ? AND n.wa_id = ? AND n.from_us = 0 AND n.timestamp > ?",
+      "i",
+      "w",
+      0,
+    );
+    expect(q).toMatch(/^SEARCH n USING COVERING INDEX messages_chat_idx \(inbox_id=\? AND wa_id=\? AND timestamp>\?\)$/);
+  });
+
+  it("finds a media id's messages on the partial messages_media_idx, which holds only messages with media", async () => {
+    // mediaInReadableChat (src/db/queries/messages.ts) and orphanedMedia (purge.ts).
+    expect(await plan("SELECT 1 FROM messages m WHERE m.inbox_id = ? AND m.media_id = ? LIMIT 1", "i", "m")).toMatch(
+      /USING COVERING INDEX messages_media_idx \(inbox_id=\? AND media_id=\?\)/,
+    );
+    const { results } = await env.DB.prepare("SELECT sql FROM sqlite_master WHERE name = 'messages_media_idx'").all<{ sql: string }>();
+    expect(results[0]?.sql).toMatch(/WHERE "messages"\."media_id" IS NOT NULL$/);
+  });
+
+  it("keys messages by a plain rowid: no AUTOINCREMENT counter written per insert", async () => {
+    const { results } = await env.DB.prepare("SELECT sql FROM sqlite_master WHERE name = 'messages'").all<{ sql: string }>();
+    expect(results[0]?.sql).toMatch(/`id` integer PRIMARY KEY NOT NULL/);
+    expect(results[0]?.sql).not.toMatch(/AUTOINCREMENT/i);
+  });
+});
