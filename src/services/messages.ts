@@ -1,5 +1,5 @@
 import { z } from "@hono/zod-openapi";
-import type { ChatRecord } from "../db/queries/chats";
+import { type ChatRecord, NEW_MESSAGES_CAP } from "../db/queries/chats";
 import type { MessageRecord } from "../db/queries/messages";
 import type { AttachedTag } from "../db/queries/tags";
 import type { GroupRef, User } from "../db/queries/users";
@@ -44,7 +44,12 @@ export const MessageSchema = z
 export const ChatSchema = z
   .object({
     contact: ContactSchema,
-    new_messages: z.number().int(),
+    new_messages: z
+      .number()
+      .int()
+      .openapi({
+        description: `Customer messages after your received mark, counted up to ${NEW_MESSAGES_CAP} (a chat with more shows ${NEW_MESSAGES_CAP}).`,
+      }),
     wa_id: z.string(),
     last_message: MessageSchema.nullable(),
     assigned_to_user: UserSchema.nullable(),

@@ -122,6 +122,21 @@ describe("chats, persons and marks", () => {
     expect((await callJson(`${ws.prefix}/chats/4900000000/`, { token: admin.token })).status).toBe(404);
   });
 
+  it("counts new_messages up to 100, exactly below that", async () => {
+    const { ws, admin } = await seed();
+    const many = Array.from({ length: 104 }, (_, i) => textMessage(ANN, `unread ${i}`, 1700001000 + i));
+    expect((await postWebhook(ws.inboxId, cloudEnvelope({ messages: many }))).status).toBe(200);
+    const newMessages = async () => (await callJson(`${ws.prefix}/chats/${ANN}/`, { token: admin.token })).body.new_messages;
+    expect(await newMessages()).toBe(100);
+    // Received up to the 10th newest: 9 newer ones are left.
+    const mark = await callJson(`${ws.prefix}/mark_as_received/`, {
+      token: admin.token,
+      body: { timestamp: 1700001094, customer_wa_id: ANN },
+    });
+    expect(mark.status).toBe(200);
+    expect(await newMessages()).toBe(9);
+  });
+
   it("POST /mark_as_received/ sets the mark; unknown chats are 404", async () => {
     const { ws, admin } = await seed();
     const ok = await callJson(`${ws.prefix}/mark_as_received/`, {

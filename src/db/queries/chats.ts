@@ -15,6 +15,12 @@ export type ChatRecord = {
   last_message_id: number | null;
 };
 
+/**
+ * `new_messages` counts at most this many: a page costs at most this many index entries per
+ * chat, however long a chat has gone unread (a badge shows "100+" beyond it anyway).
+ */
+export const NEW_MESSAGES_CAP = 100;
+
 export async function listChats(db: Db, s: ChatScope, limit: number, offset: number): Promise<{ rows: ChatRecord[]; count: number }> {
   const where = chatConditions(s);
   const search: SQL[] = [];
@@ -29,7 +35,8 @@ export async function listChats(db: Db, s: ChatScope, limit: number, offset: num
   const from = sql`FROM chats c LEFT JOIN received_marks rm ON rm.user_id = ${s.userId} AND rm.inbox_id = c.inbox_id AND rm.wa_id = c.wa_id WHERE ${and(where)}`;
   const [rows, total] = await Promise.all([
     db.all<ChatRecord>(sql`SELECT c.wa_id, c.contact, c.profile_name, c.last_message_timestamp, c.assigned_to_user, c.assigned_group, c.resolved, c.last_message_id,
-      (SELECT count(*) FROM messages n WHERE n.inbox_id = c.inbox_id AND n.wa_id = c.wa_id AND n.from_us = 0 AND n.timestamp > coalesce(rm.timestamp, -1)) AS new_messages
+      (SELECT count(*) FROM (SELECT 1 FROM messages n WHERE n.inbox_id = c.inbox_id AND n.wa_id = c.wa_id AND n.from_us = 0
+        AND n.timestamp > coalesce(rm.timestamp, -1) LIMIT ${sql.raw(String(NEW_MESSAGES_CAP))})) AS new_messages
       ${from} ORDER BY c.last_message_timestamp DESC, c.last_message_seq DESC ${pageClause(limit, offset)}`),
     db.get<{ n: number }>(sql`SELECT count(*) AS n ${from}`),
   ]);

@@ -10,7 +10,8 @@ const list = createRoute({
   path: "/chats/",
   tags: ["Chats"],
   summary: "List chats",
-  description: "Chats you may read, newest `last_message_timestamp` first, with your own `new_messages` count. `limit` defaults to 100.",
+  description:
+    "Chats you may read, newest `last_message_timestamp` first, with your own `new_messages` count (up to 100). `limit` defaults to 100.",
   request: { query: PageQuery.extend(ChatFilterQuery.shape) },
   responses: { 200: json(paginatedSchema(ChatSchema), "A page of chats."), ...errorResponses },
 });

@@ -1713,7 +1713,7 @@ export interface paths {
         };
         /**
          * List chats
-         * @description Chats you may read, newest `last_message_timestamp` first, with your own `new_messages` count. `limit` defaults to 100.
+         * @description Chats you may read, newest `last_message_timestamp` first, with your own `new_messages` count (up to 100). `limit` defaults to 100.
          */
         get: {
             parameters: {
@@ -11542,6 +11542,7 @@ export interface components {
         Empty: Record<string, never>;
         Chat: {
             contact: components["schemas"]["Person"];
+            /** @description Customer messages after your received mark, counted up to 100 (a chat with more shows 100). */
             new_messages: number;
             wa_id: string;
             last_message: components["schemas"]["RetrieveMessage"];
