@@ -79,7 +79,18 @@ app.route("/", site);
 app.route("/inboxes/:inboxId", site);
 // The web inbox under an inbox's own address is the same app (it reads its base from the path).
 const appShell: MiddlewareHandler<AppEnv> = (c) => c.env.ASSETS.fetch(new Request(new URL("/", c.req.url), c.req.raw));
-app.on("GET", ["/inboxes/:inboxId/", "/inboxes/:inboxId/main/*", "/inboxes/:inboxId/admin", "/inboxes/:inboxId/admin/*"], appShell);
+app.on(
+  "GET",
+  [
+    "/inboxes/:inboxId/",
+    "/inboxes/:inboxId/main/*",
+    "/inboxes/:inboxId/admin",
+    "/inboxes/:inboxId/admin/*",
+    "/inboxes/:inboxId/account",
+    "/inboxes/:inboxId/account/*",
+  ],
+  appShell,
+);
 
 /** One OpenAPI 3.1 document from the same zod schemas that validate requests. */
 const docs = new OpenAPIHono<AppEnv>();

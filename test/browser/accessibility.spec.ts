@@ -1,30 +1,9 @@
-import { readFileSync } from "node:fs";
-import { createRequire } from "node:module";
-import type { Browser, Page } from "playwright-core";
+import type { Browser } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { chatLink, env, logIn, openApp, thread } from "./helpers/app";
+import { seriousViolations } from "./helpers/axe";
 import { launch } from "./helpers/chromium";
 import { customerWrites, newCustomer } from "./helpers/customer";
-
-const AXE = readFileSync(createRequire(import.meta.url).resolve("axe-core/axe.min.js"), "utf8");
-
-type Violation = { id: string; impact: string | null; help: string; nodes: { target: unknown[] }[] };
-type Axe = { run: (context: unknown, options: object) => Promise<{ violations: Violation[] }> };
-const RULE_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "best-practice"];
-
-/** axe-core's serious and critical findings on the page as it is now (WCAG 2.x A and AA rules). */
-async function seriousViolations(page: Page) {
-  await page.addScriptTag({ content: AXE });
-  // Names the page's globals through the element handle: these files also compile in test/'s Workers-typed project.
-  const violations = await page.locator("html").evaluate(async (html, values) => {
-    const { axe } = html.ownerDocument.defaultView as unknown as { axe: Axe };
-    const result = await axe.run(html.ownerDocument, { runOnly: { type: "tag", values } });
-    return result.violations;
-  }, RULE_TAGS);
-  return violations
-    .filter((v) => v.impact === "serious" || v.impact === "critical")
-    .map((v) => `${v.id} (${v.impact}): ${v.help} at ${v.nodes.map((n) => JSON.stringify(n.target)).join(", ")}`);
-}
 
 let browser: Browser;
 beforeAll(async () => {
@@ -35,7 +14,7 @@ afterAll(async () => {
 });
 
 describe("accessibility (axe-core)", () => {
-  it("finds nothing serious on the login page, the chat list and a thread, wide and narrow", async () => {
+  it("finds nothing serious on the login page, the chat list, a thread with its tools and the contacts, wide and narrow", async () => {
     const waId = newCustomer();
     await customerWrites(env(), waId, "Axe Customer", { type: "text", text: { body: "Is this *accessible*?" } });
     for (const viewport of [
@@ -50,6 +29,17 @@ describe("accessibility (axe-core)", () => {
       expect(await seriousViolations(page)).toEqual([]);
       await chatLink(page, "Axe Customer").click();
       await thread(page).getByText("accessible").waitFor();
+      expect(await seriousViolations(page)).toEqual([]);
+      await page.getByText("Assignment and tags").click();
+      await page.getByLabel("Group", { exact: true }).waitFor();
+      expect(await seriousViolations(page)).toEqual([]);
+      await page.getByRole("navigation", { name: "Main" }).getByRole("link", { name: "Contacts" }).click();
+      await page.getByLabel("Name or number").fill("Axe Customer");
+      await page.getByRole("button", { name: "Look up" }).click();
+      await page.getByRole("list", { name: "People in this inbox" }).waitFor();
+      await page.getByLabel("Phone number with its country code").fill("12345");
+      await page.getByRole("button", { name: "Check", exact: true }).click();
+      await page.getByRole("alert").filter({ hasText: "not a WhatsApp number" }).waitFor();
       expect(await seriousViolations(page)).toEqual([]);
       await page.context().close();
     }

@@ -75,6 +75,29 @@ describe("the web inbox in Chromium", () => {
     await page.context().close();
   });
 
+  it("keeps messages of one second in the order they arrived, on load and live", async () => {
+    const waId = newCustomer();
+    const second = String(Math.floor(Date.now() / 1000) - 30);
+    for (const body of ["One", "Two", "Three"])
+      await customerWrites(env(), waId, "Same Second", { type: "text", text: { body }, timestamp: second });
+    const page = await openApp(browser, `/main/chat/${waId}`);
+    await logIn(page);
+    const texts = () => thread(page).locator(".bubble .content").allTextContents();
+    await thread(page).getByText("Three").waitFor();
+    expect(await texts()).toEqual(["One", "Two", "Three"]);
+    await page
+      .getByRole("status")
+      .filter({ hasText: /^Live$/ })
+      .waitFor();
+    await customerWrites(env(), waId, "Same Second", { type: "text", text: { body: "Four" }, timestamp: second });
+    await thread(page).getByText("Four").waitFor({ timeout: 10_000 });
+    expect(await texts()).toEqual(["One", "Two", "Three", "Four"]);
+    await page.reload();
+    await thread(page).getByText("Four").waitFor();
+    expect(await texts()).toEqual(["One", "Two", "Three", "Four"]);
+    await page.context().close();
+  });
+
   it("renders media through /api/v1/media/{id}/ and unsupported types as a labelled placeholder", async () => {
     const waId = newCustomer();
     await customerWrites(env(), waId, "Media Person", {

@@ -1,7 +1,7 @@
 import type { Browser } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { adminApi, unique } from "./helpers/api";
-import { chatLink, env, logIn, openApp, thread } from "./helpers/app";
+import { chatLink, chatList as chats, env, logIn, openApp, thread } from "./helpers/app";
 import { launch } from "./helpers/chromium";
 import { customerWrites, customerWritesMany, newCustomer } from "./helpers/customer";
 
@@ -12,8 +12,6 @@ beforeAll(async () => {
 afterAll(async () => {
   await browser?.close();
 });
-
-const chats = (page: import("playwright-core").Page) => page.getByRole("list", { name: "Chat list" });
 
 describe("search and filters", () => {
   it("finds an old message among a thousand, marks the hit, and opens the thread at it", async () => {

@@ -40,6 +40,7 @@ export type Route =
   | { name: "chat"; waId: string; at: number | null }
   | { name: "admin"; page: AdminPage | null }
   | { name: "account" }
+  | { name: "contacts" }
   | { name: "not_found" };
 
 export const queryParam = (location: string, name: string) => new URLSearchParams(location.split("?")[1] ?? "").get(name);
@@ -58,6 +59,8 @@ export function matchRoute(location: string): Route {
     return admin[1] && !page ? { name: "not_found" } : { name: "admin", page: page ?? null };
   }
   if (path === "/account" || path === "/account/") return { name: "account" };
+  // Under `/main/` like threads, which the Worker also serves below an inbox's prefix.
+  if (path === "/main/contacts" || path === "/main/contacts/") return { name: "contacts" };
   return { name: "not_found" };
 }
 

@@ -1,14 +1,15 @@
 import { createHmac } from "node:crypto";
 
 /**
- * Plays a WhatsApp customer against the bootstrapped sandbox inbox: Cloud API webhooks
- * signed with its `app_secret`, exactly as Meta delivers them (like `npm run inject`).
+ * Plays a WhatsApp customer against a sandbox inbox: Cloud API webhooks signed with its
+ * `app_secret`, exactly as Meta delivers them (like `npm run inject`). Without `inbox`,
+ * the inbox `npm start` bootstrapped.
  */
-const APP_SECRET = "sandbox-app-secret";
+const SANDBOX_SECRET = "sandbox-app-secret";
 
-type Platform = { base: string; platformKey: string };
+export type Platform = { base: string; platformKey: string; inbox?: { id: string; appSecret: string } };
 
-async function platform(env: Platform, path: string, body?: unknown) {
+export async function platform(env: Platform, path: string, body?: unknown) {
   const res = await fetch(`${env.base}/platform/v1${path}`, {
     method: body ? "POST" : "GET",
     headers: { authorization: `Bearer ${env.platformKey}`, "content-type": "application/json" },
@@ -32,43 +33,42 @@ export async function createUser(env: Platform, role: "admin" | "user" | "app", 
 }
 
 let sequence = 0;
+const wamid = () => `wamid.browser.${Date.now()}.${++sequence}`;
 
-/** A customer message (`type` and its object as WhatsApp sends them); resolves once stored (200). */
-export async function customerWrites(
-  env: Platform,
-  waId: string,
-  name: string,
-  message: Record<string, unknown> = { type: "text", text: { body: "Hello" } },
-): Promise<string> {
-  const { inboxId } = await sandbox(env);
-  const id = `wamid.browser.${Date.now()}.${++sequence}`;
+/** One signed `messages` webhook from `waId` (named `name`); resolves once it is stored (200). */
+async function deliver(env: Platform, waId: string, name: string, messages: Record<string, unknown>[]) {
+  const inbox = env.inbox ?? { id: (await sandbox(env)).inboxId, appSecret: SANDBOX_SECRET };
   const body = JSON.stringify({
     object: "whatsapp_business_account",
     entry: [
       {
         id: "sandbox",
         changes: [
-          {
-            field: "messages",
-            value: {
-              messaging_product: "whatsapp",
-              contacts: [{ profile: { name }, wa_id: waId }],
-              messages: [{ from: waId, id, timestamp: String(Math.floor(Date.now() / 1000)), ...message }],
-            },
-          },
+          { field: "messages", value: { messaging_product: "whatsapp", contacts: [{ profile: { name }, wa_id: waId }], messages } },
         ],
       },
     ],
   });
-  const res = await fetch(`${env.base}/webhooks/whatsapp/${inboxId}`, {
+  const res = await fetch(`${env.base}/webhooks/whatsapp/${inbox.id}`, {
     method: "POST",
     headers: {
       "content-type": "application/json",
-      "x-hub-signature-256": `sha256=${createHmac("sha256", APP_SECRET).update(body).digest("hex")}`,
+      "x-hub-signature-256": `sha256=${createHmac("sha256", inbox.appSecret).update(body).digest("hex")}`,
     },
     body,
   });
   if (res.status !== 200) throw new Error(`webhook: ${res.status} ${await res.text()}`);
+}
+
+/** A customer message (`type` and its object as WhatsApp sends them), now; resolves with its id once stored. */
+export async function customerWrites(
+  env: Platform,
+  waId: string,
+  name: string,
+  message: Record<string, unknown> = { type: "text", text: { body: "Hello" } },
+): Promise<string> {
+  const id = wamid();
+  await deliver(env, waId, name, [{ from: waId, id, timestamp: String(Math.floor(Date.now() / 1000)), ...message }]);
   return id;
 }
 
@@ -83,35 +83,9 @@ export async function customerWritesMany(
   bodies: string[],
   secondsAgo: number,
 ): Promise<string[]> {
-  const { inboxId } = await sandbox(env);
   const start = Math.floor(Date.now() / 1000) - secondsAgo;
-  const messages = bodies.map((body, i) => ({
-    from: waId,
-    id: `wamid.browser.${Date.now()}.${++sequence}`,
-    timestamp: String(start + i),
-    type: "text",
-    text: { body },
-  }));
-  const body = JSON.stringify({
-    object: "whatsapp_business_account",
-    entry: [
-      {
-        id: "sandbox",
-        changes: [
-          { field: "messages", value: { messaging_product: "whatsapp", contacts: [{ profile: { name }, wa_id: waId }], messages } },
-        ],
-      },
-    ],
-  });
-  const res = await fetch(`${env.base}/webhooks/whatsapp/${inboxId}`, {
-    method: "POST",
-    headers: {
-      "content-type": "application/json",
-      "x-hub-signature-256": `sha256=${createHmac("sha256", APP_SECRET).update(body).digest("hex")}`,
-    },
-    body,
-  });
-  if (res.status !== 200) throw new Error(`webhook: ${res.status} ${await res.text()}`);
+  const messages = bodies.map((body, i) => ({ from: waId, id: wamid(), timestamp: String(start + i), type: "text", text: { body } }));
+  await deliver(env, waId, name, messages);
   return messages.map((m) => m.id);
 }
 

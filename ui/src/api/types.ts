@@ -33,3 +33,10 @@ export type RuleEngine = Schemas["RuleEngine"];
 export type Rule = Schemas["Rule"];
 export type Permissions = Schemas["Permissions"];
 export type MediaCreated = Schemas["MediaCreated"];
+export type Person = Schemas["Person"];
+/** Null when no workspace contact is linked to the number. */
+export type PersonDetail = Schemas["PersonDetail"];
+export type WorkspaceContact = NonNullable<PersonDetail["workspace_contact"]>;
+export type ContactEntry = Schemas["ContactProviderResult"];
+export type ContactFailure = Schemas["ContactProviderFailure"];
+export type NumberCheck = Schemas["ContactsVerification"]["contacts"][number];

@@ -13,11 +13,23 @@ export function appendPage(current: Chat[], next: Chat[]): Chat[] {
   return [...current, ...next.filter((c) => !shown.has(c.wa_id))];
 }
 
-/** Messages oldest first, each id once (the newer copy wins: it carries later statuses). */
-export function mergeMessages(current: Message[], incoming: Message[]): Message[] {
-  const byId = new Map(current.map((m) => [m.id, m]));
-  for (const m of incoming) byId.set(m.id, m);
-  return [...byId.values()].sort((a, b) => messageTime(a) - messageTime(b));
+/**
+ * Messages oldest first, each id once (the fetched copy wins: it carries later statuses).
+ * `page` is newest first, as the API lists (equal seconds too), and holds messages newer
+ * or older than `current`: within one second, arrival order is only known from where a
+ * message sits in the pages, so the order is kept and the sort by time is stable.
+ */
+export function mergeMessages(current: Message[], page: Message[], side: "newer" | "older" = "newer"): Message[] {
+  const incoming = [...page].reverse();
+  const fetched = new Map(incoming.map((m) => [m.id, m]));
+  const seen = new Set<string>();
+  const merged: Message[] = [];
+  for (const m of side === "newer" ? [...current, ...incoming] : [...incoming, ...current]) {
+    if (seen.has(m.id)) continue;
+    seen.add(m.id);
+    merged.push(fetched.get(m.id) ?? m);
+  }
+  return merged.sort((a, b) => messageTime(a) - messageTime(b));
 }
 
 export const contactName = (contact: Chat["contact"]): string => {

@@ -76,9 +76,11 @@ export function buildTimeline(messages: Message[], history: History, complete: b
   const event = (key: string, time: number, text: string) => {
     if (inRange(time)) items.push({ time, order: Number.MAX_SAFE_INTEGER, item: { kind: "event", key, time, text } });
   };
-  for (const [i, e] of history.assignments.entries()) event(`a${e.timestamp}-${i}`, e.timestamp, assignmentText(e));
-  for (const [i, e] of history.chatTaggings.entries()) event(`c${e.timestamp}-${i}`, e.timestamp, taggingText(e, "the chat"));
-  for (const [i, e] of history.messageTaggings.entries()) event(`m${e.timestamp}-${i}`, e.timestamp, taggingText(e, "a message"));
+  // The API lists history newest first: oldest first here, so events of one second keep their order.
+  const oldestFirst = <T>(events: T[]) => [...events].reverse().entries();
+  for (const [i, e] of oldestFirst(history.assignments)) event(`a${e.timestamp}-${i}`, e.timestamp, assignmentText(e));
+  for (const [i, e] of oldestFirst(history.chatTaggings)) event(`c${e.timestamp}-${i}`, e.timestamp, taggingText(e, "the chat"));
+  for (const [i, e] of oldestFirst(history.messageTaggings)) event(`m${e.timestamp}-${i}`, e.timestamp, taggingText(e, "a message"));
   // Stable: equal times keep messages in their order, history after the messages of its second.
   return items.sort((a, b) => a.time - b.time || a.order - b.order).map((x) => x.item);
 }

@@ -4,8 +4,8 @@ import { eventsOf, type LiveEvent, tokenAnswer } from "./events";
 
 /**
  * The inbox's live feed. With a token: the WebSocket (first frame `{"token"}`), reconnected
- * with backoff after any loss, and a `catch_up` after every (re)connect so nothing missed
- * while offline is lost. With a session cookie only (the server's `/login/` form), the
+ * with backoff after any loss (at once when the browser says it is back online), and a
+ * `catch_up` after every reconnect so nothing missed while offline is lost. With a session cookie only (the server's `/login/` form), the
  * socket cannot authenticate, so the app polls: a `catch_up` every few seconds.
  */
 export type LiveState = "connecting" | "live" | "offline" | "polling";
@@ -27,12 +27,15 @@ export class LiveConnection {
 
   start() {
     this.stopped = false;
-    if (currentToken()) this.connect();
-    else this.poll();
+    if (currentToken()) {
+      addEventListener("online", this.retryNow);
+      this.connect();
+    } else this.poll();
   }
 
   stop() {
     this.stopped = true;
+    removeEventListener("online", this.retryNow);
     if (this.timer) clearTimeout(this.timer);
     this.socket?.close(1000, "Logged out.");
     this.socket = null;
@@ -66,6 +69,14 @@ export class LiveConnection {
     };
     this.timer = setTimeout(tick, POLL_MS);
   }
+
+  /** Back online: no need to wait out the backoff. */
+  private readonly retryNow = () => {
+    if (this.stopped || this.socket || !this.timer) return;
+    clearTimeout(this.timer);
+    this.timer = null;
+    this.connect();
+  };
 
   private connect() {
     const token = currentToken();

@@ -14,7 +14,8 @@ import { TemplateForm } from "./template-form";
  * (Enter sends, Shift+Enter starts a new line), a file (uploaded with progress, then sent
  * by its media id, the text as its caption), saved responses, and a reply to a message
  * (`context.message_id`). Outside it: templates only. The sent message itself arrives
- * like every other one, over the live feed.
+ * like every other one, over the live feed. Someone whose permissions forbid writing here
+ * is told why instead.
  */
 type MediaKind = "image" | "sticker" | "video" | "audio" | "document";
 
@@ -49,12 +50,15 @@ function WindowNotice({ lastCustomerMessage }: { lastCustomerMessage: number | n
 export function Composer({
   waId,
   lastCustomerMessage,
+  refusal,
   replyTo,
   onCancelReply,
   onSent,
 }: {
   waId: string;
   lastCustomerMessage: number | null;
+  /** Why this user may not write here (their permissions), or null. */
+  refusal: string | null;
   replyTo: Message | null;
   onCancelReply: () => void;
   onSent: () => void;
@@ -121,7 +125,11 @@ export function Composer({
           </button>
         </p>
       )}
-      {open ? (
+      {refusal ? (
+        <p class="why" data-write="refused">
+          {refusal}
+        </p>
+      ) : open ? (
         <form
           onSubmit={(event) => {
             event.preventDefault();

@@ -11,6 +11,7 @@ import { logOut } from "../session";
 import { Account } from "./account";
 import { AdminPanel } from "./admin/admin-panel";
 import { ChatList } from "./chat-list";
+import { Contacts } from "./contacts";
 import { Thread } from "./thread";
 
 const LIVE_WORDS: Record<LiveState, string> = {
@@ -72,6 +73,7 @@ export function Shell({ user, onLoggedOut }: { user: User; onLoggedOut: () => vo
         <span class="brand">Switchboard</span>
         <nav aria-label="Main">
           <NavLink path="/" label="Inbox" current={inInbox} />
+          <NavLink path="/main/contacts/" label="Contacts" current={route.name === "contacts"} />
           {user.profile.role === "admin" && <NavLink path="/admin/" label="Admin" current={route.name === "admin"} />}
           <NavLink path="/account/" label="Account" current={route.name === "account"} />
         </nav>
@@ -111,6 +113,8 @@ export function Shell({ user, onLoggedOut }: { user: User; onLoggedOut: () => vo
         <AdminPanel user={user} page={route.page ?? "users"} />
       ) : route.name === "account" ? (
         <Account user={user} />
+      ) : route.name === "contacts" ? (
+        <Contacts />
       ) : (
         <main id="main" class="not-found">
           <h1>Page not found</h1>

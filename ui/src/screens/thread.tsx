@@ -3,6 +3,7 @@ import { api, call, callEmpty } from "../api/client";
 import { ApiError, messageOf } from "../api/errors";
 import { type AttachedTag, type Chat, type Message, messagesOf, type Tag, type User } from "../api/types";
 import { contactName, mergeMessages } from "../chats/merge";
+import { writeRefusal } from "../chats/rules";
 import { buildTimeline, type History, NO_HISTORY } from "../chats/timeline";
 import { Bubble, type BubbleActions } from "../components/bubble";
 import { ErrorNotice } from "../components/error-notice";
@@ -10,8 +11,9 @@ import { messageTime } from "../components/message-content";
 import { useDirectory } from "../directory";
 import { useLiveEvents } from "../live/context";
 import { followLink, href } from "../router";
+import { AssignmentControls } from "./assignment-controls";
+import { ChatTags } from "./chat-tags";
 import { Composer } from "./composer";
-import { AssignmentControls, ChatTags } from "./thread-tools";
 
 /**
  * One chat: a page of messages per request (`GET /messages/{wa_id}/`, people and tags
@@ -24,10 +26,13 @@ const PAGE = 30;
 const HISTORY_LIMIT = 200;
 /** Newer messages loaded after a search hit; beyond them the thread offers the latest. */
 const AFTER_HIT = 100;
+/** Messages missed (offline, between polls) that one catch-up request reads. */
+const CATCH_UP = 100;
 
 export function Thread({ waId, user, at, focusId }: { waId: string; user: User; at: number | null; focusId: string | null }) {
   const [messages, setMessages] = useState<Message[]>([]);
-  const [chat, setChat] = useState<Chat | null>(null);
+  /** Undefined until loaded; null for a number without a chat yet. */
+  const [chat, setChat] = useState<Chat | null | undefined>(undefined);
   const [history, setHistory] = useState<History>(NO_HISTORY);
   const [error, setError] = useState<string | null>(null);
   const [older, setOlder] = useState<"more" | "loading" | "none">("more");
@@ -87,7 +92,7 @@ export function Thread({ waId, user, at, focusId }: { waId: string; user: User; 
       ([page, newer]) => {
         if (cancelled) return;
         anchor.current = focusId ? { kind: "focus", id: focusId } : { kind: "bottom" };
-        setMessages(mergeMessages([], messagesOf([...page.results, ...(newer?.page.results ?? [])])));
+        setMessages(mergeMessages([], messagesOf([...(newer?.page.results ?? []), ...page.results])));
         setGapAfter(Boolean(newer?.gap));
         setOlder(page.next ? "more" : "none");
         setLoaded(true);
@@ -127,7 +132,7 @@ export function Thread({ waId, user, at, focusId }: { waId: string; user: User; 
       const page = await list({ before_time: messageTime(oldest) + 1 });
       const element = scroller.current;
       anchor.current = { kind: "keep", fromBottom: element ? element.scrollHeight - element.scrollTop : 0 };
-      const merged = mergeMessages(messages, messagesOf(page.results));
+      const merged = mergeMessages(messages, messagesOf(page.results), "older");
       setMessages(merged);
       setOlder(page.next && merged.length > messages.length ? "more" : "none");
     } catch (e) {
@@ -136,14 +141,23 @@ export function Thread({ waId, user, at, focusId }: { waId: string; user: User; 
     }
   };
 
-  /** Everything since the newest message shown (after a reconnect, a poll or a send). */
+  /**
+   * Everything since the newest message shown (after a reconnect, a poll or a send), in
+   * one request. When more than `CATCH_UP` were missed, the thread starts again from the
+   * latest of them, and older ones load upward by `before_time` as usual: a gap is never
+   * left between what was shown and what came since.
+   */
   const catchUp = async () => {
     if (gapAfter) return;
     const newest = messages[messages.length - 1];
+    const seen = document.visibilityState === "visible" ? { mark_as_received: "true" as const } : {};
     try {
-      const page = await list(newest ? { since_time: messageTime(newest) } : {});
-      if (nearBottom()) anchor.current = { kind: "bottom" };
-      setMessages((current) => mergeMessages(current, messagesOf(page.results)));
+      const page = await list(newest ? { since_time: messageTime(newest), limit: CATCH_UP, ...seen } : seen);
+      if (nearBottom() || page.next) anchor.current = { kind: "bottom" };
+      if (page.next) {
+        setMessages(mergeMessages([], messagesOf(page.results)));
+        setOlder("more");
+      } else setMessages((current) => mergeMessages(current, messagesOf(page.results)));
     } catch (e) {
       setError(messageOf(e));
     }
@@ -222,7 +236,11 @@ export function Thread({ waId, user, at, focusId }: { waId: string; user: User; 
           <details class="chat-tools">
             <summary>Assignment and tags</summary>
             <AssignmentControls chat={chat} user={user} directory={directory} onChanged={onChanged} />
-            {canTag && <ChatTags chat={chat} directory={directory} onChanged={onChanged} />}
+            {canTag ? (
+              <ChatTags chat={chat} directory={directory} onChanged={onChanged} />
+            ) : (
+              <p class="why">Tags are off for you: an admin can allow them in your permissions.</p>
+            )}
           </details>
         )}
       </header>
@@ -279,6 +297,7 @@ export function Thread({ waId, user, at, focusId }: { waId: string; user: User; 
       <Composer
         waId={waId}
         lastCustomerMessage={lastCustomerMessage || null}
+        refusal={chat === undefined ? null : writeRefusal(chat, user)}
         replyTo={replyTo}
         onCancelReply={() => setReplyTo(null)}
         onSent={() => void catchUp()}
