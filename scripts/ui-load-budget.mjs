@@ -6,26 +6,16 @@
 // first page of chats shown and a chat opening on a click; the median of three counts.
 import { spawn } from "node:child_process";
 import { mkdtempSync, rmSync } from "node:fs";
-import { createServer } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { chromium } from "playwright-core";
 import { findD1File, generate } from "../bench/generate.mjs";
+import { freePort } from "./local-worker.mjs";
 
 const BUDGET_MS = 1000;
 const MESSAGES = Number(process.env.UI_LOAD_MESSAGES ?? 1_000_000);
 const CHATS = Number(process.env.UI_LOAD_CHATS ?? 5_000);
 const ADMIN = { username: "admin", password: "admin-password-1" };
-
-const freePort = () =>
-  new Promise((resolve, reject) => {
-    const server = createServer();
-    server.once("error", reject);
-    server.listen(0, "127.0.0.1", () => {
-      const { port } = server.address();
-      server.close(() => resolve(port));
-    });
-  });
 
 /** `npm start` on this state directory; resolves once it says it is up. */
 async function start(persistTo, port) {

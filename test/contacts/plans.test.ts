@@ -8,6 +8,7 @@ import { type MessageRow, writeStatements } from "../../src/db/queries/ingest";
 import type { Read } from "../../src/db/queries/reads";
 import { contactByIdentities, contactsPage, identifierOwners } from "../../src/db/queries/workspace-contacts";
 import * as schema from "../../src/db/schema";
+import { queryPlan } from "../helpers/plans";
 import { v2World } from "../rapidpro/support";
 
 /**
@@ -42,17 +43,10 @@ function statementOf(read: Read<unknown>): Query {
   return { sql, params };
 }
 
-async function planOf(query: Query): Promise<string> {
-  const { results } = await env.DB.prepare(`EXPLAIN QUERY PLAN ${query.sql}`)
-    .bind(...query.params)
-    .all<{ detail: string }>();
-  return results.map((r) => r.detail).join("\n");
-}
-
 describe("contact query plans", () => {
   it("finds a contact by URN through contact_urns_identity_idx, then the contact by its id", async () => {
     const q = statementOf(contactByIdentities(createDb(env.DB), "w", ["whatsapp:4915112345678", "tel:+4915112345678"]));
-    const plan = await planOf(q);
+    const plan = await queryPlan(q);
     expect(plan).toMatch(/^SEARCH contact_urns USING (COVERING )?INDEX contact_urns_identity_idx \(workspace_id=\? AND identity=\?\)$/m);
     expect(plan).toMatch(/^SEARCH contacts USING INTEGER PRIMARY KEY \(rowid=\?\)$/m);
     expect(plan).not.toMatch(/\bSCAN\b/);
@@ -60,16 +54,16 @@ describe("contact query plans", () => {
 
   it("finds an identifier value's holder through contact_field_values_identity_idx", async () => {
     const q = statementOf(identifierOwners(createDb(env.DB), "w", [{ fieldId: 1, identity: "12.345.678-9" }]));
-    expect(await planOf(q)).toMatch(
+    expect(await queryPlan(q)).toMatch(
       /^SEARCH contact_field_values USING (COVERING )?INDEX contact_field_values_identity_idx \(workspace_id=\? AND field_id=\? AND identity=\?\)$/m,
     );
-    expect(await planOf(q)).not.toMatch(/\bSCAN\b/);
+    expect(await queryPlan(q)).not.toMatch(/\bSCAN\b/);
   });
 
   it("pages a group's contacts in keyset order on contacts_modified_idx, members by the membership key", async () => {
     for (const position of [null, [1_700_000_000_000_000, 5] as [number, number]]) {
       const q = await recorded((db) => contactsPage(db, "w", { deleted: false, groupId: 7, reverse: false, position }, 251), "contacts");
-      const plan = await planOf(q);
+      const plan = await queryPlan(q);
       expect({ position, plan }).toEqual({
         position,
         plan: expect.stringMatching(
@@ -88,8 +82,8 @@ describe("contact query plans", () => {
   it("pages groups on contact_groups_created_idx and fields on contact_fields_created_idx, without a sort", async () => {
     for (const position of [null, [1_700_000_000_000_000, 5] as [number, number]]) {
       for (const reverse of [false, true]) {
-        const groups = await planOf(await recorded((db) => groupsPage(db, "w", { reverse, position }, 251), "contact_groups"));
-        const fields = await planOf(await recorded((db) => fieldsPage(db, "w", { reverse, position }, 251), "contact_fields"));
+        const groups = await queryPlan(await recorded((db) => groupsPage(db, "w", { reverse, position }, 251), "contact_groups"));
+        const fields = await queryPlan(await recorded((db) => fieldsPage(db, "w", { reverse, position }, 251), "contact_fields"));
         const bound = position ? ` AND created_on${reverse ? ">" : "<"}\\?` : "";
         expect({ reverse, position, groups }).toEqual({
           reverse,
@@ -113,7 +107,7 @@ describe("contact query plans", () => {
     const q = await recorded((db) => groupsPage(db, "w", { reverse: false, position: null }, 251), "contact_groups");
     expect(q.sql).toContain('"member_count"');
     expect(q.sql).not.toContain("contact_group_members");
-    expect(await planOf(q)).not.toMatch(/contact_group_members/);
+    expect(await queryPlan(q)).not.toMatch(/contact_group_members/);
     // The answer is the counter as stored: a counter set by hand is what v2 shows.
     const { ws, v2 } = await v2World();
     const made = await v2("/api/v2/groups.json", { body: { name: "Counted" } });
@@ -145,7 +139,7 @@ describe("contact query plans", () => {
     const statements = writeStatements(env.DB, "inbox", [row], []) as unknown as { statement: string; params: unknown[] }[];
     const linking = statements.filter((s) => /\b(contacts|contact_urns)\b/.test(s.statement));
     expect(linking).toHaveLength(3);
-    const plans = await Promise.all(linking.map((s) => planOf({ sql: s.statement, params: s.params })));
+    const plans = await Promise.all(linking.map((s) => queryPlan({ sql: s.statement, params: s.params })));
     // Creating: "does any contact hold the number" is an index lookup per identity.
     expect(plans[0]).toMatch(/SEARCH u USING (COVERING )?INDEX contact_urns_identity_idx \(workspace_id=\? AND identity=\?\)/);
     // Its URN finds the new contact by uuid.

@@ -1,14 +1,8 @@
 import { env } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
+import { queryPlan } from "../helpers/plans";
 
-const plan = async (query: string, ...params: unknown[]) =>
-  (
-    await env.DB.prepare(`EXPLAIN QUERY PLAN ${query}`)
-      .bind(...params)
-      .all<{ detail: string }>()
-  ).results
-    .map((r) => r.detail)
-    .join("\n");
+const plan = (sql: string, ...params: unknown[]) => queryPlan({ sql, params });
 
 /** The message indexes earn their bytes (about 745 per text message in all): each lookup below reads one index alone. */
 describe("message query plans", () => {

@@ -2,6 +2,7 @@ import { env } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
 import { call, callJson, type RequestOptions } from "../helpers/api";
 import { createUser, createWorkspace, type TestUser, type TestWorkspace } from "../helpers/factories";
+import { queryPlan } from "../helpers/plans";
 
 const PATH = "/api/v2/contacts.json";
 
@@ -394,14 +395,7 @@ describe("RapidPro v2 contacts.json", () => {
   });
 
   it("looks URNs up and pages contacts through their indexes", async () => {
-    const plan = async (query: string, ...params: unknown[]) =>
-      (
-        await env.DB.prepare(`EXPLAIN QUERY PLAN ${query}`)
-          .bind(...params)
-          .all<{ detail: string }>()
-      ).results
-        .map((r) => r.detail)
-        .join("\n");
+    const plan = (sql: string, ...params: unknown[]) => queryPlan({ sql, params });
     expect(await plan("SELECT contact_id FROM contact_urns WHERE workspace_id = ? AND identity = ?", "w", "tel:+1")).toContain(
       "contact_urns_identity_idx",
     );

@@ -4,7 +4,8 @@ import { createDb } from "../../src/db/client";
 import { fieldsPage, retypeStatement } from "../../src/db/queries/contact-fields";
 import { call, callJson } from "../helpers/api";
 import { createUser, createWorkspace } from "../helpers/factories";
-import { allPages, fieldId, insertContacts, insertFields, insertValues, queryPlan, storedValues, v2World } from "./support";
+import { queryPlan } from "../helpers/plans";
+import { allPages, fieldId, insertContacts, insertFields, insertValues, storedValues, v2World } from "./support";
 
 const PATH = "/api/v2/fields.json";
 const field = (key: string, label: string, valueType = "text", extra: Record<string, unknown> = {}) => ({

@@ -6,7 +6,8 @@ import { readOne } from "../../src/db/queries/reads";
 import { createGroupStatements, findGroups, validateGroupName } from "../../src/services/contact-groups";
 import { call, callJson } from "../helpers/api";
 import { createUser, createWorkspace } from "../helpers/factories";
-import { addMembers, allPages, contactRows, insertContacts, insertGroups, queryPlan, UUID, v2World } from "./support";
+import { queryPlan } from "../helpers/plans";
+import { addMembers, allPages, contactRows, insertContacts, insertGroups, UUID, v2World } from "./support";
 
 const PATH = "/api/v2/groups.json";
 const group = (name: string, count = 0) => ({ uuid: expect.stringMatching(UUID), name, query: null, status: "ready", count });

@@ -1,4 +1,5 @@
 import { env } from "cloudflare:workers";
+
 import { expect } from "vitest";
 import { callJson, type RequestOptions } from "../helpers/api";
 import { createUser, createWorkspace, type TestUser } from "../helpers/factories";
@@ -119,14 +120,6 @@ export async function addMembers(groupUuid: string, contactIds: number[]) {
   );
   await env.DB.prepare("UPDATE contact_groups SET member_count = member_count + ? WHERE id = ?").bind(contactIds.length, group.id).run();
   return group.id;
-}
-
-/** What EXPLAIN QUERY PLAN says of a statement, one line a step. */
-export async function queryPlan(query: { sql: string; params: unknown[] }): Promise<string> {
-  const { results } = await env.DB.prepare(`EXPLAIN QUERY PLAN ${query.sql}`)
-    .bind(...query.params)
-    .all<{ detail: string }>();
-  return results.map((r) => r.detail).join("\n");
 }
 
 /** Follows `next` from `path` to the end; every page's results, in order. */
