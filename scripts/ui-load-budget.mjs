@@ -4,62 +4,26 @@
 // bootstrap, is stopped while bench/generate.mjs fills its D1 file, and runs again; then
 // Debian's Chromium logs in and reloads the app, timing each load from navigation to the
 // first page of chats shown and a chat opening on a click; the median of three counts.
-import { spawn } from "node:child_process";
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { chromium } from "playwright-core";
 import { findD1File, generate } from "../bench/generate.mjs";
-import { freePort } from "./local-worker.mjs";
+// The browser tests' own Chromium and `npm start` runner (Node strips their types).
+import { ensureChromium, launch } from "../test/browser/helpers/chromium.ts";
+import { ADMIN, startSwitchboard } from "../test/browser/helpers/switchboard.ts";
 
 const BUDGET_MS = 1000;
 const MESSAGES = Number(process.env.UI_LOAD_MESSAGES ?? 1_000_000);
 const CHATS = Number(process.env.UI_LOAD_CHATS ?? 5_000);
-const ADMIN = { username: "admin", password: "admin-password-1" };
 
-/** `npm start` on this state directory; resolves once it says it is up. */
-async function start(persistTo, port) {
-  const child = spawn(process.execPath, ["scripts/start.mjs"], {
-    env: { ...process.env, PORT: String(port), INSPECTOR_PORT: String(await freePort()), PERSIST_TO: persistTo, SKIP_UI_BUILD: "1" },
-    stdio: ["ignore", "pipe", "pipe"],
-    detached: true,
-  });
-  let output = "";
-  await new Promise((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`npm start did not come up:\n${output.slice(-3000)}`)), 150_000);
-    const read = (chunk) => {
-      output += chunk;
-      if (output.includes("Switchboard is up")) {
-        clearTimeout(timer);
-        resolve();
-      }
-    };
-    child.stdout.on("data", read);
-    child.stderr.on("data", read);
-    child.once("exit", (code) => reject(new Error(`npm start exited (${code}):\n${output.slice(-3000)}`)));
-  });
-  return () =>
-    new Promise((resolve) => {
-      if (child.exitCode !== null) return resolve();
-      child.once("exit", resolve);
-      process.kill(-child.pid, "SIGTERM");
-    });
-}
-
+ensureChromium();
 const persistTo = mkdtempSync(join(tmpdir(), "switchboard-ui-load-"));
-const port = await freePort();
-const base = `http://127.0.0.1:${port}`;
-let stop = await start(persistTo, port);
-await stop();
+await (await startSwitchboard(persistTo)).stop();
 const generated = await generate({ dbPath: await findD1File(persistTo), messages: MESSAGES, chats: CHATS, log: () => {} });
 console.log(`generated ${generated.messages.toLocaleString("en-US")} messages in ${CHATS.toLocaleString("en-US")} chats`);
-stop = await start(persistTo, port);
+const { base, stop } = await startSwitchboard(persistTo);
 
-const browser = await chromium.launch({
-  executablePath: "/usr/bin/chromium",
-  args: ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking"],
-  headless: true,
-});
+const browser = await launch();
 const loads = [];
 try {
   const page = await browser.newPage({ viewport: { width: 1280, height: 800 } });

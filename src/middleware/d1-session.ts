@@ -2,6 +2,7 @@ import type { MiddlewareHandler } from "hono";
 import type { AppEnv } from "../context";
 import { createDb } from "../db/client";
 import { ApiError } from "../errors";
+import { UNSAFE } from "./auth";
 
 /**
  * D1 read replication through the Sessions API. Each request's queries run in one session,
@@ -19,8 +20,6 @@ export const BOOKMARK_HEADER = "x-d1-bookmark";
 // D1 bookmarks: three 8-digit hex counters and a 32-digit hash (fixed width, so they sort by age).
 const BOOKMARK = /^[0-9a-f]{8}-[0-9a-f]{8}-[0-9a-f]{8}-[0-9a-f]{32}$/;
 
-const READS = new Set(["GET", "HEAD", "OPTIONS"]);
-
 export function d1Session(): MiddlewareHandler<AppEnv> {
   return async (c, next) => {
     if (c.req.path.startsWith("/webhooks/")) {
@@ -31,7 +30,7 @@ export function d1Session(): MiddlewareHandler<AppEnv> {
     if (sent !== undefined && !BOOKMARK.test(sent)) {
       throw new ApiError(400, { detail: `${BOOKMARK_HEADER} must be the value of an earlier response's ${BOOKMARK_HEADER} header.` });
     }
-    const session = READS.has(c.req.method) ? c.env.DB.withSession(sent ?? "first-unconstrained") : null;
+    const session = UNSAFE.has(c.req.method) ? null : c.env.DB.withSession(sent ?? "first-unconstrained");
     // drizzle needs only prepare() and batch(), which a session has.
     c.set("db", createDb(session ? (session as unknown as D1Database) : c.env.DB));
     await next();

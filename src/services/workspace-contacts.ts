@@ -363,7 +363,7 @@ export async function contactObject(db: Db, contact: ContactRow): Promise<Contac
 
 /** The contact linked to a WhatsApp number (`whatsapp:<wa_id>`, else `tel:+<wa_id>`), as its object, or null. */
 export async function linkedContactObject(db: Db, workspaceId: string, waId: string): Promise<ContactObject | null> {
-  const contact = await readOne(db, contactByIdentities(db, workspaceId, phoneIdentities(waId)));
+  const contact = await contactByPhone(db, workspaceId, waId);
   return contact ? contactObject(db, contact) : null;
 }
 
@@ -376,8 +376,11 @@ export function phoneKey(phone: string, path: string[]): string {
 
 /** The live contact a phone key finds: `whatsapp:<digits>`, else `tel:+<digits>`. */
 export function contactByPhone(db: Db, workspaceId: string, digits: string) {
-  return readOne(db, contactByIdentities(db, workspaceId, phoneIdentities(digits)));
+  return readOne(db, phoneContact(db, workspaceId, digits));
 }
+
+/** `contactByPhone` as a lookup for a batch of reads. */
+const phoneContact = (db: Db, workspaceId: string, digits: string) => contactByIdentities(db, workspaceId, phoneIdentities(digits));
 
 /** The wa_ids a contact's chats have: the paths of its `whatsapp:` URNs and its `tel:` numbers without `+`, besides the number it was found by. */
 export async function linkedWaIds(db: Db, contact: ContactRow | undefined, digits: string): Promise<string[]> {
@@ -413,7 +416,7 @@ export async function upsertByPhone(
 ): Promise<{ contact: ContactRow; created: boolean }> {
   const labels = [...new Map((input.labels ?? []).map((l) => [groupNameKey(l), l])).values()];
   const [found, existing, groupTotal] = await readAll(db, [
-    contactByIdentities(db, workspaceId, phoneIdentities(digits)),
+    phoneContact(db, workspaceId, digits),
     groupsByUuidsOrNameKeys(db, workspaceId, [], labels.map(groupNameKey)),
     labels.length ? groupCount(db, workspaceId) : known(0),
   ] as const);
