@@ -1,5 +1,6 @@
 import type { AttachedTag, Message, Tag } from "../api/types";
 import type { Reaction } from "../chats/timeline";
+import { timeOfDay } from "../text/time";
 import { DeliveryTicks, failureText } from "./delivery-ticks";
 import { ErrorNotice } from "./error-notice";
 import { MessageContent, messagePreview, messageTime } from "./message-content";
@@ -62,7 +63,7 @@ export function Bubble({
       )}
       <span class="bubble-meta">
         <TagChips tags={message.tags} onRemove={actions.tags ? (tag) => actions.onUntag(message, tag) : undefined} />
-        <time dateTime={time.toISOString()}>{time.toLocaleTimeString([], { timeStyle: "short" })}</time>
+        <time dateTime={time.toISOString()}>{timeOfDay(time)}</time>
         {message.from_us && <DeliveryTicks statuses={message.waba_statuses} />}
       </span>
       {failure && <span class="failure">Not delivered: {failure}</span>}

@@ -10,6 +10,7 @@ import { messagePreview, messageTime } from "../components/message-content";
 import { TagChips } from "../components/tag-chips";
 import { useLiveEvents } from "../live/context";
 import { followLink, href } from "../router";
+import { dateTime } from "../text/time";
 import { ChatFilters } from "./chat-filters";
 import { MessageHits } from "./message-hits";
 
@@ -35,7 +36,7 @@ function ChatItem({ chat, active, search }: { chat: Chat; active: boolean; searc
           <span class="chat-name">
             <Highlighted text={contactName(chat.contact)} query={search} />
           </span>
-          {time && <time dateTime={time.toISOString()}>{time.toLocaleString([], { dateStyle: "short", timeStyle: "short" })}</time>}
+          {time && <time dateTime={time.toISOString()}>{dateTime(time)}</time>}
         </span>
         <span class="chat-bottom">
           <span class="chat-preview">

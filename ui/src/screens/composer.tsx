@@ -6,6 +6,7 @@ import { uploadMedia } from "../api/upload";
 import { customerWindow } from "../chats/window";
 import { ErrorNotice } from "../components/error-notice";
 import { messagePreview } from "../components/message-content";
+import { dateTime } from "../text/time";
 import { SavedResponses } from "./saved-responses";
 import { TemplateForm } from "./template-form";
 
@@ -35,13 +36,12 @@ function mediaBody(kind: MediaKind, id: string, caption: string, filename: strin
 
 function WindowNotice({ lastCustomerMessage }: { lastCustomerMessage: number | null }) {
   const window = customerWindow(lastCustomerMessage);
-  const when = (d: Date) => d.toLocaleString([], { dateStyle: "short", timeStyle: "short" });
   return (
     <p class={window.open ? "window open" : "window closed"} data-window={window.open ? "open" : "closed"}>
       {window.open && window.closesAt
-        ? `24-hour window open until ${when(window.closesAt)}: any message can be sent.`
+        ? `24-hour window open until ${dateTime(window.closesAt)}: any message can be sent.`
         : window.lastAt
-          ? `The 24-hour window closed at ${when(window.closesAt ?? window.lastAt)} (the customer last wrote ${when(window.lastAt)}): only templates can be sent.`
+          ? `The 24-hour window closed at ${dateTime(window.closesAt ?? window.lastAt)} (the customer last wrote ${dateTime(window.lastAt)}): only templates can be sent.`
           : "The customer has not written yet, so the 24-hour window is closed: only templates can be sent."}
     </p>
   );

@@ -8,6 +8,7 @@ import { ErrorNotice } from "../components/error-notice";
 import { Highlighted } from "../components/highlighted";
 import { messagePreview, messageTime } from "../components/message-content";
 import { followLink, href } from "../router";
+import { dateTime } from "../text/time";
 
 /**
  * Messages that match the search across the inbox (`GET /messages/?search=`, newest
@@ -53,7 +54,7 @@ export function MessageHits({ filter }: { filter: ChatFilter }) {
               <a href={href(path)} onClick={(event) => followLink(event, path)}>
                 <span class="chat-top">
                   <span class="chat-name">{contactName(m.contact)}</span>
-                  <time dateTime={time.toISOString()}>{time.toLocaleString([], { dateStyle: "short", timeStyle: "short" })}</time>
+                  <time dateTime={time.toISOString()}>{dateTime(time)}</time>
                 </span>
                 <span class="hit-text">
                   <Highlighted text={messagePreview(m)} query={filter.search} />

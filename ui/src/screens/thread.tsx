@@ -11,6 +11,7 @@ import { messageTime } from "../components/message-content";
 import { useDirectory } from "../directory";
 import { useLiveEvents } from "../live/context";
 import { followLink, href } from "../router";
+import { timeOfDay } from "../text/time";
 import { AssignmentControls } from "./assignment-controls";
 import { ChatTags } from "./chat-tags";
 import { Composer } from "./composer";
@@ -275,10 +276,7 @@ export function Thread({ waId, user, at, focusId }: { waId: string; user: User; 
               />
             ) : (
               <li key={item.key} class="history">
-                {item.text}{" "}
-                <time dateTime={new Date(item.time * 1000).toISOString()}>
-                  {new Date(item.time * 1000).toLocaleString([], { timeStyle: "short" })}
-                </time>
+                {item.text} <time dateTime={new Date(item.time * 1000).toISOString()}>{timeOfDay(new Date(item.time * 1000))}</time>
               </li>
             ),
           )}
