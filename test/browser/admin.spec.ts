@@ -54,4 +54,37 @@ describe("the admin panel", () => {
     expect(user?.groups.map((g) => g.name)).toContain(groupName);
     await page.context().close();
   });
+
+  it("saves the about text, creates a template and sets the custom rule engine with its headers, each as the API then reads it", async () => {
+    const admin = await adminApi(env());
+    const page = await openApp(browser, "/admin/profile/");
+    await logIn(page);
+    const about = `Open ${unique("")} every day`;
+    await page.getByLabel("About text (up to 139 characters)").fill(about);
+    await page.getByRole("button", { name: "Save the about text" }).click();
+    await expect.poll(async () => (await admin.get<{ text: string }>("/api/v1/settings/profile/about/")).text).toBe(about);
+
+    const nav = page.getByRole("navigation", { name: "Admin" });
+    await nav.getByRole("link", { name: "Templates" }).click();
+    const name = unique("order_ready_").toLowerCase();
+    const form = page.getByRole("form", { name: "Create a template" });
+    await form.getByLabel("Name (a-z, 0-9 and _)").fill(name);
+    await form.getByLabel(/^Body/).fill("Your order {{1}} is ready.");
+    await form.getByRole("button", { name: "Create template" }).click();
+    await page.getByRole("region", { name: "Templates" }).getByRole("cell", { name, exact: true }).waitFor();
+
+    await nav.getByRole("link", { name: "Rules" }).click();
+    await page.getByRole("radio", { name: "A custom engine at a URL" }).check();
+    await page.getByLabel("Custom engine URL").fill("http://127.0.0.1:9/rules");
+    await page.getByLabel(/^Headers sent to it/).fill("X-Engine-Key: secret-1");
+    await page.getByRole("button", { name: "Save the rule engine" }).click();
+    await expect
+      .poll(() => admin.get("/api/v1/rule_engine/"))
+      .toEqual({ mode: "custom", url: "http://127.0.0.1:9/rules", header_names: ["X-Engine-Key"] });
+    // Back to the default rules: the other browser tests share this inbox.
+    await page.getByRole("radio", { name: "Default rules (below)" }).check();
+    await page.getByRole("button", { name: "Save the rule engine" }).click();
+    await expect.poll(async () => (await admin.get<{ mode: string }>("/api/v1/rule_engine/")).mode).toBe("default");
+    await page.context().close();
+  });
 });
