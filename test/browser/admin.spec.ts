@@ -87,4 +87,36 @@ describe("the admin panel", () => {
     await expect.poll(async () => (await admin.get<{ mode: string }>("/api/v1/rule_engine/")).mode).toBe("default");
     await page.context().close();
   });
+
+  it("saves the business profile, uploads the profile photo and adds a default rule", async () => {
+    const admin = await adminApi(env());
+    const page = await openApp(browser, "/admin/profile/");
+    await logIn(page);
+    const description = `Returns and repairs ${unique("")}`;
+    await page.getByLabel("Description").fill(description);
+    // WhatsApp requires an industry; the form refuses in words without one.
+    await page.getByLabel("Industry").selectOption({ index: 1 });
+    await page.getByRole("button", { name: "Save the business profile" }).click();
+    await expect
+      .poll(async () => (await admin.get<{ description?: string }>("/api/v1/settings/business/profile/")).description)
+      .toBe(description);
+
+    // A 1×1 PNG, shown once the upload is stored.
+    const png = Buffer.from("iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mP8z8DwHwAFBQIAX8jx0gAAAABJRU5ErkJggg==", "base64");
+    await page.getByLabel("Upload a JPEG or PNG").setInputFiles({ name: "logo.png", mimeType: "image/png", buffer: png });
+    await page.getByRole("img", { name: "What customers see next to the number's name" }).waitFor();
+
+    const tag = await admin.post("/api/v1/tags/", { name: unique("route-me") });
+    await page.getByRole("navigation", { name: "Admin" }).getByRole("link", { name: "Rules" }).click();
+    const form = page.getByRole("form", { name: "Add a rule" });
+    await form.getByLabel("When a chat is tagged").selectOption({ label: tag.name });
+    await form.getByLabel("Assign it to the user").selectOption({ label: "admin" });
+    await form.getByRole("button", { name: "Add rule" }).click();
+    const rule = async () =>
+      (await admin.get<{ results: { id: number; tagged_with: number | null }[] }>("/api/v1/rule_engine/rules/")).results.find(
+        (r) => r.tagged_with === tag.id,
+      );
+    await expect.poll(async () => (await rule()) !== undefined).toBe(true);
+    await page.context().close();
+  });
 });
