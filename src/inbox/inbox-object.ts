@@ -7,6 +7,7 @@ import type { MessageRow, StatusRow } from "../db/queries/ingest";
 import { lastMessageId, orphanedMedia, purgeMessages, settleChat } from "../db/queries/purge";
 import { getTagging, type TaggingKind, taggingOf, taggingsOfTag } from "../db/queries/tags";
 import type { AssignMethod } from "../db/schema";
+import { meteredEnv, meteredSql } from "../meter";
 import { enqueueEvents } from "../queues/jobs";
 import { type Actor, type Assignment, type AssignmentRequest, decideAssignment } from "../services/assignment";
 import { mediaKey } from "../services/media-fetch";
@@ -78,12 +79,11 @@ export class InboxObject extends DurableObject<Env> {
   private drainAgain = false;
 
   constructor(ctx: DurableObjectState, env: Env) {
-    super(ctx, env);
-    this.ledger = new Ledger(ctx.storage.sql);
-    this.sockets = new Sockets(ctx, env);
+    super(ctx, meteredEnv(env));
+    this.ledger = new Ledger(meteredSql(ctx.storage.sql, env), (work) => ctx.storage.transactionSync(work));
+    this.sockets = new Sockets(ctx, this.env);
     this.writer = new D1Writer(
-      env.DB,
-      ctx.storage,
+      this.env.DB,
       this.ledger,
       () => this.inboxId,
       () => this.ensureAlarm(RETRY_MS),
@@ -352,7 +352,7 @@ export class InboxObject extends DurableObject<Env> {
 
   /** Gives planned changes their events (one storage transaction), writes them to D1, then drains. */
   private async commitChanges(planned: PlannedChange[]): Promise<void> {
-    const specs = this.ctx.storage.transactionSync(() => planned.map((p) => this.claimChange(p)));
+    const specs = this.ledger.transaction(() => planned.map((p) => this.claimChange(p)));
     await this.ensureAlarm(SAFETY_MS);
     await this.writeChanges(specs);
     void this.drain();
@@ -388,7 +388,7 @@ export class InboxObject extends DurableObject<Env> {
     for (let i = 0; i < specs.length; i += CHANGES_PER_BATCH) {
       const chunk = specs.slice(i, i + CHANGES_PER_BATCH);
       await this.env.DB.batch(chunk.flatMap((s) => changeStatements(this.env.DB, inboxId, s)));
-      this.ctx.storage.transactionSync(() => {
+      this.ledger.transaction(() => {
         for (const s of chunk) this.ledger.events.written(s.seq);
       });
     }

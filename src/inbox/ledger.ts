@@ -1,5 +1,5 @@
 import type { MessageRow, StatusRow } from "../db/queries/ingest";
-import { EVENTS_MIGRATION, EventLog, nextValue } from "./events";
+import { EVENTS_MIGRATION, EventLog, LEAN_EVENTS_MIGRATION, Sequences } from "./events";
 
 /**
  * The inbox object's own SQLite, the durable half of every write. Synchronous calls
@@ -29,6 +29,12 @@ const MIGRATIONS = [
   // round-robin turns per group (the rule engine's fair assignment).
   `ALTER TABLE pending_statuses ADD COLUMN raw TEXT;
    CREATE TABLE round_robin (group_id INTEGER PRIMARY KEY, last_user INTEGER NOT NULL);`,
+  // Billed rows per message: `seen` without a rowid beside its key (one b-tree, not two), lean events.
+  `CREATE TABLE seen_lean (wamid TEXT PRIMARY KEY, seq INTEGER NOT NULL, stored INTEGER NOT NULL DEFAULT 0) WITHOUT ROWID;
+   INSERT INTO seen_lean SELECT wamid, seq, stored FROM seen;
+   DROP TABLE seen;
+   ALTER TABLE seen_lean RENAME TO seen;
+   ${LEAN_EVENTS_MIGRATION}`,
 ];
 
 /** `seen.stored` of a row set aside in `outbox_dead` (0: claimed, 1: in D1). */
@@ -36,9 +42,14 @@ const SET_ASIDE = 2;
 
 export class Ledger {
   readonly events: EventLog;
+  private readonly sequences: Sequences;
 
-  constructor(private readonly sql: SqlStorage) {
-    this.events = new EventLog(sql);
+  constructor(
+    private readonly sql: SqlStorage,
+    private readonly transactionSync: <T>(work: () => T) => T,
+  ) {
+    this.sequences = new Sequences(sql);
+    this.events = new EventLog(sql, this.sequences);
     // Schema steps by version (PRAGMA user_version is not allowed here): a deployed object upgrades in place.
     sql.exec("CREATE TABLE IF NOT EXISTS ledger_version (version INTEGER NOT NULL)");
     const version = sql.exec<{ version: number }>("SELECT coalesce(max(version), 0) AS version FROM ledger_version").one().version;
@@ -142,7 +153,17 @@ export class Ledger {
   }
 
   private nextSeq(): number {
-    return nextValue(this.sql, "seq");
+    return this.sequences.next("seq");
+  }
+
+  /** One storage transaction; if it rolls back, so do the sequence blocks it reserved. */
+  transaction<T>(work: () => T): T {
+    try {
+      return this.transactionSync(work);
+    } catch (e) {
+      this.sequences.forget();
+      throw e;
+    }
   }
 
   /**

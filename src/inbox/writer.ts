@@ -24,7 +24,6 @@ export class D1Writer {
 
   constructor(
     private readonly db: D1Database,
-    private readonly storage: DurableObjectStorage,
     private readonly ledger: Ledger,
     private readonly inboxId: () => string | null,
     private readonly onFailure: () => Promise<void>,
@@ -114,7 +113,7 @@ export class D1Writer {
   private async write(claims: Claim[]): Promise<void> {
     const inboxId = this.requireInboxId();
     // Every claim of this commit, in arrival order, in one storage transaction.
-    const rows = this.storage.transactionSync(() => claims.flatMap((claim) => claim()));
+    const rows = this.ledger.transaction(() => claims.flatMap((claim) => claim()));
     let failure: unknown;
     for (let i = 0; i < rows.length; i += ROWS_PER_BATCH) {
       const chunk = rows.slice(i, i + ROWS_PER_BATCH);

@@ -23,9 +23,10 @@ describe("the inbox object", () => {
     const b = textMessage("4915100000001", "two");
     const res = await postWebhook(ws.inboxId, cloudEnvelope({ messages: [a, b] }));
     expect(await res.json()).toEqual({ stored: 1, duplicates: 1, invalid: 0 });
+    // Numbers come in reserved blocks: after an eviction the next one starts past the old block (order kept, gaps allowed).
     expect(await rows(ws.inboxId)).toEqual([
       { wamid: a.id, seq: 1 },
-      { wamid: b.id, seq: 2 },
+      { wamid: b.id, seq: 65 },
     ]);
   });
 

@@ -48,6 +48,8 @@ const MESSAGE_COLUMNS = sql`m.id, m.wamid, m.wa_id, m.from_us, m.timestamp, m.se
 
 /** Above this many search hits, walking the newest-first index finds a page sooner than sorting the hits. */
 const DENSE_SEARCH = 2000;
+/** A whole-inbox search counts its hits up to this many (more when paging past it). */
+export const SEARCH_COUNT_CAP = 10_000;
 
 export async function listMessages(
   db: Db,
@@ -61,39 +63,18 @@ export async function listMessages(
   if (s.beforeTime !== undefined) where.push(sql`m.timestamp < ${s.beforeTime}`);
   const timed = s.sinceTime !== undefined || s.beforeTime !== undefined;
   const chats = sql`CROSS JOIN chats c ON c.inbox_id = m.inbox_id AND c.wa_id = m.wa_id`;
-  // Two steps: the page's ids from indexes alone (no payloads read or sorted), then its rows by id.
-  const pageIds = (source: SQL, extra: SQL[] = []) =>
-    db.all<{ id: number }>(
-      sql`SELECT m.id FROM ${source} ${chats} WHERE ${and([...where, ...extra])} ORDER BY m.timestamp DESC, m.seq DESC ${pageClause(limit, offset)}`,
-    );
-  const withRows = async (ids: { id: number }[], count: number) => {
-    const byId = new Map(
-      (
-        await messagesByIds(
-          db,
-          s.inboxId,
-          s.userId,
-          ids.map((r) => r.id),
-        )
-      ).map((m) => [m.id, m]),
-    );
-    return { rows: ids.flatMap((r) => byId.get(r.id) ?? []), count };
-  };
+  // The page's ids from indexes alone (no payloads read or sorted); its rows are read by id after.
+  const pageOf = (source: SQL, extra: SQL[] = [], clause = pageClause(limit, offset)) =>
+    sql`SELECT m.id, m.timestamp, m.seq FROM ${source} ${chats} WHERE ${and([...where, ...extra])} ORDER BY m.timestamp DESC, m.seq DESC ${clause}`;
 
   if (s.match === undefined && !s.nameContains && !s.numberContains) {
-    // No search: the count comes from the chats' counters (or an index range when timed), in parallel with the page.
+    // No search: the count comes from the chats' counters (or an index range when timed).
     const counted = timed
       ? sql`SELECT count(*) AS n FROM messages m ${chats} WHERE ${and(where)}`
       : sql`SELECT coalesce(sum(c.message_count), 0) AS n FROM chats c WHERE ${and(chatConditions(s))}`;
-    const [total, ids] = await Promise.all([db.get<{ n: number }>(counted), pageIds(sql`messages m`)]);
-    return withRows(ids, total?.n ?? 0);
+    return pageWithCount(db, s.userId, sql`total AS MATERIALIZED (${counted}), page AS MATERIALIZED (${pageOf(sql`messages m`)})`);
   }
 
-  // Most searches match no contact: then the hits are the FTS rowids alone, with no union to build.
-  const contact = contactMatch(s, sql.raw("sc"));
-  const contactHit = contact && (await db.get(sql`SELECT 1 AS hit FROM chats sc WHERE sc.inbox_id = ${s.inboxId} AND ${contact} LIMIT 1`));
-  const searched = searchedMessageIds(contactHit ? s : { ...s, nameContains: null, numberContains: null });
-  if (!searched) return { rows: [], count: 0 }; // nothing in the query can match
   const unfiltered =
     !timed &&
     s.access.kind === "all" &&
@@ -101,17 +82,67 @@ export async function listMessages(
     !s.assignedToMe &&
     s.assignedGroup === undefined &&
     s.chatTagId === undefined;
+  // Most searches match no contact: then the hits are the FTS rowids alone, with no union to build.
+  const contact = contactMatch(s, sql.raw("sc"));
+  const probe = contact ? sql`SELECT 1 AS hit FROM chats sc WHERE sc.inbox_id = ${s.inboxId} AND ${contact} LIMIT 1` : null;
+  if (unfiltered && s.match) {
+    // The common search in one round trip, the contact probe included; a contact hit takes the general path.
+    const found = await pageWithCount(db, s.userId, newestHits(s.inboxId, s.match, limit, offset), probe ?? sql`NULL`);
+    if (!found.extra) return found;
+  }
+  const contactHit = probe && (await db.get(probe));
+  const searched = searchedMessageIds(contactHit ? s : { ...s, nameContains: null, numberContains: null });
+  if (!searched) return { rows: [], count: 0 }; // nothing in the query can match
   const counted = unfiltered
     ? sql`SELECT count(*) AS n FROM (${searched})`
     : sql`SELECT count(*) AS n FROM (${searched}) s CROSS JOIN messages m INDEXED BY messages_id_cover ON m.id = s.id ${chats} WHERE ${and(where)}`;
   const count = (await db.get<{ n: number }>(counted))?.n ?? 0;
   if (count === 0 || offset >= count) return { rows: [], count };
   // Many hits: walk the newest-first index and stop after a page; few: sort just the hits.
-  const ids =
+  const page =
     count > DENSE_SEARCH
-      ? await pageIds(sql`messages m`, [sql`m.id IN (${searched})`])
-      : await pageIds(sql`(${searched}) s CROSS JOIN messages m ON m.id = s.id`);
-  return withRows(ids, count);
+      ? pageOf(sql`messages m`, [sql`m.id IN (${searched})`])
+      : pageOf(sql`(${searched}) s CROSS JOIN messages m ON m.id = s.id`);
+  return pageWithCount(db, s.userId, sql`total AS (SELECT ${count} AS n), page AS MATERIALIZED (${page})`);
+}
+
+/**
+ * One statement for a page: `ctes` define `total(n)` and `page(id, timestamp, seq)`, and the
+ * page's rows come back with `listMessages`' columns, each carrying the count (and `extra`,
+ * a scalar the caller wants in the same round trip). An empty page gives one row of nulls.
+ */
+async function pageWithCount(db: Db, userId: number, ctes: SQL, extra: SQL = sql`NULL`) {
+  const found = await db.all<MessageRecord & { n: number; extra: unknown }>(sql`WITH ${ctes}
+    SELECT total.n, (${extra}) AS extra, ${MESSAGE_COLUMNS} FROM total LEFT JOIN page p LEFT JOIN messages m ON m.id = p.id
+      LEFT JOIN chats c ON c.inbox_id = m.inbox_id AND c.wa_id = m.wa_id
+      LEFT JOIN received_marks rm ON rm.user_id = ${userId} AND rm.inbox_id = m.inbox_id AND rm.wa_id = m.wa_id
+    ORDER BY p.timestamp DESC, p.seq DESC`);
+  return { rows: found.filter((r) => r.id !== null), count: found[0]?.n ?? 0, extra: found[0]?.extra };
+}
+
+/**
+ * The CTEs of a text search of a whole inbox whose cost does not grow with its hits beyond
+ * FTS5's own prefix merge: the newest `cap` hits by rowid (the count, capped), then either the
+ * newest-first index walked until a page of them (many hits), or those hits sorted (few).
+ * Hits beyond the cap are looked up only if the walk reaches ids below them, which only
+ * out-of-order timestamps cause, so the order stays exact.
+ */
+function newestHits(inboxId: string, match: string, limit: number, offset: number): SQL {
+  const cap = Math.max(SEARCH_COUNT_CAP, offset + limit + 1);
+  const fts = sql`SELECT rowid AS id FROM messages_fts WHERE messages_fts MATCH ${match}`;
+  // Walk only for a full page inside many hits: a page at their end would walk the inbox to its oldest message.
+  const walks = sql`n > ${DENSE_SEARCH} AND n > ${offset + limit}`;
+  const order = sql`ORDER BY m.timestamp DESC, m.seq DESC`;
+  const at = sql.raw(`OFFSET ${offset}`);
+  return sql`hits AS MATERIALIZED (${fts} ORDER BY rowid DESC ${sql.raw(`LIMIT ${cap}`)}),
+    total AS MATERIALIZED (SELECT count(*) AS n, min(id) AS floor FROM hits),
+    page AS MATERIALIZED (
+      SELECT * FROM (SELECT m.id, m.timestamp, m.seq FROM messages m INDEXED BY messages_recent_idx WHERE m.inbox_id = ${inboxId}
+        AND (m.id IN hits OR (m.id < (SELECT floor FROM total) AND (SELECT n FROM total) = ${cap} AND m.id IN (${fts})))
+        ${order} LIMIT (SELECT CASE WHEN ${walks} THEN ${limit} ELSE 0 END FROM total) ${at})
+      UNION ALL
+      SELECT * FROM (SELECT m.id, m.timestamp, m.seq FROM hits h CROSS JOIN messages m ON m.id = h.id WHERE m.inbox_id = ${inboxId}
+        ${order} LIMIT (SELECT CASE WHEN ${walks} THEN 0 ELSE ${limit} END FROM total) ${at}))`;
 }
 
 /** Messages by id, with the same columns as `listMessages`; chunked under D1's 100 bound parameters. */

@@ -3,7 +3,7 @@ import type { Context } from "hono";
 import { getCookie } from "hono/cookie";
 import type { AppEnv } from "../../context";
 import { setReceivedMark } from "../../db/queries/chats";
-import { listMessages } from "../../db/queries/messages";
+import { listMessages, SEARCH_COUNT_CAP } from "../../db/queries/messages";
 import { type App, errorResponses, json } from "../../http/openapi";
 import { requestScope } from "../../http/scope";
 import { authMethod, CSRF_COOKIE, checkCsrf, requireUser } from "../../middleware/auth";
@@ -22,8 +22,7 @@ const Query = PageQuery.extend(ChatFilterQuery.shape).extend({
 const base = {
   method: "get" as const,
   tags: ["Messages"],
-  description:
-    "Newest first (equal timestamps in arrival order). Only chats you may read. Paginate with `before_time` (stable while messages arrive) or `limit`/`offset`.",
+  description: `Newest first (equal timestamps in arrival order). Only chats you may read. Paginate with \`before_time\` (stable while messages arrive) or \`limit\`/\`offset\`. A \`search\` with no other filter counts at most ${SEARCH_COUNT_CAP.toLocaleString("en")} hits: past that, \`count\` is ${SEARCH_COUNT_CAP.toLocaleString("en")} (or one more than the page's end when paging beyond it), and \`next\` leads on to the last hit.`,
   responses: { 200: json(paginatedSchema(MessageSchema), "A page of messages."), ...errorResponses },
 };
 const list = createRoute({ ...base, path: "/messages/", summary: "List messages", request: { query: Query } });

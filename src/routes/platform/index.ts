@@ -2,6 +2,7 @@ import { createApp } from "../../http/openapi";
 import { requirePlatformKey } from "../../middleware/platform";
 import { registerPlatformApiKeys } from "./api-keys";
 import { registerInboxes } from "./inboxes";
+import { registerMeter } from "./meter";
 import { registerPlatformUsers } from "./users";
 import { registerWorkspaces } from "./workspaces";
 
@@ -12,3 +13,4 @@ registerWorkspaces(platform);
 registerInboxes(platform);
 registerPlatformUsers(platform);
 registerPlatformApiKeys(platform);
+registerMeter(platform);

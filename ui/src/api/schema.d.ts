@@ -2040,7 +2040,7 @@ export interface paths {
         };
         /**
          * List messages
-         * @description Newest first (equal timestamps in arrival order). Only chats you may read. Paginate with `before_time` (stable while messages arrive) or `limit`/`offset`.
+         * @description Newest first (equal timestamps in arrival order). Only chats you may read. Paginate with `before_time` (stable while messages arrive) or `limit`/`offset`. A `search` with no other filter counts at most 10,000 hits: past that, `count` is 10,000 (or one more than the page's end when paging beyond it), and `next` leads on to the last hit.
          */
         get: {
             parameters: {
@@ -2516,7 +2516,7 @@ export interface paths {
         };
         /**
          * List a contact's messages
-         * @description Newest first (equal timestamps in arrival order). Only chats you may read. Paginate with `before_time` (stable while messages arrive) or `limit`/`offset`.
+         * @description Newest first (equal timestamps in arrival order). Only chats you may read. Paginate with `before_time` (stable while messages arrive) or `limit`/`offset`. A `search` with no other filter counts at most 10,000 hits: past that, `count` is 10,000 (or one more than the page's end when paging beyond it), and `next` leads on to the last hit.
          */
         get: {
             parameters: {
@@ -10300,6 +10300,76 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/platform/v1/meter": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Billed units counted so far
+         * @description Cumulative counts since the isolate started, for the cost benchmark (take differences). Only with `BILLING_METER = "on"`; otherwise 404. Locally one isolate runs the Worker, its queue consumers and the inbox objects, so the counts cover them all.
+         */
+        get: {
+            parameters: {
+                query?: never;
+                header?: {
+                    /** @description The newest `x-d1-bookmark` this client was answered; reads then see everything up to it. Any other value is a 400. */
+                    "x-d1-bookmark"?: components["parameters"]["D1Bookmark"];
+                };
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description The counts. */
+                200: {
+                    headers: {
+                        "x-d1-bookmark": components["headers"]["D1Bookmark"];
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["BillingUnits"];
+                    };
+                };
+                /** @description Invalid input; the body names each field's problem. */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Not authenticated, or not permitted. */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Not found (also: a credential of another workspace). */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/public/customer/upsert/info": {
         parameters: {
             query?: never;
@@ -11941,6 +12011,17 @@ export interface components {
                 [key: string]: unknown;
             }[];
         } | null;
+        BillingUnits: {
+            workerRequests: number;
+            d1Queries: number;
+            d1RowsRead: number;
+            d1RowsWritten: number;
+            objectRequests: number;
+            objectRowsRead: number;
+            objectRowsWritten: number;
+            queueWrites: number;
+            queueReads: number;
+        };
         Customer: {
             id: string;
             name: string | null;

@@ -20,6 +20,10 @@ const LIMIT = 20;
 export const hitPath = (message: Message) =>
   `/main/chat/${encodeURIComponent(message.customer_wa_id)}?at=${messageTime(message)}&message=${encodeURIComponent(message.id)}`;
 
+/** The API counts a whole-inbox search up to 10,000 hits (see `GET /messages/`). */
+const SEARCH_COUNT_CAP = 10_000;
+const countText = (count: number) => (count >= SEARCH_COUNT_CAP ? `${SEARCH_COUNT_CAP.toLocaleString("en")}+` : String(count));
+
 export function MessageHits({ filter }: { filter: ChatFilter }) {
   const [hits, setHits] = useState<{ messages: Message[]; count: number } | null>(null);
   const [error, setError] = useState<string | null>(null);
@@ -40,7 +44,8 @@ export function MessageHits({ filter }: { filter: ChatFilter }) {
   return (
     <section class="hits" aria-labelledby="hits-title">
       <h3 id="hits-title">
-        Messages{hits ? ` (${hits.count}${hits.count > hits.messages.length ? `, newest ${hits.messages.length} shown` : ""})` : ""}
+        Messages
+        {hits ? ` (${countText(hits.count)}${hits.count > hits.messages.length ? `, newest ${hits.messages.length} shown` : ""})` : ""}
       </h3>
       <ErrorNotice error={error} />
       {!hits && !error && <p role="status">Searching messages…</p>}
