@@ -9,7 +9,9 @@ export type AuthMethod = "token" | "session" | "provider";
  * key (contact sync: seed 003's `x-api-key`, the contact webhook's URL), which acts for
  * the workspace and never passes for a user.
  */
-export type Principal = { kind: "user"; user: User; via: AuthMethod } | { kind: "api_key"; workspaceId: string; keyId: string };
+export type Principal =
+  /** `groupIds`: the user's groups, read with the credential (absent when the credential's query did not read them). */
+  { kind: "user"; user: User; via: AuthMethod; groupIds?: number[] } | { kind: "api_key"; workspaceId: string; keyId: string };
 
 /** Hono environment shared by every sub-app. */
 export type AppEnv = {

@@ -7,5 +7,7 @@ import { type ChatFilterQuery, chatScope } from "../services/chat-scope";
 
 /** The chat scope of a request: its inbox and acting user, with the query's filters. */
 export function requestScope(c: Context<AppEnv>, filters: z.infer<typeof ChatFilterQuery> = {}, groupIds?: number[]): Promise<ChatScope> {
-  return chatScope(c.get("db"), { inboxId: c.get("inbox").id, user: requireUser(c), groupIds }, filters);
+  const principal = c.get("principal");
+  const known = principal?.kind === "user" ? principal.groupIds : undefined;
+  return chatScope(c.get("db"), { inboxId: c.get("inbox").id, user: requireUser(c), groupIds: groupIds ?? known }, filters);
 }

@@ -92,7 +92,8 @@ export class Sockets {
 
   private async userOf(inboxId: string, token: string): Promise<User | undefined> {
     const db = createDb(this.env.DB);
-    const [inbox, user] = await Promise.all([inboxById(db, inboxId), userByTokenHash(db, await sha256Hex(token))]);
+    const [inbox, holder] = await Promise.all([inboxById(db, inboxId), userByTokenHash(db, await sha256Hex(token))]);
+    const user = holder?.user;
     return inbox && user?.isActive && user.workspaceId === inbox.workspaceId ? user : undefined;
   }
 

@@ -37,11 +37,13 @@ export const authenticate = createMiddleware<AppEnv>(async (c, next) => {
   if (found?.method === "session" && UNSAFE.has(c.req.method)) checkCsrf(c.req.header("x-csrftoken"), getCookie(c, CSRF_COOKIE));
   // Authentication by default: a route is open only if its definition says `security: []`.
   if (!found && isPublic(c.req.method, c.req.path) === false) throw notAuthenticated();
-  c.set("principal", found ? { kind: "user", user: found.user, via: found.method } : null);
+  c.set("principal", found ? { kind: "user", user: found.user, via: found.method, groupIds: found.groupIds } : null);
   await next();
 });
 
-async function identify(c: Context<AppEnv>): Promise<{ user: User; method: AuthMethod } | null> {
+type Found = { user: User; method: AuthMethod; groupIds?: number[] };
+
+async function identify(c: Context<AppEnv>): Promise<Found | null> {
   const inbox = c.get("inbox");
   const d360 = c.req.header("d360-api-key");
   if (d360 && inbox.provider === "360dialog" && (await isValidD360Key(inbox, (await inboxSecrets(c.env, inbox)).api_key, d360))) {
@@ -52,27 +54,27 @@ async function identify(c: Context<AppEnv>): Promise<{ user: User; method: AuthM
 }
 
 /** A user's own credential: `Authorization: Token`, the session cookie, or (media files only) the media cookie. */
-export async function identifyUser(c: Context<AppEnv>): Promise<{ user: User; method: AuthMethod } | null> {
+export async function identifyUser(c: Context<AppEnv>): Promise<Found | null> {
   const db = c.get("db");
   const authorization = c.req.header("authorization");
   if (authorization) {
     const [scheme, key, extra] = authorization.trim().split(/\s+/);
     if (scheme?.toLowerCase() === "token") {
       if (!key || extra) throw notAuthenticated("Invalid token header. Token string should not contain spaces.");
-      const user = await userByTokenHash(db, await sha256Hex(key));
-      if (!user) throw notAuthenticated("Invalid token.");
-      return { user, method: "token" };
+      const found = await userByTokenHash(db, await sha256Hex(key));
+      if (!found) throw notAuthenticated("Invalid token.");
+      return { ...found, method: "token" };
     }
   }
   const session = getCookie(c, SESSION_COOKIE);
   if (session) {
-    const user = await userBySessionHash(db, await sha256Hex(session), Math.floor(Date.now() / 1000));
-    if (user) return { user, method: "session" };
+    const found = await userBySessionHash(db, await sha256Hex(session), Math.floor(Date.now() / 1000));
+    if (found) return { ...found, method: "session" };
   }
   const media = c.req.method === "GET" && MEDIA_FILE.test(c.req.path) ? getCookie(c, MEDIA_COOKIE) : undefined;
   if (media) {
-    const user = await userByTokenHash(db, await sha256Hex(media));
-    if (user) return { user, method: "token" };
+    const found = await userByTokenHash(db, await sha256Hex(media));
+    if (found) return { ...found, method: "token" };
   }
   return null;
 }

@@ -5,14 +5,20 @@ import type { User } from "./users";
 
 /** Tokens, sessions and login throttling: everything that turns a credential into a user. */
 
-export async function userByTokenHash(db: Db, keyHash: string): Promise<User | undefined> {
-  const row = await db
-    .select({ user: users })
-    .from(tokens)
-    .innerJoin(users, eq(users.id, tokens.userId))
-    .where(eq(tokens.keyHash, keyHash))
-    .get();
-  return row?.user;
+/** A credential's user with the ids of their groups (ascending), read in the credential's own query. */
+export type Holder = { user: User; groupIds: number[] };
+
+const holder = {
+  user: users,
+  groupIds: sql<string>`(SELECT json_group_array(id) FROM (SELECT g.id FROM user_groups ug JOIN groups g ON g.id = ug.group_id WHERE ug.user_id = ${users.id} ORDER BY g.id))`,
+};
+const toHolder = (row: { user: User; groupIds: string } | undefined): Holder | undefined =>
+  row && { user: row.user, groupIds: JSON.parse(row.groupIds) as number[] };
+
+export async function userByTokenHash(db: Db, keyHash: string): Promise<Holder | undefined> {
+  return toHolder(
+    await db.select(holder).from(tokens).innerJoin(users, eq(users.id, tokens.userId)).where(eq(tokens.keyHash, keyHash)).get(),
+  );
 }
 
 export async function tokenOf(db: Db, userId: number) {
@@ -25,14 +31,15 @@ export async function ensureToken(db: Db, values: typeof tokens.$inferInsert & {
   return tokenOf(db, values.userId);
 }
 
-export async function userBySessionHash(db: Db, idHash: string, now: number): Promise<User | undefined> {
-  const row = await db
-    .select({ user: users })
-    .from(sessions)
-    .innerJoin(users, eq(users.id, sessions.userId))
-    .where(and(eq(sessions.idHash, idHash), sql`${sessions.expiresAt} > ${now}`))
-    .get();
-  return row?.user;
+export async function userBySessionHash(db: Db, idHash: string, now: number): Promise<Holder | undefined> {
+  return toHolder(
+    await db
+      .select(holder)
+      .from(sessions)
+      .innerJoin(users, eq(users.id, sessions.userId))
+      .where(and(eq(sessions.idHash, idHash), sql`${sessions.expiresAt} > ${now}`))
+      .get(),
+  );
 }
 
 /** Stores a session and sweeps expired ones, so the table does not grow without bound. */
