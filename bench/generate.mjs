@@ -10,9 +10,9 @@
 //
 // BENCH_MESSAGES / BENCH_CHATS set the defaults. Needs node:sqlite (Node >= 22.13; `npm run`
 // puts the project's Node 24 first on PATH).
-import { existsSync, readdirSync, statSync } from "node:fs";
-import { join, resolve } from "node:path";
+import { resolve } from "node:path";
 import { fileURLToPath } from "node:url";
+import { localD1File } from "../scripts/d1-bindings.mjs";
 import { inboxKey, words } from "../src/services/search.ts";
 
 /** Business-chat vocabulary: searches for any of these have hits (each word is in ~3% of messages). */
@@ -63,30 +63,17 @@ function prng(seed) {
   };
 }
 
-/** The local D1 file of a wrangler persist dir: the .sqlite under v3/d1 that has a `messages` table. */
-export async function findD1File(persistDir) {
-  const root = join(persistDir, "v3", "d1");
-  if (!existsSync(root)) throw new Error(`no local D1 state under ${root} (run the migrations with --persist-to first)`);
-  const candidates = [];
-  const walk = (dir) => {
-    for (const name of readdirSync(dir)) {
-      const path = join(dir, name);
-      if (statSync(path).isDirectory()) walk(path);
-      else if (name.endsWith(".sqlite") && name !== "metadata.sqlite") candidates.push(path);
-    }
-  };
-  walk(root);
+/** The local D1 file that holds an inbox's traffic: its shard's, as the directory (`DB`) names it. */
+export async function inboxD1File(persistDir, inboxId) {
   const { DatabaseSync } = await import("node:sqlite");
-  const found = candidates.filter((file) => {
-    const db = new DatabaseSync(file, { readOnly: true });
-    try {
-      return !!db.prepare("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'messages'").get();
-    } finally {
-      db.close();
-    }
-  });
-  if (found.length !== 1) throw new Error(`expected one D1 database with a messages table under ${root}, found ${found.length}`);
-  return found[0];
+  const dir = new DatabaseSync(localD1File(persistDir, "DB"), { readOnly: true });
+  try {
+    const row = dir.prepare("SELECT shard FROM inboxes WHERE id = ?").get(inboxId);
+    if (!row) throw new Error(`inbox ${inboxId} not found (create it through the platform API first)`);
+    return { binding: row.shard, file: localD1File(persistDir, row.shard) };
+  } finally {
+    dir.close();
+  }
 }
 
 /**
@@ -94,6 +81,7 @@ export async function findD1File(persistDir) {
  * Timestamps run from `days` ago up to one hour ago, increasing with the row id, like live traffic.
  */
 export async function generate({
+  persist,
   dbPath,
   inboxId,
   messages = 1_000_000,
@@ -106,17 +94,24 @@ export async function generate({
   log = console.log,
 }) {
   const { DatabaseSync } = await import("node:sqlite");
-  const db = new DatabaseSync(dbPath);
+  // The directory (inboxes, tags) and the inbox's shard (its traffic); one file with --db.
+  const dir = new DatabaseSync(persist ? localD1File(persist, "DB") : dbPath);
+  let db = dir;
   const started = performance.now();
   try {
-    db.exec("PRAGMA synchronous = OFF; PRAGMA cache_size = -262144; PRAGMA temp_store = MEMORY;");
     if (!inboxId) {
-      const rows = db.prepare("SELECT id FROM inboxes ORDER BY created_at, id").all();
+      const rows = dir.prepare("SELECT id FROM inboxes ORDER BY created_at, id").all();
       if (rows.length !== 1) throw new Error(`--inbox is required when the database has ${rows.length} inboxes`);
       inboxId = rows[0].id;
-    } else if (!db.prepare("SELECT 1 FROM inboxes WHERE id = ?").get(inboxId)) {
-      throw new Error(`inbox ${inboxId} not found in ${dbPath} (create it through the platform API first)`);
     }
+    const inbox = dir.prepare("SELECT shard FROM inboxes WHERE id = ?").get(inboxId);
+    if (!inbox) throw new Error(`inbox ${inboxId} not found (create it through the platform API first)`);
+    if (inbox.shard !== "DB") {
+      if (!persist) throw new Error(`inbox ${inboxId} is on ${inbox.shard}: pass --persist, not --db`);
+      dbPath = localD1File(persist, inbox.shard);
+      db = new DatabaseSync(dbPath);
+    }
+    db.exec("PRAGMA synchronous = OFF; PRAGMA cache_size = -262144; PRAGMA temp_store = MEMORY;");
     const key = inboxKey(inboxId);
     const rand = prng(seed);
     const pick = (list) => list[Math.floor(rand() * list.length)];
@@ -191,9 +186,9 @@ export async function generate({
     db.exec("COMMIT");
     // Tags as a busy inbox has them: one chat in ten tagged "VIP" (pages of chats and messages carry tags, and
     // `chat_tag_id` filters have a tenth of the inbox to find), each with a history row as the inbox object writes it.
-    const workspaceId = db.prepare("SELECT workspace_id FROM inboxes WHERE id = ?").get(inboxId).workspace_id;
+    const workspaceId = dir.prepare("SELECT workspace_id FROM inboxes WHERE id = ?").get(inboxId).workspace_id;
     const tagId = Number(
-      db.prepare("INSERT INTO tags (workspace_id, name, name_key, web_inbox_color) VALUES (?, 'VIP', 'vip', '#d4a017')").run(workspaceId)
+      dir.prepare("INSERT INTO tags (workspace_id, name, name_key, web_inbox_color) VALUES (?, 'VIP', 'vip', '#d4a017')").run(workspaceId)
         .lastInsertRowid,
     );
     const tagChat = db.prepare("INSERT INTO chat_taggings (inbox_id, wa_id, tag_id, extra) VALUES (?, ?, ?, NULL)");
@@ -213,7 +208,8 @@ export async function generate({
     const seconds = (performance.now() - started) / 1000;
     return { inboxId, dbPath, messages, chats: chatRows, taggedChats: tagged, tagId, seconds, probeHits: Object.fromEntries(probes) };
   } finally {
-    db.close();
+    if (db !== dir) db.close();
+    dir.close();
   }
 }
 
@@ -231,15 +227,15 @@ function parseArgs(argv) {
 
 if (process.argv[1] && resolve(process.argv[1]) === fileURLToPath(import.meta.url)) {
   const args = parseArgs(process.argv.slice(2));
-  const dbPath = args.db ?? (args.persist ? await findD1File(args.persist) : null);
-  if (!dbPath) {
+  if (!args.db && !args.persist) {
     console.error(
       "usage: node bench/generate.mjs (--persist <dir> | --db <file.sqlite>) [--inbox <uuid>] [--messages N] [--chats N] [--seed N]",
     );
     process.exit(2);
   }
   const result = await generate({
-    dbPath,
+    persist: args.persist,
+    dbPath: args.db,
     inboxId: args.inbox,
     messages: Number(args.messages ?? process.env.BENCH_MESSAGES ?? 1_000_000),
     chats: Number(args.chats ?? process.env.BENCH_CHATS ?? 5_000),

@@ -35,7 +35,8 @@ process.emitWarning = (warning, ...rest) => {
 };
 
 const { default: autocannon } = await import("autocannon");
-const { findD1File, generate } = await import("./generate.mjs");
+const { generate, inboxD1File } = await import("./generate.mjs");
+const { d1Bindings } = await import("../scripts/d1-bindings.mjs");
 const { envelope, post, runFanout } = await import("./fanout.mjs");
 const { allArrived, openClients } = await import("./sockets.mjs");
 const { runContacts } = await import("./contacts.mjs");
@@ -218,6 +219,12 @@ function freePort() {
       srv.close(() => res(port));
     });
   });
+}
+
+/** Every D1 database of wrangler.toml (the directory and the shards) migrated under a state directory. */
+function migrateAll(persist) {
+  for (const binding of d1Bindings())
+    wrangler(["d1", "migrations", "apply", binding, "--local", "--persist-to", persist], `migrations (${binding})`);
 }
 
 /** npx wrangler, synchronously (migrations, bundling, d1 execute); throws with its output on failure. */
@@ -481,7 +488,7 @@ async function main() {
   if (!compatibilityDate) throw new Error("no compatibility_date in wrangler.toml");
 
   console.log("- applying migrations to a fresh local D1, bundling the app");
-  wrangler(["d1", "migrations", "apply", "DB", "--local", "--persist-to", state], "migrations");
+  migrateAll(state);
   const appConfig = snapshotApp();
 
   console.log("- starting the app and the no-op worker (wrangler dev)");
@@ -605,12 +612,13 @@ async function main() {
     // Verify: every message answered 200 is in D1 exactly once (and indexed).
     await stopChild(app);
     app = null;
+    const inboundDb = await inboxD1File(state, boot.inboundInbox);
     const count = JSON.parse(
       wrangler(
         [
           "d1",
           "execute",
-          "DB",
+          inboundDb.binding,
           "--local",
           "--persist-to",
           state,
@@ -622,7 +630,7 @@ async function main() {
       ),
     )[0].results[0].n;
     const { DatabaseSync } = await import("node:sqlite");
-    const db = new DatabaseSync(await findD1File(state), { readOnly: true });
+    const db = new DatabaseSync(inboundDb.file, { readOnly: true });
     const stored = new Map(
       db
         .prepare("SELECT wamid, count(*) AS c FROM messages WHERE inbox_id = ? GROUP BY wamid")
@@ -663,12 +671,11 @@ async function main() {
       await stopChild(app);
       app = null;
     }
-    const dbPath = await findD1File(state);
     console.log(
       `- generating ${opt.messages.toLocaleString("en")} messages over ${opt.chats.toLocaleString("en")} chats into the read inbox`,
     );
     const gen = await generate({
-      dbPath,
+      persist: state,
       inboxId: boot.readInbox,
       messages: opt.messages,
       chats: opt.chats,
@@ -742,7 +749,7 @@ async function main() {
     if (app) await stopChild(app);
     app = null;
     const persist = join(state, "cost");
-    wrangler(["d1", "migrations", "apply", "DB", "--local", "--persist-to", persist], "migrations (cost)");
+    migrateAll(persist);
     const meterOn = ["--var", "BILLING_METER:on"];
     let metered = await startApp(appConfig, persist, meterOn);
     const costBoot = await bootstrap(metered.base);
@@ -751,7 +758,7 @@ async function main() {
       `- cost: generating ${opt.costMessages.toLocaleString("en")} messages over ${opt.chats.toLocaleString("en")} chats for the reads`,
     );
     const gen = await generate({
-      dbPath: await findD1File(persist),
+      persist,
       inboxId: costBoot.readInbox,
       messages: opt.costMessages,
       chats: opt.chats,

@@ -2,6 +2,7 @@
 // (needs `wrangler login` or CLOUDFLARE_API_TOKEN). Each step is safe to re-run.
 import { execSync } from "node:child_process";
 import { readFileSync, writeFileSync } from "node:fs";
+import { d1Bindings, d1Databases } from "./d1-bindings.mjs";
 
 const run = (cmd, { allowFail = false } = {}) => {
   console.log(`\n$ ${cmd}`);
@@ -14,13 +15,15 @@ const run = (cmd, { allowFail = false } = {}) => {
   }
 };
 
-// 1. D1: create the database once and write its id into wrangler.toml.
+// 1. D1: create each database of wrangler.toml once (the directory, then the message shards;
+// placeholder ids are all zeros but the last digit) and write its id into wrangler.toml.
 let toml = readFileSync("wrangler.toml", "utf8");
-if (toml.includes('database_id = "00000000-0000-0000-0000-000000000000"')) {
-  const out = run("npx wrangler d1 create switchboard", { allowFail: true });
+for (const { name, databaseId } of d1Databases()) {
+  if (!/^00000000-0000-0000-0000-00000000000\d$/.test(databaseId)) continue;
+  const out = run(`npx wrangler d1 create ${name}`, { allowFail: true });
   const id = out.match(/database_id\s*=\s*"([0-9a-f-]{36})"/)?.[1] ?? out.match(/"database_id":\s*"([0-9a-f-]{36})"/)?.[1];
-  if (!id) throw new Error("Could not read the new database_id: set it in wrangler.toml by hand (npx wrangler d1 list).");
-  toml = toml.replace('database_id = "00000000-0000-0000-0000-000000000000"', `database_id = "${id}"`);
+  if (!id) throw new Error(`Could not read the new database_id of ${name}: set it in wrangler.toml by hand (npx wrangler d1 list).`);
+  toml = toml.replace(`database_id = "${databaseId}"`, `database_id = "${id}"`);
   writeFileSync("wrangler.toml", toml);
 }
 // 2. R2 bucket and queues (errors mean they exist already).
@@ -29,8 +32,8 @@ run("npx wrangler queues create switchboard-deliveries", { allowFail: true });
 run("npx wrangler queues create switchboard-deliveries-dlq", { allowFail: true });
 run("npx wrangler queues create switchboard-webhooks", { allowFail: true });
 run("npx wrangler queues create switchboard-webhooks-dlq", { allowFail: true });
-// 3. Schema.
-run("npx wrangler d1 migrations apply DB --remote");
+// 3. Schema, the same in every database.
+for (const binding of d1Bindings()) run(`npx wrangler d1 migrations apply ${binding} --remote`);
 // 4. Secrets: taken from the environment when set, otherwise wrangler prompts.
 for (const name of ["SECRET_KEY", "PLATFORM_API_KEY"]) {
   if (process.env[name]) run(`printf %s "$${name}" | npx wrangler secret put ${name}`);

@@ -3,6 +3,7 @@
 import { spawn } from "node:child_process";
 import { mkdirSync } from "node:fs";
 import { createServer } from "node:net";
+import { d1Bindings } from "./d1-bindings.mjs";
 
 /** A port nothing listens on right now (the OS picks it). */
 export const freePort = () =>
@@ -65,10 +66,14 @@ export async function startWorker({ persistTo, vars = {}, port, log = false }) {
   throw new Error(`wrangler dev did not answer within 90 s:\n${output}`);
 }
 
-/** D1 migrations into the same state directory `startWorker` will use. */
-export function migrate(persistTo) {
+/** D1 migrations of every database into the same state directory `startWorker` will use. */
+export async function migrate(persistTo) {
+  for (const binding of d1Bindings()) await migrateOne(persistTo, binding);
+}
+
+function migrateOne(persistTo, binding) {
   return new Promise((resolve, reject) => {
-    const child = spawn("npx", ["wrangler", "d1", "migrations", "apply", "DB", "--local", "--persist-to", persistTo], {
+    const child = spawn("npx", ["wrangler", "d1", "migrations", "apply", binding, "--local", "--persist-to", persistTo], {
       stdio: ["ignore", "pipe", "pipe"],
       env: { ...process.env, CI: "1", WRANGLER_SEND_METRICS: "false" },
     });

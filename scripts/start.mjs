@@ -2,6 +2,7 @@
 // with local D1/R2/DO/Queues, then a bootstrap (first run only) of a workspace, a sandbox
 // inbox and an admin user.
 import { spawn, spawnSync } from "node:child_process";
+import { d1Bindings } from "./d1-bindings.mjs";
 import { setting } from "./settings.mjs";
 
 const port = setting("PORT", "8787");
@@ -28,11 +29,13 @@ if (setting("SKIP_UI_BUILD", "") !== "1") {
   if (build.status !== 0) process.exit(build.status ?? 1);
 }
 
-const migrate = spawnSync("npx", ["wrangler", "d1", "migrations", "apply", "DB", "--local", ...persistArgs], {
-  stdio: "inherit",
-  env: { ...process.env, CI: "1" },
-});
-if (migrate.status !== 0) process.exit(migrate.status ?? 1);
+for (const binding of d1Bindings()) {
+  const migrate = spawnSync("npx", ["wrangler", "d1", "migrations", "apply", binding, "--local", ...persistArgs], {
+    stdio: "inherit",
+    env: { ...process.env, CI: "1" },
+  });
+  if (migrate.status !== 0) process.exit(migrate.status ?? 1);
+}
 
 const varArgs = Object.entries(vars).flatMap(([k, v]) => ["--var", `${k}:${v}`]);
 // No telemetry or update checks: the local product needs no network.

@@ -7,7 +7,7 @@
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { findD1File, generate } from "../bench/generate.mjs";
+import { generate } from "../bench/generate.mjs";
 // The browser tests' own Chromium and `npm start` runner (Node strips their types).
 import { ensureChromium, launch } from "../test/browser/helpers/chromium.ts";
 import { ADMIN, startSwitchboard } from "../test/browser/helpers/switchboard.ts";
@@ -19,7 +19,7 @@ const CHATS = Number(process.env.UI_LOAD_CHATS ?? 5_000);
 ensureChromium();
 const persistTo = mkdtempSync(join(tmpdir(), "switchboard-ui-load-"));
 await (await startSwitchboard(persistTo)).stop();
-const generated = await generate({ dbPath: await findD1File(persistTo), messages: MESSAGES, chats: CHATS, log: () => {} });
+const generated = await generate({ persist: persistTo, messages: MESSAGES, chats: CHATS, log: () => {} });
 console.log(`generated ${generated.messages.toLocaleString("en-US")} messages in ${CHATS.toLocaleString("en-US")} chats`);
 const { base, stop } = await startSwitchboard(persistTo);
 

@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { d1Binding } from "./db/client";
 
 /** Configuration that is not a binding, parsed once per isolate from `env`. */
 const ConfigSchema = z.object({
@@ -54,6 +55,22 @@ const ConfigSchema = z.object({
     .enum(["true", "false", ""])
     .default("")
     .transform((v) => v === "true"),
+  /**
+   * The D1 bindings new inboxes are placed on (comma-separated; `src/db/client.ts`): each new
+   * inbox goes to the one holding fewest inboxes. Empty: new inboxes stay on the directory
+   * (`DB`). A full shard leaves this list and keeps its binding, so its inboxes are still served.
+   */
+  SHARDS: z
+    .string()
+    .default("")
+    .transform((s) => [
+      ...new Set(
+        s
+          .split(",")
+          .map((b) => b.trim())
+          .filter(Boolean),
+      ),
+    ]),
 });
 
 export type Config = z.infer<typeof ConfigSchema>;
@@ -66,6 +83,7 @@ export function config(env: Env): Config {
   if (!parsed.success) {
     throw new Error(`Invalid configuration: ${z.prettifyError(parsed.error)}`);
   }
+  for (const shard of parsed.data.SHARDS) d1Binding(env, shard);
   cached = { env, config: parsed.data };
   return parsed.data;
 }

@@ -1,11 +1,11 @@
 import { DurableObject } from "cloudflare:workers";
-import { createDb, type Db } from "../db/client";
+import { createDb, type Db, shardD1 } from "../db/client";
 import { type ChangeSpec, changeStatements } from "../db/queries/change-writes";
 import { getChatState } from "../db/queries/chats";
 import { activeMemberIds } from "../db/queries/groups";
 import type { MessageRow, StatusRow } from "../db/queries/ingest";
 import { lastMessageId, orphanedMedia, purgeMessages, settleChat } from "../db/queries/purge";
-import { getTagging, type TaggingKind, taggingOf, taggingsOfTag } from "../db/queries/tags";
+import { getTagging, type TaggingKind, taggingOf, taggingsOfTag, tagsByIds } from "../db/queries/tags";
 import type { AssignMethod } from "../db/schema";
 import { meteredEnv, meteredSql } from "../meter";
 import { enqueueEvents } from "../queues/jobs";
@@ -83,7 +83,7 @@ export class InboxObject extends DurableObject<Env> {
     this.ledger = new Ledger(meteredSql(ctx.storage.sql, env), (work) => ctx.storage.transactionSync(work));
     this.sockets = new Sockets(ctx, this.env);
     this.writer = new D1Writer(
-      this.env.DB,
+      async () => ({ shard: await this.shard(), directory: this.env.DB }),
       this.ledger,
       () => this.inboxId,
       () => this.ensureAlarm(RETRY_MS),
@@ -160,7 +160,7 @@ export class InboxObject extends DurableObject<Env> {
   tagging(inboxId: string, request: TaggingRequest): Promise<TaggingOutcome> {
     return this.change(inboxId, async (db) => {
       const base = { doneBy: request.doneBy, timestamp: Math.floor(Date.now() / 1000) };
-      const planned: Planned<ChangeSpec & { kind: TaggingKind }>[] = [];
+      const planned: Omit<Planned<ChangeSpec & { kind: TaggingKind }>, "tagName" | "tagColor">[] = [];
       if (request.action === "add") {
         const pair = { kind: request.kind, waId: request.waId, wamid: request.wamid, tagId: request.tagId };
         if (await taggingOf(db, inboxId, pair)) return { ok: false, error: "unique" };
@@ -176,7 +176,10 @@ export class InboxObject extends DurableObject<Env> {
         if (!removed.length && request.action === "remove") return { ok: false, error: "not_found" };
         for (const { id, ...t } of removed) planned.push({ ...base, ...t, action: "removed", taggingId: id });
       }
-      await this.commitChanges(planned);
+      const named = await tagsByIds(db, [...new Set(planned.map((p) => p.tagId))]);
+      await this.commitChanges(
+        planned.map((p) => ({ ...p, tagName: named.get(p.tagId)?.name ?? "", tagColor: named.get(p.tagId)?.webInboxColor ?? null })),
+      );
       const [added] = request.action === "add" ? planned : [];
       return { ok: true, taggingId: added ? ((await taggingOf(db, inboxId, added))?.id ?? null) : null };
     });
@@ -263,16 +266,17 @@ export class InboxObject extends DurableObject<Env> {
       const mediaIds = new Set<string>();
       // Passes up to the newest message at each pass's start: messages landing meanwhile go in
       // the next pass, and a number that never stops writing cannot keep the purge going.
-      for (let pass = 0, upTo = await lastMessageId(this.env.DB, inboxId, waId); pass < PURGE_PASSES && upTo; pass++) {
-        for (let purged = await purgeMessages(this.env.DB, inboxId, waId, upTo); purged.messages; ) {
+      const shard = await this.shard();
+      for (let pass = 0, upTo = await lastMessageId(shard, inboxId, waId); pass < PURGE_PASSES && upTo; pass++) {
+        for (let purged = await purgeMessages(shard, inboxId, waId, upTo); purged.messages; ) {
           messages += purged.messages;
           for (const id of purged.mediaIds) mediaIds.add(id);
-          purged = await purgeMessages(this.env.DB, inboxId, waId, upTo);
+          purged = await purgeMessages(shard, inboxId, waId, upTo);
         }
-        upTo = await lastMessageId(this.env.DB, inboxId, waId);
+        upTo = await lastMessageId(shard, inboxId, waId);
       }
-      const gone = await settleChat(this.env.DB, inboxId, waId);
-      const orphans = await orphanedMedia(this.env.DB, inboxId, [...mediaIds]);
+      const gone = await settleChat(shard, inboxId, waId);
+      const orphans = await orphanedMedia(shard, inboxId, [...mediaIds]);
       if (orphans.length) await this.env.MEDIA.delete(orphans.map((id) => mediaKey(inboxId, id)));
       return { messages, kept: !gone };
     });
@@ -346,7 +350,7 @@ export class InboxObject extends DurableObject<Env> {
     return this.serially(async () => {
       this.inboxId = this.ledger.inboxId(inboxId);
       await this.writeUnwritten();
-      return work(createDb(this.env.DB));
+      return work(createDb(this.env));
     });
   }
 
@@ -387,11 +391,18 @@ export class InboxObject extends DurableObject<Env> {
     const inboxId = this.inboxId as string;
     for (let i = 0; i < specs.length; i += CHANGES_PER_BATCH) {
       const chunk = specs.slice(i, i + CHANGES_PER_BATCH);
-      await this.env.DB.batch(chunk.flatMap((s) => changeStatements(this.env.DB, inboxId, s)));
+      const shard = await this.shard();
+      await shard.batch(chunk.flatMap((s) => changeStatements(shard, inboxId, s)));
       this.ledger.transaction(() => {
         for (const s of chunk) this.ledger.events.written(s.seq);
       });
     }
+  }
+
+  /** The D1 binding that holds this inbox's traffic (`src/db/client.ts`; cached per isolate). */
+  private shard(): Promise<D1Database> {
+    if (!this.inboxId) throw new Error("inbox id unknown");
+    return shardD1(this.env, this.inboxId);
   }
 
   private serially<T>(work: () => Promise<T>): Promise<T> {

@@ -91,14 +91,14 @@ export class Sockets {
   }
 
   private async userOf(inboxId: string, token: string): Promise<User | undefined> {
-    const db = createDb(this.env.DB);
+    const db = createDb(this.env);
     const [inbox, holder] = await Promise.all([inboxById(db, inboxId), userByTokenHash(db, await sha256Hex(token))]);
     const user = holder?.user;
     return inbox && user?.isActive && user.workspaceId === inbox.workspaceId ? user : undefined;
   }
 
   private async openState(user: User, viaToken: boolean): Promise<Open> {
-    const groups = (await groupsOfUsers(createDb(this.env.DB), [user.id])).get(user.id) ?? [];
+    const groups = (await groupsOfUsers(createDb(this.env), [user.id])).get(user.id) ?? [];
     const groupIds = groups.map((g) => g.id);
     return { state: "open", userId: user.id, role: user.role, groupIds, access: chatAccess(user, groupIds, "read"), viaToken };
   }
@@ -148,7 +148,7 @@ export class Sockets {
       return a?.state === "open" && a.userId === userId;
     });
     if (!sockets.length) return;
-    const db = createDb(this.env.DB);
+    const db = createDb(this.env);
     const inbox = await inboxById(db, inboxId);
     const user = inbox ? await getUser(db, inbox.workspaceId, userId) : undefined;
     for (const ws of sockets) {
@@ -177,7 +177,7 @@ export class Sockets {
       return a?.state === "open" ? [{ ws, receiver: receiverOf(a) }] : [];
     });
     if (!open.length) return;
-    const db = createDb(this.env.DB);
+    const db = createDb(this.env);
     const inbox = await inboxById(db, inboxId);
     if (!inbox) return;
     const jobs: EventJob[] = events.map((e) => ({ type: "event", inboxId, id: e.id, seq: e.seq, event: e.type, refs: e.refs, at: e.at }));

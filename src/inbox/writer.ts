@@ -1,4 +1,4 @@
-import { type MessageRow, writeStatements } from "../db/queries/ingest";
+import { contactStatements, type MessageRow, type StatusRow, writeStatements } from "../db/queries/ingest";
 import { GroupCommit } from "./group-commit";
 import type { Ledger } from "./ledger";
 
@@ -23,7 +23,7 @@ export class D1Writer {
   private readonly group = new GroupCommit<Claim>((claims) => this.write(claims));
 
   constructor(
-    private readonly db: D1Database,
+    private readonly databases: () => Promise<{ shard: D1Database; directory: D1Database }>,
     private readonly ledger: Ledger,
     private readonly inboxId: () => string | null,
     private readonly onFailure: () => Promise<void>,
@@ -51,7 +51,7 @@ export class D1Writer {
     const inboxId = this.requireInboxId();
     const settled = rows.map(() => deferred());
     const attempt = async (batch: MessageRow[]) => {
-      await this.db.batch(writeStatements(this.db, inboxId, batch, []));
+      await this.store(inboxId, batch, []);
       this.ledger.stored(batch.map((r) => r.wamid));
     };
     const work = (async () => {
@@ -118,7 +118,7 @@ export class D1Writer {
     for (let i = 0; i < rows.length; i += ROWS_PER_BATCH) {
       const chunk = rows.slice(i, i + ROWS_PER_BATCH);
       try {
-        await this.db.batch(writeStatements(this.db, inboxId, chunk, []));
+        await this.store(inboxId, chunk, []);
         this.ledger.stored(chunk.map((r) => r.wamid));
       } catch (e) {
         // D1 owes these rows now: the alarm writes them, whether or not anyone redelivers.
@@ -129,7 +129,7 @@ export class D1Writer {
     const statuses = this.ledger.applicableStatuses([], STATUSES_PER_WRITE);
     if (statuses.length) {
       try {
-        await this.db.batch(writeStatements(this.db, inboxId, [], statuses));
+        await this.store(inboxId, [], statuses);
         this.ledger.applied(statuses);
       } catch (e) {
         failure ??= e;
@@ -141,6 +141,22 @@ export class D1Writer {
     }
     // Statuses that arrived while their message's write was in flight are applicable now.
     if (statuses.length === STATUSES_PER_WRITE || this.ledger.hasApplicableStatuses()) void this.commit(() => []).catch(() => {});
+  }
+
+  /**
+   * One D1 transaction per database: the rows on the inbox's shard, then the workspace
+   * contacts they link in the directory. Both are idempotent, so after a failure of
+   * either the rows stay owed and the retry runs both again.
+   */
+  private async store(inboxId: string, rows: MessageRow[], statuses: StatusRow[]): Promise<void> {
+    const { shard, directory } = await this.databases();
+    const contacts = contactStatements(directory, inboxId, rows);
+    if (shard === directory) {
+      await shard.batch([...writeStatements(shard, inboxId, rows, statuses), ...contacts]);
+      return;
+    }
+    await shard.batch(writeStatements(shard, inboxId, rows, statuses));
+    if (contacts.length) await directory.batch(contacts);
   }
 
   private requireInboxId(): string {

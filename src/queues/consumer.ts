@@ -62,7 +62,7 @@ export async function consumeWebhooks(batch: MessageBatch<unknown>, env: Env): P
  * delivery log says so; an event whose fan-out kept failing is logged.
  */
 export async function consumeDeadDeliveries(batch: MessageBatch<unknown>, env: Env): Promise<void> {
-  const db = createDb(env.DB);
+  const db = createDb(env);
   for (const message of batch.messages) {
     const parsed = Job.safeParse(message.body);
     if (parsed.success && parsed.data.type === "delivery") await setDeliveryState(db, parsed.data.id, "dead");
@@ -100,7 +100,7 @@ async function runJob(env: Env, job: Job, queue: string, message: Message): Prom
   switch (job.type) {
     case "media": {
       // Unscoped lookup by the id the job carries: the job was queued by us for that inbox.
-      const inbox = await findInboxForRequest(createDb(env.DB), { id: job.inboxId });
+      const inbox = await findInboxForRequest(createDb(env), { id: job.inboxId });
       if (!inbox) {
         // Deleting the inbox deleted its media rows too: there is nothing left to fetch for.
         log("warn", queue, message, { job, note: "inbox no longer exists; job dropped" });
@@ -121,7 +121,7 @@ async function runJob(env: Env, job: Job, queue: string, message: Message): Prom
  * good (their last error kept) so the API reports the failure; everything is logged.
  */
 export async function consumeDeadLetters(batch: MessageBatch<unknown>, env: Env): Promise<void> {
-  const db = createDb(env.DB);
+  const db = createDb(env);
   for (const message of batch.messages) {
     const parsed = Job.safeParse(message.body);
     if (!parsed.success) {

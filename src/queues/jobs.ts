@@ -47,7 +47,7 @@ const SEND_BATCH_MAX = 100;
  */
 export async function enqueueMediaFetch(env: Env, jobs: Omit<MediaJob, "type">[]): Promise<void> {
   const bodies = jobs.map((job) => Job.parse({ ...job, type: "media" }) as MediaJob);
-  const db = createDb(env.DB);
+  const db = createDb(env);
   for (const inboxId of new Set(bodies.map((j) => j.inboxId))) {
     const rows = bodies.filter((j) => j.inboxId === inboxId).map((j) => ({ id: j.mediaId, mimeType: j.mimeType, sha256: j.sha256 }));
     await upsertPendingMedia(db, inboxId, rows);

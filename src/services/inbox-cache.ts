@@ -1,4 +1,4 @@
-import type { Db } from "../db/client";
+import { type Db, rememberShard } from "../db/client";
 import { findInboxForRequest, type Inbox } from "../db/queries/inboxes";
 import { defaultWorkspaceId } from "../db/queries/workspaces";
 
@@ -14,6 +14,7 @@ async function cached(key: string, load: () => Promise<Inbox | undefined>): Prom
   const hit = cache.get(key);
   if (hit && hit.until > Date.now()) return hit.inbox;
   const inbox = await load();
+  if (inbox) rememberShard(inbox);
   if (cache.size > 10_000) cache.clear();
   cache.set(key, { inbox, until: Date.now() + TTL_MS });
   return inbox;

@@ -34,6 +34,9 @@ export const InboxSchema = z
     flow_templates: z.record(z.string(), TemplateRefSchema).openapi({
       description: "Flow name → the template the contact webhook's `flow_data` sends (with a flow button unless `components` are given).",
     }),
+    shard: z.string().openapi({
+      description: "The D1 binding that holds the inbox's messages and chats, chosen when it was created (README, Storage).",
+    }),
     created_at: z.number().int(),
   })
   .openapi("Inbox");
@@ -52,6 +55,7 @@ export async function toInboxWire(env: Env, inbox: Inbox, origin: string): Promi
     api_base_url: `${origin}/inboxes/${inbox.id}/api/v1/`,
     invite_template: inbox.inviteTemplate ?? null,
     flow_templates: inbox.flowTemplates,
+    shard: inbox.shard,
     created_at: inbox.createdAt,
   };
 }

@@ -30,7 +30,7 @@ export async function fetchInboundMedia(
   expectedSha256?: string,
   mimeType?: string,
 ): Promise<void> {
-  const db = createDb(env.DB);
+  const db = createDb(env);
   // A duplicate job (queues deliver at least once) finds the file already there.
   if ((await getMedia(db, inbox.id, mediaId))?.state === "stored") return;
   try {

@@ -1,6 +1,6 @@
 import type { BatchItem } from "drizzle-orm/batch";
 import { config } from "../config";
-import { createDb, type Db } from "../db/client";
+import { createDb, type Db, shardOf } from "../db/client";
 import { receivedMarkStatement } from "../db/queries/chats";
 import { getRuleEngine } from "../db/queries/rules";
 import {
@@ -32,8 +32,33 @@ type Outcome =
   | { kind: "retry"; delaySeconds: number }
   /** Not sent again: a 410, a disabled or deleted receiver, a refused URL; `dead`: past the last retry. */
   | { kind: "final"; dead?: boolean };
-/** D1 writes of one attempt (its log entry, received marks, the webhook's state), run in one batch per queue batch. */
-type Writes = BatchItem<"sqlite">[];
+/**
+ * D1 writes of one attempt: its log entry and the webhook's state in the directory, the
+ * received marks on the inbox's shard. A queue batch's writes run together, the marks first
+ * (they only move forward, so a retry repeats them harmlessly), then the log.
+ */
+class Writes {
+  readonly directory: BatchItem<"sqlite">[] = [];
+  readonly shards = new Map<Db, BatchItem<"sqlite">[]>();
+  push(...items: BatchItem<"sqlite">[]) {
+    this.directory.push(...items);
+  }
+  onShard(shard: Db, item: BatchItem<"sqlite">) {
+    this.shards.set(shard, [...(this.shards.get(shard) ?? []), item]);
+  }
+}
+
+/** A queue batch's writes, each database in batches of WRITES_PER_BATCH. */
+async function flush(db: Db, all: Writes[]): Promise<void> {
+  const shards = new Map<Db, BatchItem<"sqlite">[]>();
+  for (const w of all) for (const [shard, items] of w.shards) shards.set(shard, [...(shards.get(shard) ?? []), ...items]);
+  const runs: [Db, BatchItem<"sqlite">[]][] = [...shards, [db, all.flatMap((w) => w.directory)]];
+  for (const [on, items] of runs) {
+    for (let i = 0; i < items.length; i += WRITES_PER_BATCH) {
+      await on.batch(items.slice(i, i + WRITES_PER_BATCH) as [BatchItem<"sqlite">, ...BatchItem<"sqlite">[]]);
+    }
+  }
+}
 
 /**
  * Delivers a batch of jobs concurrently: each is acked or retried on its own, so a slow
@@ -42,7 +67,7 @@ type Writes = BatchItem<"sqlite">[];
  * its last retry goes to the dead-letter queue, whose consumer records it as dead.
  */
 export async function deliverBatch(env: Env, jobs: { message: QueueMessage; job: DeliveryJob }[]): Promise<void> {
-  const db = createDb(env.DB);
+  const db = createDb(env);
   // Small bodies come with the batch; large ones (messages near their 256 KiB) are read and sent a few at a time.
   const found = await deliveriesByIds(
     db,
@@ -55,8 +80,8 @@ export async function deliverBatch(env: Env, jobs: { message: QueueMessage; job:
     jobs.map(async ({ message, job }) => {
       const delivery = rows.get(job.id);
       // Gone with its webhook or inbox, or already delivered (a duplicate job): nothing to do.
-      if (delivery?.state !== "pending") return { outcome: { kind: "final" } as Outcome, writes: [] as Writes };
-      const writes: Writes = [];
+      if (delivery?.state !== "pending") return { outcome: { kind: "final" } as Outcome, writes: new Writes() };
+      const writes = new Writes();
       try {
         const send = async (): Promise<Outcome> => {
           const body = delivery.body ?? (await deliveryBody(db, delivery.id));
@@ -66,15 +91,15 @@ export async function deliverBatch(env: Env, jobs: { message: QueueMessage; job:
       } catch (error) {
         // Our own failure (D1, secrets): the attempt does not count against the subscriber.
         log("warn", { delivery: job.id, error: String(error) });
-        return { outcome: { kind: "retry", delaySeconds: 5 } as Outcome, writes: [] as Writes };
+        return { outcome: { kind: "retry", delaySeconds: 5 } as Outcome, writes: new Writes() };
       }
     }),
   );
-  const writes = results.flatMap((r) => r.writes);
   try {
-    for (let i = 0; i < writes.length; i += WRITES_PER_BATCH) {
-      await db.batch(writes.slice(i, i + WRITES_PER_BATCH) as [BatchItem<"sqlite">, ...BatchItem<"sqlite">[]]);
-    }
+    await flush(
+      db,
+      results.map((r) => r.writes),
+    );
   } catch (error) {
     log("error", { note: "could not log the batch's attempts; every job retried", error: String(error) });
     for (const { message } of jobs) message.retry({ delaySeconds: 5 });
@@ -167,7 +192,7 @@ async function deliverOne(env: Env, db: Db, d: Loaded, attempt: number, writes: 
   if (response.ok) {
     const note = engine ? await applyEngineAnswer(env, db, d, text) : null;
     record("delivered", { status_code: response.status, response_excerpt: excerpt, error: note });
-    if (d.webhook) writes.push(...onDelivered(db, d, d.webhook));
+    if (d.webhook) await onDelivered(db, d, d.webhook, writes);
     return { kind: "delivered" };
   }
   const fields = { status_code: response.status, response_excerpt: excerpt };
@@ -247,12 +272,12 @@ async function secretsOf(key: string, hook: Webhook): Promise<string[]> {
 }
 
 /** A 2xx: the delivered messages count as received by the webhook's user (the mark only moves forward); the failure streak ends. */
-function onDelivered(db: Db, d: DeliveryWithReceiver, hook: Webhook): Writes {
-  const out: Writes = [];
-  if (d.markWaId !== null && d.markTimestamp !== null)
-    out.push(receivedMarkStatement(db, hook.userId, d.inboxId, d.markWaId, d.markTimestamp, true));
-  if (hook.failingSince !== null) out.push(webhookStatement(db, d.inboxId, hook.id, { failingSince: null }));
-  return out;
+async function onDelivered(db: Db, d: DeliveryWithReceiver, hook: Webhook, writes: Writes): Promise<void> {
+  if (d.markWaId !== null && d.markTimestamp !== null) {
+    const shard = await shardOf(db, d.inboxId);
+    writes.onShard(shard, receivedMarkStatement(shard, hook.userId, d.inboxId, d.markWaId, d.markTimestamp, true));
+  }
+  if (hook.failingSince !== null) writes.push(webhookStatement(db, d.inboxId, hook.id, { failingSince: null }));
 }
 
 /** The start of a body (the log keeps an excerpt; an engine's answer is read whole up to a cap). */

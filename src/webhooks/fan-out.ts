@@ -27,7 +27,7 @@ type Item = { message: QueueMessage; job: EventJob };
  * no delivery twice (the `(event, receiver)` index) and queues its pending ones again.
  */
 export async function fanOutBatch(env: Env, items: Item[], retryDelay: (attempts: number) => number): Promise<void> {
-  const db = createDb(env.DB);
+  const db = createDb(env);
   const byInbox = Map.groupBy(items, (i) => i.job.inboxId);
   await Promise.all(
     [...byInbox].map(async ([inboxId, batch]) => {

@@ -1,4 +1,3 @@
-import { env } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
 import { callJson } from "../helpers/api";
 import { createUser, createWorkspace } from "../helpers/factories";
@@ -39,7 +38,8 @@ describe("custom groups", () => {
     expect(rename).toMatchObject({ status: 400, body: { detail: "Built-in groups cannot be renamed or deleted." } });
     expect((await callJson(`${ws.prefix}/groups/${builtin}/`, { method: "DELETE", token: admin.token })).status).toBe(400);
     const group = await callJson(`${ws.prefix}/groups/`, { token: admin.token, body: { name: "Agents" } });
-    await env.DB.prepare("INSERT INTO chats (inbox_id, wa_id, contact, assigned_group) VALUES (?, '4915100000201', '{}', ?)")
+    await ws.shard
+      .prepare("INSERT INTO chats (inbox_id, wa_id, contact, assigned_group) VALUES (?, '4915100000201', '{}', ?)")
       .bind(ws.inboxId, group.body.id)
       .run();
     const del = await callJson(`${ws.prefix}/groups/${group.body.id}/`, { method: "DELETE", token: admin.token });

@@ -3,7 +3,7 @@ import { env } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
 import { MAX_DEPTH } from "../../src/http/json";
 import { call, callJson } from "../helpers/api";
-import { createUser, createWorkspace } from "../helpers/factories";
+import { createUser, createWorkspace, inboxShard } from "../helpers/factories";
 import { APP_SECRET, cloudEnvelope, contact, postWebhook, sign, textMessage, VERIFY_TOKEN } from "../helpers/whatsapp";
 
 /** Arrays nested `n` deep, as text (20,000 levels overflow JSON.stringify). */
@@ -22,14 +22,22 @@ async function postRaw(inboxId: string, body: string) {
 }
 const providerEvents = async (inboxId: string) =>
   (
-    await env.DB.prepare("SELECT kind, name, payload, body_key FROM provider_events WHERE inbox_id = ? ORDER BY id")
+    await (
+      await inboxShard(inboxId)
+    )
+      .prepare("SELECT kind, name, payload, body_key FROM provider_events WHERE inbox_id = ? ORDER BY id")
       .bind(inboxId)
       .all<{ kind: string; name: string; payload: string | null; body_key: string | null }>()
   ).results;
 const wamids = async (inboxId: string) =>
-  (await env.DB.prepare("SELECT wamid FROM messages WHERE inbox_id = ? ORDER BY seq").bind(inboxId).all<{ wamid: string }>()).results.map(
-    (r) => r.wamid,
-  );
+  (
+    await (
+      await inboxShard(inboxId)
+    )
+      .prepare("SELECT wamid FROM messages WHERE inbox_id = ? ORDER BY seq")
+      .bind(inboxId)
+      .all<{ wamid: string }>()
+  ).results.map((r) => r.wamid);
 
 describe("JSON limits on the API", () => {
   const places = [
@@ -130,7 +138,7 @@ describe("inbound webhooks beyond the limits", () => {
   it("never claims a row set aside again: its redelivery is a duplicate", async () => {
     const ws = await sandbox();
     const m = textMessage("4915100000005", "refused");
-    await env.DB.exec("ALTER TABLE messages_fts RENAME TO messages_fts_gone");
+    await ws.shard.exec("ALTER TABLE messages_fts RENAME TO messages_fts_gone");
     try {
       expect((await postWebhook(ws.inboxId, cloudEnvelope({ messages: [m] }))).status).toBe(503);
       const stub = env.INBOX.get(env.INBOX.idFromName(ws.inboxId));
@@ -141,7 +149,7 @@ describe("inbound webhooks beyond the limits", () => {
       expect(again.status).toBe(200);
       expect(await again.json()).toEqual({ stored: 0, duplicates: 1, invalid: 0 });
     } finally {
-      await env.DB.exec("ALTER TABLE messages_fts_gone RENAME TO messages_fts");
+      await ws.shard.exec("ALTER TABLE messages_fts_gone RENAME TO messages_fts");
     }
   });
 });

@@ -22,7 +22,7 @@ describe("billing meter", () => {
 
   it("counts D1 rows from drizzle's queries, batches and sessions, and queue messages, with answers unchanged", async () => {
     const metered = meteredEnv({ ...env, BILLING_METER: "on" });
-    const db = createDb(metered.DB);
+    const db = createDb(metered as unknown as Env);
     const id = crypto.randomUUID();
     const wrote = await delta(() => db.insert(workspaces).values({ id, name: "Metered" }));
     // The row and its index entries.

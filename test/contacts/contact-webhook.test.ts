@@ -1,7 +1,7 @@
 import { env } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
 import { call, callJson, platform } from "../helpers/api";
-import { createUser, createWorkspace } from "../helpers/factories";
+import { createUser, createWorkspace, inboxShard } from "../helpers/factories";
 import { APP_SECRET, cloudEnvelope, contact, newWaId, postWebhook, textMessage, VERIFY_TOKEN } from "../helpers/whatsapp";
 
 const SOURCE = "+49 151 12345678"; // the factories' inbox number
@@ -21,8 +21,9 @@ async function setup(settings: Record<string, unknown> = {}) {
 
 const contactsOf = (workspaceId: string) =>
   env.DB.prepare("SELECT uuid, name, enhanced_data FROM contacts WHERE workspace_id = ? ORDER BY id").bind(workspaceId).all<any>();
-const outgoing = (inboxId: string, waId: string) =>
-  env.DB.prepare("SELECT type, payload, sender_user_id FROM messages WHERE inbox_id = ? AND wa_id = ? AND from_us = 1")
+const outgoing = async (inboxId: string, waId: string) =>
+  (await inboxShard(inboxId))
+    .prepare("SELECT type, payload, sender_user_id FROM messages WHERE inbox_id = ? AND wa_id = ? AND from_us = 1")
     .bind(inboxId, waId)
     .all<any>();
 
@@ -207,7 +208,8 @@ describe("the Polser contact webhook", () => {
     expect((await callJson(`${ws.prefix}/messages/?wa_id=${waId}`, { token: admin.token })).body.results).toEqual([]);
     expect((await callJson(`${ws.prefix}/messages/?search=secret`, { token: admin.token })).body.results).toEqual([]);
     for (const table of ["messages", "chats", "chat_taggings", "received_marks"]) {
-      const row = await env.DB.prepare(`SELECT count(*) AS n FROM ${table} WHERE inbox_id = ? AND wa_id = ?`)
+      const row = await ws.shard
+        .prepare(`SELECT count(*) AS n FROM ${table} WHERE inbox_id = ? AND wa_id = ?`)
         .bind(ws.inboxId, waId)
         .first<{ n: number }>();
       expect({ table, n: row!.n }).toEqual({ table, n: 0 });

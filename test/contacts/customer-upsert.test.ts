@@ -60,7 +60,7 @@ describe("seed 003: create or find a contact", () => {
   it("sets the stage and the responsible agent by their UUIDs", async () => {
     const { ws, key } = await keyed();
     const agent = await createUser(ws, "user");
-    const db = createDb(env.DB);
+    const db = createDb(env);
     const { uuid } = (await db.select({ uuid: users.uuid }).from(users).all()).find(() => true)!;
     expect(uuid).toMatch(/^[0-9a-f]{8}-[0-9a-f]{4}-4/);
     const agentUuid = (await env.DB.prepare("SELECT uuid FROM users WHERE id = ?").bind(agent.id).first<{ uuid: string }>())!.uuid;

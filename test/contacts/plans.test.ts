@@ -4,7 +4,7 @@ import { describe, expect, it } from "vitest";
 import { createDb, type Db } from "../../src/db/client";
 import { fieldsPage } from "../../src/db/queries/contact-fields";
 import { groupsPage } from "../../src/db/queries/contact-groups";
-import { type MessageRow, writeStatements } from "../../src/db/queries/ingest";
+import { contactStatements, type MessageRow } from "../../src/db/queries/ingest";
 import type { Read } from "../../src/db/queries/reads";
 import { contactByIdentities, contactsPage, identifierOwners } from "../../src/db/queries/workspace-contacts";
 import * as schema from "../../src/db/schema";
@@ -45,7 +45,7 @@ function statementOf(read: Read<unknown>): Query {
 
 describe("contact query plans", () => {
   it("finds a contact by URN through contact_urns_identity_idx, then the contact by its id", async () => {
-    const q = statementOf(contactByIdentities(createDb(env.DB), "w", ["whatsapp:4915112345678", "tel:+4915112345678"]));
+    const q = statementOf(contactByIdentities(createDb(env), "w", ["whatsapp:4915112345678", "tel:+4915112345678"]));
     const plan = await queryPlan(q);
     expect(plan).toMatch(/^SEARCH contact_urns USING (COVERING )?INDEX contact_urns_identity_idx \(workspace_id=\? AND identity=\?\)$/m);
     expect(plan).toMatch(/^SEARCH contacts USING INTEGER PRIMARY KEY \(rowid=\?\)$/m);
@@ -53,7 +53,7 @@ describe("contact query plans", () => {
   });
 
   it("finds an identifier value's holder through contact_field_values_identity_idx", async () => {
-    const q = statementOf(identifierOwners(createDb(env.DB), "w", [{ fieldId: 1, identity: "12.345.678-9" }]));
+    const q = statementOf(identifierOwners(createDb(env), "w", [{ fieldId: 1, identity: "12.345.678-9" }]));
     expect(await queryPlan(q)).toMatch(
       /^SEARCH contact_field_values USING (COVERING )?INDEX contact_field_values_identity_idx \(workspace_id=\? AND field_id=\? AND identity=\?\)$/m,
     );
@@ -136,7 +136,7 @@ describe("contact query plans", () => {
       contact: null,
       profileName: "Cleo",
     };
-    const statements = writeStatements(env.DB, "inbox", [row], []) as unknown as { statement: string; params: unknown[] }[];
+    const statements = contactStatements(env.DB, "inbox", [row]) as unknown as { statement: string; params: unknown[] }[];
     const linking = statements.filter((s) => /\b(contacts|contact_urns)\b/.test(s.statement));
     expect(linking).toHaveLength(3);
     const plans = await Promise.all(linking.map((s) => queryPlan({ sql: s.statement, params: s.params })));

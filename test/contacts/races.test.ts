@@ -168,13 +168,17 @@ describe("delete_contact while messages for the number arrive", () => {
     expect(racing.length).toBeGreaterThan(0);
 
     const stored = (
-      await env.DB.prepare("SELECT wamid FROM messages WHERE inbox_id = ? AND wa_id = ?").bind(w.ws.inboxId, waId).all<{ wamid: string }>()
+      await w.ws.shard
+        .prepare("SELECT wamid FROM messages WHERE inbox_id = ? AND wa_id = ?")
+        .bind(w.ws.inboxId, waId)
+        .all<{ wamid: string }>()
     ).results.map((r) => r.wamid);
     // Nothing that had arrived before the delete was sent survives it.
     const before = new Set(posted.filter((p) => p.doneAt < deleteSentAt).map((p) => p.wamid));
     expect(stored.filter((wamid) => before.has(wamid))).toEqual([]);
     // Every message still stored is whole: its chat row exists and counts exactly the stored messages.
-    const chat = await env.DB.prepare("SELECT message_count FROM chats WHERE inbox_id = ? AND wa_id = ?")
+    const chat = await w.ws.shard
+      .prepare("SELECT message_count FROM chats WHERE inbox_id = ? AND wa_id = ?")
       .bind(w.ws.inboxId, waId)
       .first<{ message_count: number }>();
     expect({ stored: stored.length, chat: chat?.message_count ?? null }).toEqual({

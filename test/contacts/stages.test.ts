@@ -143,7 +143,7 @@ describe("stages", () => {
     const { ws, admin, path } = await world();
     const doomed = (await callJson(path(), { token: admin.token, body: { name: "Cold" } })).body;
     const kept = (await callJson(path(), { token: admin.token, body: { name: "Warm" } })).body;
-    const db = createDb(env.DB);
+    const db = createDb(env);
     const longAgo = 1_000_000;
     const contact = (stageId: string) => ({
       uuid: crypto.randomUUID(),

@@ -1,9 +1,15 @@
+import { env } from "cloudflare:workers";
+import { shardD1 } from "../../src/db/client";
 import { callJson, platform } from "./api";
 
 let counter = 0;
 const unique = (prefix: string) => `${prefix}${Date.now().toString(36)}${(counter++).toString(36)}`;
 
-export type TestWorkspace = { id: string; inboxId: string; prefix: string };
+/** `shard`: the D1 database that holds the inbox's traffic (`src/db/client.ts`). */
+export type TestWorkspace = { id: string; inboxId: string; prefix: string; shard: D1Database };
+
+/** The D1 database that holds an inbox's traffic. */
+export const inboxShard = (inboxId: string) => shardD1(env, inboxId);
 export type TestUser = { id: number; username: string; password: string; token: string };
 
 /** A fresh workspace with one sandbox inbox; `prefix` addresses its API. */
@@ -14,7 +20,7 @@ export async function createWorkspace(options: { provider?: string; config?: Rec
     body: { name: "Main", provider: options.provider ?? "sandbox", phone_number: "+4915112345678", config: options.config ?? {} },
   });
   if (inbox.status !== 201) throw new Error(`inbox: ${inbox.status} ${JSON.stringify(inbox.body)}`);
-  return { id: ws.body.id, inboxId: inbox.body.id, prefix: `/inboxes/${inbox.body.id}/api/v1` };
+  return { id: ws.body.id, inboxId: inbox.body.id, prefix: `/inboxes/${inbox.body.id}/api/v1`, shard: await inboxShard(inbox.body.id) };
 }
 
 /** An active user with a password and a token. */

@@ -2,13 +2,16 @@ import { evictDurableObject, runDurableObjectAlarm, runInDurableObject } from "c
 import { env } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
 import { callJson } from "../helpers/api";
-import { createUser, createWorkspace } from "../helpers/factories";
+import { createUser, createWorkspace, inboxShard } from "../helpers/factories";
 import { APP_SECRET, cloudEnvelope, postWebhook, textMessage, VERIFY_TOKEN } from "../helpers/whatsapp";
 
 const sandbox = () => createWorkspace({ config: { app_secret: APP_SECRET, verify_token: VERIFY_TOKEN } });
 const rows = async (inboxId: string) =>
   (
-    await env.DB.prepare("SELECT wamid, seq FROM messages WHERE inbox_id = ? ORDER BY seq")
+    await (
+      await inboxShard(inboxId)
+    )
+      .prepare("SELECT wamid, seq FROM messages WHERE inbox_id = ? ORDER BY seq")
       .bind(inboxId)
       .all<{ wamid: string; seq: number }>()
   ).results;
@@ -33,19 +36,19 @@ describe("the inbox object", () => {
   it("answers 503 when D1 fails, then stores the provider's retry once with the sequence it claimed", async () => {
     const ws = await sandbox();
     const m = textMessage("4915100000003", "retry me");
-    await env.DB.exec("ALTER TABLE messages_fts RENAME TO messages_fts_away");
+    await ws.shard.exec("ALTER TABLE messages_fts RENAME TO messages_fts_away");
     const failed = await postWebhook(
       ws.inboxId,
       cloudEnvelope({ messages: [m], statuses: [{ id: m.id, status: "delivered", timestamp: "1700000000" }] }),
     );
-    await env.DB.exec("ALTER TABLE messages_fts_away RENAME TO messages_fts");
+    await ws.shard.exec("ALTER TABLE messages_fts_away RENAME TO messages_fts");
     expect(failed.status).toBe(503);
     expect(failed.headers.get("retry-after")).toBe("5");
     expect(await rows(ws.inboxId)).toEqual([]);
     const retried = await postWebhook(ws.inboxId, cloudEnvelope({ messages: [m] }));
     expect(await retried.json()).toEqual({ stored: 1, duplicates: 0, invalid: 0 });
     expect(await rows(ws.inboxId)).toEqual([{ wamid: m.id, seq: 1 }]);
-    const stored = await env.DB.prepare("SELECT statuses FROM messages WHERE wamid = ?").bind(m.id).first<{ statuses: string }>();
+    const stored = await ws.shard.prepare("SELECT statuses FROM messages WHERE wamid = ?").bind(m.id).first<{ statuses: string }>();
     expect(JSON.parse(stored!.statuses)).toEqual({ delivered: 1700000000 });
   });
 
@@ -63,9 +66,9 @@ describe("the outbox", () => {
   it("writes a row whose D1 write failed by alarm, even if the provider never redelivers", async () => {
     const ws = await sandbox();
     const m = textMessage("4915100000005", "outbox me");
-    await env.DB.exec("ALTER TABLE messages_fts RENAME TO messages_fts_away");
+    await ws.shard.exec("ALTER TABLE messages_fts RENAME TO messages_fts_away");
     const failed = await postWebhook(ws.inboxId, cloudEnvelope({ messages: [m] }));
-    await env.DB.exec("ALTER TABLE messages_fts_away RENAME TO messages_fts");
+    await ws.shard.exec("ALTER TABLE messages_fts_away RENAME TO messages_fts");
     expect(failed.status).toBe(503);
     const stub = env.INBOX.get(env.INBOX.idFromName(ws.inboxId));
     expect(await runDurableObjectAlarm(stub)).toBe(true);
@@ -78,12 +81,12 @@ describe("the outbox", () => {
     const ws = await sandbox();
     const admin = await createUser(ws, "admin");
     await postWebhook(ws.inboxId, cloudEnvelope({ messages: [textMessage("4915100000006", "hi")] }));
-    await env.DB.exec("ALTER TABLE messages_fts RENAME TO messages_fts_away");
+    await ws.shard.exec("ALTER TABLE messages_fts RENAME TO messages_fts_away");
     const sent = await callJson(`${ws.prefix}/messages/`, {
       token: admin.token,
       body: { wa_id: "4915100000006", text: { body: "sent anyway" } },
     });
-    await env.DB.exec("ALTER TABLE messages_fts_away RENAME TO messages_fts");
+    await ws.shard.exec("ALTER TABLE messages_fts_away RENAME TO messages_fts");
     expect(sent.status).toBe(201);
     const id = sent.body.waba_response.messages[0].id;
     expect((await rows(ws.inboxId)).map((r) => r.wamid)).not.toContain(id);
@@ -94,15 +97,15 @@ describe("the outbox", () => {
   it("keeps a status that arrives while its message waits in the outbox, and applies it with the message", async () => {
     const ws = await sandbox();
     const m = textMessage("4915100000007", "late status");
-    await env.DB.exec("ALTER TABLE messages_fts RENAME TO messages_fts_away");
+    await ws.shard.exec("ALTER TABLE messages_fts RENAME TO messages_fts_away");
     expect((await postWebhook(ws.inboxId, cloudEnvelope({ messages: [m] }))).status).toBe(503);
-    await env.DB.exec("ALTER TABLE messages_fts_away RENAME TO messages_fts");
+    await ws.shard.exec("ALTER TABLE messages_fts_away RENAME TO messages_fts");
     // The message is claimed but not in D1; a status for it must not be applied to nothing.
     expect(
       (await postWebhook(ws.inboxId, cloudEnvelope({ statuses: [{ id: m.id, status: "read", timestamp: "1700000500" }] }))).status,
     ).toBe(200);
     await runDurableObjectAlarm(env.INBOX.get(env.INBOX.idFromName(ws.inboxId)));
-    const stored = await env.DB.prepare("SELECT statuses FROM messages WHERE wamid = ?").bind(m.id).first<{ statuses: string }>();
+    const stored = await ws.shard.prepare("SELECT statuses FROM messages WHERE wamid = ?").bind(m.id).first<{ statuses: string }>();
     expect(JSON.parse(stored!.statuses)).toEqual({ read: 1700000500 });
   });
 
@@ -121,9 +124,9 @@ describe("the outbox", () => {
   it("writes the rest around a row D1 keeps refusing, and sets that row aside after its last attempt", async () => {
     const ws = await sandbox();
     const good = textMessage("4915100000008", "fine");
-    await env.DB.exec("ALTER TABLE messages_fts RENAME TO messages_fts_away");
+    await ws.shard.exec("ALTER TABLE messages_fts RENAME TO messages_fts_away");
     expect((await postWebhook(ws.inboxId, cloudEnvelope({ messages: [good] }))).status).toBe(503);
-    await env.DB.exec("ALTER TABLE messages_fts_away RENAME TO messages_fts");
+    await ws.shard.exec("ALTER TABLE messages_fts_away RENAME TO messages_fts");
     const stub = env.INBOX.get(env.INBOX.idFromName(ws.inboxId));
     // A poisoned row (NOT NULL type) beside the good one, on its last attempt.
     await runInDurableObject(stub, (_o, state) => {
@@ -147,14 +150,14 @@ describe("the outbox", () => {
   it("acknowledges a redelivery that meets the alarm rewriting its row only if that rewrite lands", async () => {
     const ws = await sandbox();
     const m = textMessage("4915100000031", "rewrite");
-    await env.DB.exec("ALTER TABLE messages_fts RENAME TO messages_fts_off");
+    await ws.shard.exec("ALTER TABLE messages_fts RENAME TO messages_fts_off");
     try {
       expect((await postWebhook(ws.inboxId, cloudEnvelope({ messages: [m] }))).status).toBe(503);
       const stub = env.INBOX.get(env.INBOX.idFromName(ws.inboxId));
       const [, redelivery] = await Promise.all([runDurableObjectAlarm(stub), postWebhook(ws.inboxId, cloudEnvelope({ messages: [m] }))]);
       expect(redelivery.status).toBe(503);
     } finally {
-      await env.DB.exec("ALTER TABLE messages_fts_off RENAME TO messages_fts");
+      await ws.shard.exec("ALTER TABLE messages_fts_off RENAME TO messages_fts");
     }
     const stored = await postWebhook(ws.inboxId, cloudEnvelope({ messages: [m] }));
     expect(stored.status).toBe(200);

@@ -1,4 +1,3 @@
-import { env } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
 import { callJson } from "../helpers/api";
 import { createUser, createWorkspace } from "../helpers/factories";
@@ -65,7 +64,8 @@ describe("every message type is stored as received", () => {
       ],
     });
     expect((await postWebhook(ws.inboxId, bsuid)).status).toBe(200);
-    const rows = await env.DB.prepare("SELECT wamid, wa_id, timestamp FROM messages WHERE inbox_id = ? ORDER BY seq")
+    const rows = await ws.shard
+      .prepare("SELECT wamid, wa_id, timestamp FROM messages WHERE inbox_id = ? ORDER BY seq")
       .bind(ws.inboxId)
       .all();
     expect(rows.results).toEqual([

@@ -1,14 +1,18 @@
-import { env } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
 import { call, callJson } from "../helpers/api";
-import { createWorkspace } from "../helpers/factories";
+import { createWorkspace, inboxShard } from "../helpers/factories";
 import { APP_SECRET, cloudEnvelope, contact, postWebhook, textMessage, VERIFY_TOKEN } from "../helpers/whatsapp";
 
 const sandbox = () => createWorkspace({ config: { app_secret: APP_SECRET, verify_token: VERIFY_TOKEN } });
 
 async function messageRows(inboxId: string) {
   return (
-    await env.DB.prepare("SELECT wamid, wa_id, seq, type, statuses FROM messages WHERE inbox_id = ? ORDER BY seq").bind(inboxId).all()
+    await (
+      await inboxShard(inboxId)
+    )
+      .prepare("SELECT wamid, wa_id, seq, type, statuses FROM messages WHERE inbox_id = ? ORDER BY seq")
+      .bind(inboxId)
+      .all()
   ).results;
 }
 
@@ -122,7 +126,8 @@ describe("POST /webhooks/whatsapp/{inboxId}", () => {
     const res = await postWebhook(ws.inboxId, payload);
     expect(await res.json()).toEqual({ stored: 2, duplicates: 0, invalid: 1 });
     expect((await messageRows(ws.inboxId)).map((r: any) => r.type)).toEqual(["text", "unsupported"]);
-    const events = await env.DB.prepare("SELECT kind, name, payload FROM provider_events WHERE inbox_id = ? ORDER BY id")
+    const events = await ws.shard
+      .prepare("SELECT kind, name, payload FROM provider_events WHERE inbox_id = ? ORDER BY id")
       .bind(ws.inboxId)
       .all<any>();
     expect(events.results.map((e) => [e.kind, e.name])).toEqual([
@@ -158,7 +163,8 @@ describe("webhook edge cases", () => {
     });
     expect(res.status).toBe(200);
     expect((await messageRows(ws.inboxId)).map((r: any) => r.wamid)).toEqual([good.id]);
-    const events = await env.DB.prepare("SELECT kind, payload FROM provider_events WHERE inbox_id = ? ORDER BY id")
+    const events = await ws.shard
+      .prepare("SELECT kind, payload FROM provider_events WHERE inbox_id = ? ORDER BY id")
       .bind(ws.inboxId)
       .all<any>();
     // The change without a value is unreadable (kept as invalid); the null message too; the null error as an error.

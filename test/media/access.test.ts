@@ -48,7 +48,7 @@ describe("media access", () => {
   });
 
   it("tells a pending download (409) and a failed one (502, with the reason) apart from a missing file", async () => {
-    const db = createDb(env.DB);
+    const db = createDb(env);
     await upsertPendingMedia(db, ws.inboxId, [{ id: "1111" }, { id: "2222" }]);
     await markMediaFailed(db, ws.inboxId, "2222", "Provider error 404: media expired");
 

@@ -57,7 +57,7 @@ async function run(messages: ReturnType<typeof jobMessage>[], queue = "switchboa
   return { ...result, retryArgs: retries.map((r) => r.mock.calls) };
 }
 
-const row = (mediaId: string) => getMedia(createDb(env.DB), ws.inboxId, mediaId);
+const row = (mediaId: string) => getMedia(createDb(env), ws.inboxId, mediaId);
 
 describe("media queue consumer", () => {
   it("downloads with the inbox's token, checks the digest, stores in R2 and acks", async () => {

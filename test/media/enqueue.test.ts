@@ -27,12 +27,12 @@ describe("enqueueMediaFetch", () => {
     await enqueueMediaFetch(queue.env, [{ inboxId: ws.inboxId, mediaId: "3001", sha256: "abc", mimeType: "image/jpeg" }]);
 
     expect(queue.sent).toEqual([[{ type: "media", inboxId: ws.inboxId, mediaId: "3001", sha256: "abc", mimeType: "image/jpeg" }]]);
-    expect(await getMedia(createDb(env.DB), ws.inboxId, "3001")).toMatchObject({ state: "pending", mimeType: "image/jpeg", sha256: "abc" });
+    expect(await getMedia(createDb(env), ws.inboxId, "3001")).toMatchObject({ state: "pending", mimeType: "image/jpeg", sha256: "abc" });
     expect((await callJson(`${ws.prefix}/media/3001/`, { token: user.token })).status).toBe(409);
   });
 
   it("makes a failed download pending again, and sends at most 100 jobs per batch", async () => {
-    const db = createDb(env.DB);
+    const db = createDb(env);
     await markMediaFailed(db, ws.inboxId, "4000", "Provider error 500: boom");
     const queue = recordingEnv();
     const jobs = Array.from({ length: 130 }, (_, i) => ({ inboxId: ws.inboxId, mediaId: String(4000 + i) }));

@@ -1,4 +1,3 @@
-import { env } from "cloudflare:workers";
 import { HttpResponse, http } from "msw";
 import { describe, expect, it } from "vitest";
 import { call, callJson } from "../helpers/api";
@@ -83,7 +82,8 @@ describe("who may read media", () => {
         ],
       }),
     );
-    await env.DB.prepare("UPDATE chats SET assigned_to_user = ? WHERE inbox_id = ? AND wa_id = ?")
+    await ws.shard
+      .prepare("UPDATE chats SET assigned_to_user = ? WHERE inbox_id = ? AND wa_id = ?")
       .bind(other.id, ws.inboxId, "4915100000070")
       .run();
     // Sending shares a file: `other` may write to the chat but may not read the upload, so may not send it.

@@ -166,7 +166,7 @@ describe("raw uploads", () => {
     const digest = Array.from(new Uint8Array(await crypto.subtle.digest("SHA-256", bytes)), (b) => b.toString(16).padStart(2, "0")).join(
       "",
     );
-    const row = await env.DB.prepare("SELECT sha256, filename, size FROM media WHERE id = ?").bind(id).first();
+    const row = await ws.shard.prepare("SELECT sha256, filename, size FROM media WHERE id = ?").bind(id).first();
     expect(row).toEqual({ sha256: digest, filename: "report.pdf", size: 300_000 });
     const tooBig = await callJson(`${ws.prefix}/media/`, {
       method: "POST",

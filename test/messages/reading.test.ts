@@ -177,7 +177,7 @@ describe("read permission", () => {
     await env.DB.prepare("UPDATE users SET can_read_chats = 'none' WHERE id = ?").bind(none.id).run();
     // A regular user ("group" access) sees only chats assigned to them or their groups.
     expect((await callJson(`${ws.prefix}/chats/`, { token: agent.token })).body.count).toBe(0);
-    await env.DB.prepare("UPDATE chats SET assigned_to_user = ? WHERE inbox_id = ? AND wa_id = ?").bind(agent.id, ws.inboxId, ANN).run();
+    await ws.shard.prepare("UPDATE chats SET assigned_to_user = ? WHERE inbox_id = ? AND wa_id = ?").bind(agent.id, ws.inboxId, ANN).run();
     expect((await callJson(`${ws.prefix}/chats/`, { token: agent.token })).body.results.map((c: any) => c.wa_id)).toEqual([ANN]);
     expect((await callJson(`${ws.prefix}/messages/`, { token: agent.token })).body.count).toBe(2);
     expect((await callJson(`${ws.prefix}/messages/${BOB}/`, { token: agent.token })).body.count).toBe(0);
@@ -213,7 +213,7 @@ describe("search at volume", () => {
     const sparse = await callJson(`${ws.prefix}/messages/?search=rare`, { token: admin.token });
     expect(sparse.body).toMatchObject({ count: 1, results: [{ id: msgs[7]!.id }] });
 
-    await env.DB.prepare("UPDATE chats SET assigned_to_user = ? WHERE inbox_id = ? AND wa_id = ?").bind(agent.id, ws.inboxId, ANN).run();
+    await ws.shard.prepare("UPDATE chats SET assigned_to_user = ? WHERE inbox_id = ? AND wa_id = ?").bind(agent.id, ws.inboxId, ANN).run();
     const filtered = await callJson(`${ws.prefix}/messages/?search=widget&limit=5`, { token: agent.token });
     expect(filtered.body.count).toBe(1050);
     expect(filtered.body.results.every((m: any) => m.customer_wa_id === ANN)).toBe(true);

@@ -1,9 +1,8 @@
-import { env } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
 import { SEARCH_COUNT_CAP } from "../../src/db/queries/messages";
 import { inboxKey } from "../../src/services/search";
 import { callJson } from "../helpers/api";
-import { createUser, createWorkspace } from "../helpers/factories";
+import { createUser, createWorkspace, inboxShard } from "../helpers/factories";
 
 const CHAT = "4915100000077";
 const T0 = 1_700_000_000;
@@ -13,25 +12,29 @@ const T0 = 1_700_000_000;
  * ids' order and the timestamps' order can differ the way late webhooks make them differ.
  */
 async function fill(inboxId: string, n: number, at: (i: number) => number) {
-  await env.DB.prepare("INSERT INTO chats (inbox_id, wa_id, contact, message_count) VALUES (?, ?, ?, ?)")
+  const d1 = await inboxShard(inboxId);
+  await d1
+    .prepare("INSERT INTO chats (inbox_id, wa_id, contact, message_count) VALUES (?, ?, ?, ?)")
     .bind(inboxId, CHAT, JSON.stringify({ wa_id: CHAT, profile: { name: "Zed" } }), n)
     .run();
   const key = inboxKey(inboxId);
   for (let from = 0; from < n; from += 500) {
     const rows = Array.from({ length: Math.min(500, n - from) }, (_, k) => from + k);
-    await env.DB.batch(
+    await d1.batch(
       rows.flatMap((i) => [
-        env.DB.prepare(
-          "INSERT INTO messages (inbox_id, wamid, wa_id, from_us, timestamp, seq, type, payload) VALUES (?, ?, ?, 0, ?, ?, 'text', ?)",
-        ).bind(
-          inboxId,
-          `wamid.scale.${i}`,
-          CHAT,
-          at(i),
-          i + 1,
-          JSON.stringify({ id: `wamid.scale.${i}`, type: "text", text: { body: `parcel ${i}` } }),
-        ),
-        env.DB.prepare("INSERT INTO messages_fts (rowid, body) SELECT last_insert_rowid(), ?").bind(`${key}parcel ${key}${i}`),
+        d1
+          .prepare(
+            "INSERT INTO messages (inbox_id, wamid, wa_id, from_us, timestamp, seq, type, payload) VALUES (?, ?, ?, 0, ?, ?, 'text', ?)",
+          )
+          .bind(
+            inboxId,
+            `wamid.scale.${i}`,
+            CHAT,
+            at(i),
+            i + 1,
+            JSON.stringify({ id: `wamid.scale.${i}`, type: "text", text: { body: `parcel ${i}` } }),
+          ),
+        d1.prepare("INSERT INTO messages_fts (rowid, body) SELECT last_insert_rowid(), ?").bind(`${key}parcel ${key}${i}`),
       ]),
     );
   }

@@ -3,7 +3,7 @@ import { env } from "cloudflare:workers";
 import { HttpResponse, http } from "msw";
 import { describe, expect, it } from "vitest";
 import { callJson } from "../helpers/api";
-import { createUser, createWorkspace } from "../helpers/factories";
+import { createUser, createWorkspace, inboxShard } from "../helpers/factories";
 import { upstream } from "../helpers/upstream";
 import { APP_SECRET, cloudEnvelope, contact, postWebhook, textMessage, VERIFY_TOKEN } from "../helpers/whatsapp";
 
@@ -24,8 +24,9 @@ async function withCustomer(provider: "sandbox" | "cloud" = "sandbox", lastMessa
   return { ws, admin };
 }
 
-const sent = (inboxId: string) =>
-  env.DB.prepare("SELECT wamid, type, from_us, sender_user_id, payload, statuses FROM messages WHERE inbox_id = ? AND from_us = 1")
+const sent = async (inboxId: string) =>
+  (await inboxShard(inboxId))
+    .prepare("SELECT wamid, type, from_us, sender_user_id, payload, statuses FROM messages WHERE inbox_id = ? AND from_us = 1")
     .bind(inboxId)
     .all<any>();
 
@@ -106,7 +107,8 @@ describe("POST /api/v1/messages/", () => {
     const agent = await createUser(ws, "user");
     const denied = await callJson(`${ws.prefix}/messages/`, { token: agent.token, body: { wa_id: CUSTOMER, text: { body: "hi" } } });
     expect(denied).toMatchObject({ status: 403, body: { detail: "You may not write to this chat." } });
-    await env.DB.prepare("UPDATE chats SET assigned_to_user = ? WHERE inbox_id = ? AND wa_id = ?")
+    await ws.shard
+      .prepare("UPDATE chats SET assigned_to_user = ? WHERE inbox_id = ? AND wa_id = ?")
       .bind(agent.id, ws.inboxId, CUSTOMER)
       .run();
     const allowed = await callJson(`${ws.prefix}/messages/`, { token: agent.token, body: { wa_id: CUSTOMER, text: { body: "hi" } } });

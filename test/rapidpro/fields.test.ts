@@ -423,7 +423,7 @@ describe("RapidPro v2 fields.json", () => {
   });
 
   it("pages and re-types through indexes", async () => {
-    const db = createDb(env.DB);
+    const db = createDb(env);
     const plan = await queryPlan(fieldsPage(db, "w", { reverse: false, position: [1, 1] }, 251).toSQL());
     expect(plan).toMatch(/USING INDEX contact_fields_created_idx \(workspace_id=\? AND created_on<\?\)/);
     expect(plan).not.toMatch(/TEMP B-TREE/);

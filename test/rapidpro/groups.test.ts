@@ -264,7 +264,7 @@ describe("RapidPro v2 groups.json", () => {
     const ops = (await v2(PATH, { body: { name: "Ops" } })).body;
     const other = await v2World();
     const theirs = (await other.v2(PATH, { body: { name: "Theirs" } })).body;
-    const db = createDb(env.DB);
+    const db = createDb(env);
     const found = await readOne(
       db,
       findGroups(db, ws.id, [devs.uuid, ops.uuid.toUpperCase(), "OPS", " devs ", "Theirs", theirs.uuid, "nobody", ops.name]),
@@ -288,7 +288,7 @@ describe("RapidPro v2 groups.json", () => {
 
   it("creates groups inside another write's batch", async () => {
     const { ws, v2 } = await v2World();
-    const db = createDb(env.DB);
+    const db = createDb(env);
     const { groups, statements } = createGroupStatements(db, ws.id, ["  Leads ", "Customers"]);
     expect(groups.map((g) => g.name)).toEqual(["Leads", "Customers"]);
     await db.batch([statements[0] as (typeof statements)[number], ...statements.slice(1)]);
@@ -307,7 +307,7 @@ describe("RapidPro v2 groups.json", () => {
   });
 
   it("lists and looks names up through indexes", async () => {
-    const db = createDb(env.DB);
+    const db = createDb(env);
     const page = await queryPlan(groupsPage(db, "w", { reverse: false, position: [1, 1] }, 251).toSQL());
     expect(page).toMatch(/USING INDEX contact_groups_created_idx \(workspace_id=\? AND created_on<\?\)/);
     expect(page).not.toMatch(/TEMP B-TREE/);

@@ -260,7 +260,7 @@ describe("business profile, cloud", () => {
 
   it("reports a refresh under way for at most 5 minutes", async () => {
     const { ws, agent, path } = await world("cloud");
-    const db = createDb(env.DB);
+    const db = createDb(env);
     const now = Math.floor(Date.now() / 1000);
     const status = async () => (await callJson(path("refresh/status/"), { token: agent.token })).body;
     await markRefreshing(db, ws.inboxId, "business_profile", now - 10);

@@ -36,4 +36,4 @@ export async function world(kind: keyof typeof CONFIGS = "sandbox"): Promise<Wor
   };
 }
 
-export const stored = (inboxId: string) => getStoredBusinessProfile(createDb(env.DB), inboxId);
+export const stored = (inboxId: string) => getStoredBusinessProfile(createDb(env), inboxId);

@@ -24,7 +24,7 @@ async function pendingDelivery(answer: (req: Request) => Response | Promise<Resp
   const hook = await createWebhook(ws, owner, { url });
   const id = crypto.randomUUID();
   await addDeliveries(
-    createDb(env.DB),
+    createDb(env),
     [
       {
         id,
@@ -60,7 +60,7 @@ async function run(jobs: { id: string; attempts?: number }[], settings: Record<s
     delays: retries.map((r) => r.mock.calls[0]?.[0]?.delaySeconds),
   };
 }
-const row = async (id: string) => (await deliveriesByIds(createDb(env.DB), [id]))[0];
+const row = async (id: string) => (await deliveriesByIds(createDb(env), [id]))[0];
 
 describe("the webhook queue consumer", () => {
   it("acks a 2xx and logs the attempt with status, latency and the answer's start", async () => {
@@ -127,7 +127,7 @@ describe("the webhook queue consumer", () => {
 
   it("disables a webhook that has failed without a success for five days", async () => {
     const d = await pendingDelivery(() => new HttpResponse(null, { status: 500 }));
-    await updateWebhook(createDb(env.DB), ws.inboxId, d.hook.id, { failingSince: Math.floor(Date.now() / 1000) - 5 * 86_400 - 60 });
+    await updateWebhook(createDb(env), ws.inboxId, d.hook.id, { failingSince: Math.floor(Date.now() / 1000) - 5 * 86_400 - 60 });
     expect(await run([{ id: d.id }])).toMatchObject({ acked: ["m0"], retried: [] });
     expect((await row(d.id))?.state).toBe("failed");
     expect((await callJson(`${ws.prefix}/webhooks/waba/${d.hook.id}/`, { token: d.owner.token })).body.is_active).toBe(false);
@@ -138,7 +138,7 @@ describe("the webhook queue consumer", () => {
       body: { is_active: true },
     });
     expect(resumed.body.is_active).toBe(true);
-    expect((await deliveriesByIds(createDb(env.DB), [d.id]))[0]?.webhook?.failingSince).toBeNull();
+    expect((await deliveriesByIds(createDb(env), [d.id]))[0]?.webhook?.failingSince).toBeNull();
   });
 
   it("sends large bodies whole (read apart from the batch, a few at a time)", async () => {

@@ -15,6 +15,9 @@ export type TaggingSpec = {
   waId: string;
   wamid: string | null;
   tagId: number;
+  /** The tag as it was named when the change was made (the history keeps it; the tag lives in the directory). */
+  tagName: string;
+  tagColor: string | null;
   /** The removed tagging's id (removals only). */
   taggingId: number | null;
   extra: unknown;
@@ -94,9 +97,22 @@ function taggingStatements(d1: D1Database, inboxId: string, s: TaggingSpec): D1P
   const history = d1
     .prepare(
       `INSERT INTO tagging_events (id, inbox_id, kind, seq, wa_id, wamid, tag_id, tag_name, tag_color, action, extra, done_by, timestamp)
-       SELECT ?, ?, ?, ?, ?, ?, t.id, t.name, t.web_inbox_color, ?, ?, ?, ? FROM tags t WHERE t.id = ? ON CONFLICT (id) DO NOTHING`,
+       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (id) DO NOTHING`,
     )
-    .bind(s.eventId, inboxId, s.kind, s.seq, s.waId, s.wamid, s.action, extra, s.doneBy, s.timestamp, s.tagId);
-  // History first: a removal's row must be read before the tag itself could go.
+    .bind(
+      s.eventId,
+      inboxId,
+      s.kind,
+      s.seq,
+      s.waId,
+      s.wamid,
+      s.tagId,
+      s.tagName ?? "",
+      s.tagColor ?? null,
+      s.action,
+      extra,
+      s.doneBy,
+      s.timestamp,
+    );
   return [history, change];
 }

@@ -1,5 +1,5 @@
 import { type SQL, sql } from "drizzle-orm";
-import type { Db } from "../client";
+import { type Db, shardOf } from "../client";
 import { receivedMarks } from "../schema";
 import { and, type ChatScope, chatCondition, chatConditions, contactMatch, pageClause } from "./chat-scope";
 
@@ -22,6 +22,7 @@ export type ChatRecord = {
 export const NEW_MESSAGES_CAP = 100;
 
 export async function listChats(db: Db, s: ChatScope, limit: number, offset: number): Promise<{ rows: ChatRecord[]; count: number }> {
+  const shard = await shardOf(db, s.inboxId);
   const where = chatConditions(s);
   const search: SQL[] = [];
   if (s.match) {
@@ -34,18 +35,19 @@ export async function listChats(db: Db, s: ChatScope, limit: number, offset: num
   if (search.length) where.push(sql`(${sql.join(search, sql` OR `)})`);
   const from = sql`FROM chats c LEFT JOIN received_marks rm ON rm.user_id = ${s.userId} AND rm.inbox_id = c.inbox_id AND rm.wa_id = c.wa_id WHERE ${and(where)}`;
   const [rows, total] = await Promise.all([
-    db.all<ChatRecord>(sql`SELECT c.wa_id, c.contact, c.profile_name, c.last_message_timestamp, c.assigned_to_user, c.assigned_group, c.resolved, c.last_message_id,
+    shard.all<ChatRecord>(sql`SELECT c.wa_id, c.contact, c.profile_name, c.last_message_timestamp, c.assigned_to_user, c.assigned_group, c.resolved, c.last_message_id,
       (SELECT count(*) FROM (SELECT 1 FROM messages n WHERE n.inbox_id = c.inbox_id AND n.wa_id = c.wa_id AND n.from_us = 0
         AND n.timestamp > coalesce(rm.timestamp, -1) LIMIT ${sql.raw(String(NEW_MESSAGES_CAP))})) AS new_messages
       ${from} ORDER BY c.last_message_timestamp DESC, c.last_message_seq DESC ${pageClause(limit, offset)}`),
-    db.get<{ n: number }>(sql`SELECT count(*) AS n ${from}`),
+    shard.get<{ n: number }>(sql`SELECT count(*) AS n ${from}`),
   ]);
   return { rows, count: total?.n ?? 0 };
 }
 
 /** Sets a user's received mark for a chat (`onlyForward`: never move it back). */
 export async function setReceivedMark(db: Db, userId: number, inboxId: string, waId: string, timestamp: number, onlyForward: boolean) {
-  await receivedMarkStatement(db, userId, inboxId, waId, timestamp, onlyForward);
+  const shard = await shardOf(db, inboxId);
+  await receivedMarkStatement(shard, userId, inboxId, waId, timestamp, onlyForward);
 }
 
 /** `setReceivedMark` as a statement for a D1 batch. */
@@ -61,7 +63,8 @@ export function receivedMarkStatement(db: Db, userId: number, inboxId: string, w
 
 /** What sending needs to know about a chat: its assignment and the customer-service window. */
 export async function getChatState(db: Db, inboxId: string, waId: string) {
-  return db.get<{
+  const shard = await shardOf(db, inboxId);
+  return shard.get<{
     assigned_to_user: number | null;
     assigned_group: number | null;
     last_customer_message_timestamp: number | null;
@@ -73,5 +76,6 @@ export async function getChatState(db: Db, inboxId: string, waId: string) {
 
 /** A chat the scope may read, if it exists. */
 export async function readableChat(db: Db, s: ChatScope, waId: string): Promise<{ wa_id: string } | undefined> {
-  return db.get<{ wa_id: string }>(sql`SELECT c.wa_id FROM chats c WHERE ${chatCondition({ ...s, waId })} LIMIT 1`);
+  const shard = await shardOf(db, s.inboxId);
+  return shard.get<{ wa_id: string }>(sql`SELECT c.wa_id FROM chats c WHERE ${chatCondition({ ...s, waId })} LIMIT 1`);
 }

@@ -4,7 +4,7 @@ import type { Db } from "../client";
 import { contactProviders, numberChecks } from "../schema";
 import { type ChatScope, chatCondition, contactMatch, pageClause } from "./chat-scope";
 import { chunks } from "./chunks";
-import { inboxIdsOf } from "./inboxes";
+import { workspaceShards } from "./inboxes";
 
 export type ContactProviderRow = typeof contactProviders.$inferSelect;
 export type NewContactProvider = Omit<typeof contactProviders.$inferInsert, "id" | "createdAt">;
@@ -59,15 +59,13 @@ export async function deleteContactProvider(db: Db, inboxId: string, id: number)
 export type WorkspacePerson = { wa_id: string; profile_name: string | null };
 
 /**
- * The chats of every inbox of the workspace that `s` may read. Read permission belongs
- * to the user, not to an inbox, so the one filter builder (`chatCondition`) is applied
- * per inbox: a few bound parameters per inbox, well under D1's 100 for a workspace's
- * handful of inboxes. `waId` narrows to one customer.
+ * The chats of these inboxes that `s` may read. Read permission belongs to the user, not
+ * to an inbox, so the one filter builder (`chatCondition`) is applied per inbox: a few
+ * bound parameters per inbox, well under D1's 100 for a workspace's handful of inboxes.
+ * `waId` narrows to one customer.
  */
-async function readableInWorkspace(db: Db, workspaceId: string, s: ChatScope): Promise<SQL> {
-  const ids = await inboxIdsOf(db, workspaceId);
-  if (!ids.length) return sql`0`;
-  const perInbox = ids.map((inboxId) => sql`(${chatCondition({ inboxId, userId: s.userId, access: s.access, waId: s.waId })})`);
+function readableIn(inboxIds: string[], s: ChatScope): SQL {
+  const perInbox = inboxIds.map((inboxId) => sql`(${chatCondition({ inboxId, userId: s.userId, access: s.access, waId: s.waId })})`);
   const where = [sql`(${sql.join(perInbox, sql` OR `)})`];
   const contact = contactMatch(s, sql.raw("c"));
   if (contact) where.push(contact);
@@ -77,7 +75,9 @@ async function readableInWorkspace(db: Db, workspaceId: string, s: ChatScope): P
 /**
  * Persons of the workspace's chats the scope may read, most recent first; `s.nameContains`
  * and `s.numberContains` search names and numbers. With max() as the only aggregate,
- * SQLite takes the bare `profile_name` from the customer's most recent chat.
+ * SQLite takes the bare `profile_name` from the customer's most recent chat. A workspace
+ * whose inboxes sit on several shards (placement keeps them together while it can) is read
+ * shard by shard and merged.
  */
 export async function listWorkspacePersons(
   db: Db,
@@ -86,13 +86,34 @@ export async function listWorkspacePersons(
   limit: number,
   offset: number,
 ): Promise<{ rows: WorkspacePerson[]; count: number }> {
-  const where = await readableInWorkspace(db, workspaceId, s);
-  const [rows, total] = await Promise.all([
-    db.all<WorkspacePerson>(sql`SELECT c.wa_id AS wa_id, c.profile_name AS profile_name, max(coalesce(c.last_message_timestamp, 0)) AS ts
-      FROM chats c WHERE ${where} GROUP BY c.wa_id ORDER BY ts DESC, c.wa_id ${pageClause(limit, offset)}`),
-    db.get<{ n: number }>(sql`SELECT count(DISTINCT c.wa_id) AS n FROM chats c WHERE ${where}`),
-  ]);
-  return { rows: rows.map((r) => ({ wa_id: r.wa_id, profile_name: r.profile_name })), count: total?.n ?? 0 };
+  const shards = await workspaceShards(db, workspaceId);
+  const spread = shards.length > 1;
+  const pages = await Promise.all(
+    shards.map(async ({ shard, inboxIds }) => {
+      const where = readableIn(inboxIds, s);
+      const page = spread ? pageClause(limit + offset, 0) : pageClause(limit, offset);
+      const [rows, ids] = await Promise.all([
+        shard.all<WorkspacePerson & { ts: number }>(sql`SELECT c.wa_id AS wa_id, c.profile_name AS profile_name,
+          max(coalesce(c.last_message_timestamp, 0)) AS ts FROM chats c WHERE ${where} GROUP BY c.wa_id ORDER BY ts DESC, c.wa_id ${page}`),
+        // Over several shards a customer may have chats on more than one: the count is of distinct numbers.
+        spread
+          ? shard.all<{ wa_id: string }>(sql`SELECT DISTINCT c.wa_id FROM chats c WHERE ${where}`)
+          : shard.get<{ n: number }>(sql`SELECT count(DISTINCT c.wa_id) AS n FROM chats c WHERE ${where}`),
+      ]);
+      return { rows, ids };
+    }),
+  );
+  const newest = new Map<string, WorkspacePerson & { ts: number }>();
+  for (const r of pages.flatMap((p) => p.rows)) {
+    const had = newest.get(r.wa_id);
+    if (!had || r.ts > had.ts) newest.set(r.wa_id, r);
+  }
+  const merged = [...newest.values()].sort((a, b) => b.ts - a.ts || (a.wa_id < b.wa_id ? -1 : 1));
+  const rows = spread ? merged.slice(offset, offset + limit) : merged;
+  const count = spread
+    ? new Set(pages.flatMap((p) => (p.ids as { wa_id: string }[]).map((r) => r.wa_id))).size
+    : ((pages[0]?.ids as { n: number } | undefined)?.n ?? 0);
+  return { rows: rows.map((r) => ({ wa_id: r.wa_id, profile_name: r.profile_name })), count };
 }
 
 type CheckStatus = (typeof CHECK_STATUSES)[number];

@@ -1,6 +1,7 @@
-import { and, eq, sql } from "drizzle-orm";
+import { and, eq, inArray, sql } from "drizzle-orm";
 import type { Db } from "../client";
-import { groups } from "../schema";
+import { chats, groups } from "../schema";
+import { workspaceShards } from "./inboxes";
 
 export type Group = typeof groups.$inferSelect;
 
@@ -28,10 +29,17 @@ export async function saveGroup(db: Db, workspaceId: string, id: number | null, 
 
 /** Whether any chat of the workspace's inboxes is assigned to the group. */
 export async function groupHasChats(db: Db, workspaceId: string, id: number): Promise<boolean> {
-  const row = await db.get(
-    sql`SELECT 1 AS hit FROM chats c JOIN inboxes i ON i.id = c.inbox_id WHERE i.workspace_id = ${workspaceId} AND c.assigned_group = ${id} LIMIT 1`,
+  const hits = await Promise.all(
+    (await workspaceShards(db, workspaceId)).map(({ shard, inboxIds }) =>
+      shard
+        .select({ hit: sql`1` })
+        .from(chats)
+        .where(and(inArray(chats.inboxId, inboxIds), eq(chats.assignedGroup, id)))
+        .limit(1)
+        .get(),
+    ),
   );
-  return Boolean(row);
+  return hits.some(Boolean);
 }
 
 export async function deleteGroup(db: Db, workspaceId: string, id: number): Promise<void> {

@@ -1,16 +1,37 @@
-import { and, eq, sql } from "drizzle-orm";
-import type { Db } from "../client";
+import { and, eq, inArray, sql } from "drizzle-orm";
+import { type Db, DIRECTORY, rememberShard, shardOf } from "../client";
 import { inboxes } from "../schema";
 
 export type Inbox = typeof inboxes.$inferSelect;
 export type NewInbox = Omit<typeof inboxes.$inferInsert, "id" | "createdAt">;
 
 export async function insertInbox(db: Db, values: NewInbox): Promise<Inbox> {
-  return (await db
+  const inbox = (await db
     .insert(inboxes)
     .values({ ...values, id: crypto.randomUUID() })
     .returning()
     .get()) as Inbox;
+  rememberShard(inbox);
+  return inbox;
+}
+
+/**
+ * Where a new inbox goes, of the shards new inboxes are placed on (`SHARDS`): beside the
+ * workspace's other inboxes, so its workspace-wide reads (persons, contacts' chats) stay on
+ * one database; a new workspace to the shard holding fewest inboxes (ties: the first
+ * listed). The directory when no shard is declared.
+ */
+export async function placement(db: Db, shards: string[], workspaceId: string): Promise<string> {
+  if (!shards.length) return DIRECTORY;
+  const rows = await db
+    .select({ shard: inboxes.shard, n: sql<number>`count(*)`, own: sql<number>`sum(${inboxes.workspaceId} = ${workspaceId})` })
+    .from(inboxes)
+    .where(inArray(inboxes.shard, shards))
+    .groupBy(inboxes.shard);
+  const home = rows.filter((r) => r.own > 0).sort((a, b) => b.own - a.own)[0];
+  if (home) return home.shard;
+  const held = new Map(rows.map((r) => [r.shard, r.n]));
+  return shards.reduce((best, s) => ((held.get(s) ?? 0) < (held.get(best) ?? 0) ? s : best));
 }
 
 export async function updateInbox(db: Db, workspaceId: string, id: string, values: Partial<NewInbox>): Promise<Inbox | undefined> {
@@ -67,4 +88,15 @@ export async function numbersOf(
     .from(inboxes)
     .where(eq(inboxes.workspaceId, workspaceId))
     .orderBy(inboxes.createdAt, sql`rowid`);
+}
+
+/** The shards holding a workspace's inboxes, each with those inboxes (for queries across a workspace's traffic). */
+export async function workspaceShards(db: Db, workspaceId: string): Promise<{ shard: Db; inboxIds: string[] }[]> {
+  const rows = await db.select({ id: inboxes.id, shard: inboxes.shard }).from(inboxes).where(eq(inboxes.workspaceId, workspaceId));
+  const by = new Map<string, string[]>();
+  for (const r of rows) {
+    rememberShard(r);
+    by.set(r.shard, [...(by.get(r.shard) ?? []), r.id]);
+  }
+  return Promise.all([...by.values()].map(async (inboxIds) => ({ shard: await shardOf(db, inboxIds[0] as string), inboxIds })));
 }

@@ -62,7 +62,6 @@ export function writeStatements(d1: D1Database, inboxId: string, rows: MessageRo
         .bind(inboxId, m.waId, JSON.stringify(m.contact ?? { wa_id: m.waId }), m.profileName, m.wamid, m.contact ? 1 : 0),
     );
   }
-  out.push(...contactStatements(d1, inboxId, rows));
   for (const s of statuses) {
     out.push(statusStatement(d1, inboxId, s));
     if (s.raw != null) {
@@ -82,7 +81,7 @@ export function writeStatements(d1: D1Database, inboxId: string, rows: MessageRo
  * WhatsApp profile name, and the linked contact's `last_seen_on` moves to the newest
  * customer message (a redelivery moves nothing). A profile name never renames a contact.
  */
-function contactStatements(d1: D1Database, inboxId: string, rows: MessageRow[]): D1PreparedStatement[] {
+export function contactStatements(d1: D1Database, inboxId: string, rows: MessageRow[]): D1PreparedStatement[] {
   const customers = new Map<string, MessageRow>();
   for (const m of rows) {
     if (m.fromUs) continue;

@@ -1,5 +1,5 @@
 import { and, eq, ne, sql } from "drizzle-orm";
-import type { Db } from "../client";
+import { type Db, shardOf } from "../client";
 import { media } from "../schema";
 
 export type Media = typeof media.$inferSelect;
@@ -10,7 +10,8 @@ const MAX_ERROR_CHARS = 1000;
 
 /** An uploaded file, already written to R2. */
 export async function insertMedia(db: Db, inboxId: string, id: string, file: StoredFile): Promise<Media> {
-  return (await db
+  const shard = await shardOf(db, inboxId);
+  return (await shard
     .insert(media)
     .values({ inboxId, id, ...file, state: "stored" })
     .returning()
@@ -18,7 +19,8 @@ export async function insertMedia(db: Db, inboxId: string, id: string, file: Sto
 }
 
 export async function getMedia(db: Db, inboxId: string, id: string): Promise<Media | undefined> {
-  return db
+  const shard = await shardOf(db, inboxId);
+  return shard
     .select()
     .from(media)
     .where(and(eq(media.inboxId, inboxId), eq(media.id, id)))
@@ -30,9 +32,10 @@ export async function getMedia(db: Db, inboxId: string, id: string): Promise<Med
  * pending again (the provider sent it anew, so it is worth another try); a stored one stays.
  */
 export async function upsertPendingMedia(db: Db, inboxId: string, rows: { id: string; mimeType?: string; sha256?: string }[]) {
+  const shard = await shardOf(db, inboxId);
   // Five bound values per row (plus two for the conflict clause); D1 takes at most 100 per statement.
   for (let i = 0; i < rows.length; i += 15) {
-    await db
+    await shard
       .insert(media)
       .values(
         rows
@@ -49,7 +52,8 @@ export async function upsertPendingMedia(db: Db, inboxId: string, rows: { id: st
 
 /** A download that succeeded; an upsert, so a job whose pending row is missing still records its file. */
 export async function markMediaStored(db: Db, inboxId: string, id: string, file: StoredFile): Promise<void> {
-  await db
+  const shard = await shardOf(db, inboxId);
+  await shard
     .insert(media)
     .values({ inboxId, id, ...file, state: "stored", attempts: 1 })
     .onConflictDoUpdate({
@@ -63,8 +67,9 @@ export async function markMediaStored(db: Db, inboxId: string, id: string, file:
  * reports the attempts already made. A stored file never becomes failed (late duplicate jobs).
  */
 export async function markMediaFailed(db: Db, inboxId: string, id: string, error: string, countAttempt = true): Promise<void> {
+  const shard = await shardOf(db, inboxId);
   const lastError = error.slice(0, MAX_ERROR_CHARS);
-  await db
+  await shard
     .insert(media)
     .values({ inboxId, id, state: "failed", attempts: countAttempt ? 1 : 0, lastError })
     .onConflictDoUpdate({

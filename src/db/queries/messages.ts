@@ -1,5 +1,5 @@
 import { type SQL, sql } from "drizzle-orm";
-import type { Db } from "../client";
+import { type Db, shardOf } from "../client";
 import { and, type ChatScope, chatCondition, chatConditions, contactMatch, pageClause } from "./chat-scope";
 import { chunks } from "./chunks";
 
@@ -57,6 +57,7 @@ export async function listMessages(
   limit: number,
   offset: number,
 ): Promise<{ rows: MessageRecord[]; count: number }> {
+  const shard = await shardOf(db, s.inboxId);
   const where = chatConditions(s);
   where.push(sql`m.inbox_id = ${s.inboxId}`);
   if (s.sinceTime !== undefined) where.push(sql`m.timestamp >= ${s.sinceTime}`);
@@ -72,7 +73,7 @@ export async function listMessages(
     const counted = timed
       ? sql`SELECT count(*) AS n FROM messages m ${chats} WHERE ${and(where)}`
       : sql`SELECT coalesce(sum(c.message_count), 0) AS n FROM chats c WHERE ${and(chatConditions(s))}`;
-    return pageWithCount(db, s.userId, sql`total AS MATERIALIZED (${counted}), page AS MATERIALIZED (${pageOf(sql`messages m`)})`);
+    return pageWithCount(shard, s.userId, sql`total AS MATERIALIZED (${counted}), page AS MATERIALIZED (${pageOf(sql`messages m`)})`);
   }
 
   const unfiltered =
@@ -87,23 +88,23 @@ export async function listMessages(
   const probe = contact ? sql`SELECT 1 AS hit FROM chats sc WHERE sc.inbox_id = ${s.inboxId} AND ${contact} LIMIT 1` : null;
   if (unfiltered && s.match) {
     // The common search in one round trip, the contact probe included; a contact hit takes the general path.
-    const found = await pageWithCount(db, s.userId, newestHits(s.inboxId, s.match, limit, offset), probe ?? sql`NULL`);
+    const found = await pageWithCount(shard, s.userId, newestHits(s.inboxId, s.match, limit, offset), probe ?? sql`NULL`);
     if (!found.extra) return found;
   }
-  const contactHit = probe && (await db.get(probe));
+  const contactHit = probe && (await shard.get(probe));
   const searched = searchedMessageIds(contactHit ? s : { ...s, nameContains: null, numberContains: null });
   if (!searched) return { rows: [], count: 0 }; // nothing in the query can match
   const counted = unfiltered
     ? sql`SELECT count(*) AS n FROM (${searched})`
     : sql`SELECT count(*) AS n FROM (${searched}) s CROSS JOIN messages m INDEXED BY messages_id_cover ON m.id = s.id ${chats} WHERE ${and(where)}`;
-  const count = (await db.get<{ n: number }>(counted))?.n ?? 0;
+  const count = (await shard.get<{ n: number }>(counted))?.n ?? 0;
   if (count === 0 || offset >= count) return { rows: [], count };
   // Many hits: walk the newest-first index and stop after a page; few: sort just the hits.
   const page =
     count > DENSE_SEARCH
       ? pageOf(sql`messages m`, [sql`m.id IN (${searched})`])
       : pageOf(sql`(${searched}) s CROSS JOIN messages m ON m.id = s.id`);
-  return pageWithCount(db, s.userId, sql`total AS (SELECT ${count} AS n), page AS MATERIALIZED (${page})`);
+  return pageWithCount(shard, s.userId, sql`total AS (SELECT ${count} AS n), page AS MATERIALIZED (${page})`);
 }
 
 /**
@@ -146,13 +147,15 @@ function newestHits(inboxId: string, match: string, limit: number, offset: numbe
 }
 
 /** Messages by id, with the same columns as `listMessages`; chunked under D1's 100 bound parameters. */
-export function messagesByIds(db: Db, inboxId: string, userId: number, ids: number[]): Promise<MessageRecord[]> {
-  return messagesBy(db, inboxId, userId, sql`m.id`, ids);
+export async function messagesByIds(db: Db, inboxId: string, userId: number, ids: number[]): Promise<MessageRecord[]> {
+  const shard = await shardOf(db, inboxId);
+  return messagesBy(shard, inboxId, userId, sql`m.id`, ids);
 }
 
 /** Messages by WhatsApp id, as `messagesByIds`. */
-export function messagesByWamids(db: Db, inboxId: string, userId: number, wamids: string[]): Promise<MessageRecord[]> {
-  return messagesBy(db, inboxId, userId, sql`m.wamid`, wamids);
+export async function messagesByWamids(db: Db, inboxId: string, userId: number, wamids: string[]): Promise<MessageRecord[]> {
+  const shard = await shardOf(db, inboxId);
+  return messagesBy(shard, inboxId, userId, sql`m.wamid`, wamids);
 }
 
 async function messagesBy(db: Db, inboxId: string, userId: number, key: SQL, values: (number | string)[]): Promise<MessageRecord[]> {
@@ -172,13 +175,15 @@ async function messagesBy(db: Db, inboxId: string, userId: number, key: SQL, val
 
 /** Whether a message carrying this media id sits in a chat the scope may read. */
 export async function mediaInReadableChat(db: Db, s: ChatScope, mediaId: string): Promise<boolean> {
-  const found = await db.get(sql`SELECT 1 AS ok FROM messages m CROSS JOIN chats c ON c.inbox_id = m.inbox_id AND c.wa_id = m.wa_id
+  const shard = await shardOf(db, s.inboxId);
+  const found = await shard.get(sql`SELECT 1 AS ok FROM messages m CROSS JOIN chats c ON c.inbox_id = m.inbox_id AND c.wa_id = m.wa_id
     WHERE m.inbox_id = ${s.inboxId} AND m.media_id = ${mediaId} AND ${and(chatConditions(s))} LIMIT 1`);
   return Boolean(found);
 }
 
 /** A message of a chat the scope may read, by WhatsApp id: its chat's wa_id. */
 export async function readableMessage(db: Db, s: ChatScope, wamid: string): Promise<{ wa_id: string } | undefined> {
-  return db.get<{ wa_id: string }>(sql`SELECT m.wa_id FROM messages m CROSS JOIN chats c ON c.inbox_id = m.inbox_id AND c.wa_id = m.wa_id
+  const shard = await shardOf(db, s.inboxId);
+  return shard.get<{ wa_id: string }>(sql`SELECT m.wa_id FROM messages m CROSS JOIN chats c ON c.inbox_id = m.inbox_id AND c.wa_id = m.wa_id
     WHERE m.inbox_id = ${s.inboxId} AND m.wamid = ${wamid} AND ${chatCondition(s)} LIMIT 1`);
 }

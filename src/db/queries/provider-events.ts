@@ -1,4 +1,4 @@
-import type { Db } from "../client";
+import { type Db, shardOf } from "../client";
 import { providerEvents } from "../schema";
 import { chunks } from "./chunks";
 
@@ -6,7 +6,8 @@ export type ProviderEvent = { kind: "field" | "error" | "invalid"; name: string;
 
 /** Stores a webhook's non-message content in one transaction (all or nothing, so a retry never duplicates half). */
 export async function insertProviderEvents(db: Db, inboxId: string, events: (ProviderEvent & { bodyKey: string | null })[]): Promise<void> {
+  const shard = await shardOf(db, inboxId);
   const rows = events.map((e) => ({ inboxId, kind: e.kind, name: e.name, payload: e.payload, bodyKey: e.bodyKey }));
-  const [first, ...rest] = chunks(rows, 20).map((chunk) => db.insert(providerEvents).values(chunk));
-  if (first) await db.batch([first, ...rest]);
+  const [first, ...rest] = chunks(rows, 20).map((chunk) => shard.insert(providerEvents).values(chunk));
+  if (first) await shard.batch([first, ...rest]);
 }

@@ -1,9 +1,10 @@
-import { and, asc, count, eq, type SQL, sql } from "drizzle-orm";
-import type { Db } from "../client";
+import { and, asc, count, eq, inArray, type SQL, sql } from "drizzle-orm";
+import { type Db, shardOf } from "../client";
 import { tags } from "../schema";
 import type { ChatScope } from "./chat-scope";
 import { chunks } from "./chunks";
 import { type HistoryFilter, historyRow, listHistory } from "./history";
+import { workspaceShards } from "./inboxes";
 
 export type Tag = typeof tags.$inferSelect;
 export type AttachedTag = {
@@ -54,21 +55,33 @@ export async function saveTag(
   return saved[0];
 }
 
+/** Tags by id, whatever their workspace (the inbox object names the tags of its changes). */
+export async function tagsByIds(db: Db, ids: number[]): Promise<Map<number, Tag>> {
+  const found = await Promise.all(chunks(ids).map((part) => db.select().from(tags).where(inArray(tags.id, part))));
+  return new Map(found.flat().map((t) => [t.id, t]));
+}
+
 export async function deleteTag(db: Db, workspaceId: string, id: number): Promise<void> {
   await db.delete(tags).where(and(eq(tags.workspaceId, workspaceId), eq(tags.id, id)));
 }
 
-/** Inboxes that have taggings of a tag (whose objects must remove them). */
-export async function inboxesUsingTag(db: Db, tagId: number): Promise<string[]> {
-  const rows = await db.all<{ inbox_id: string }>(
-    sql`SELECT inbox_id FROM chat_taggings WHERE tag_id = ${tagId} UNION SELECT inbox_id FROM message_taggings WHERE tag_id = ${tagId}`,
+/** Inboxes of the workspace that have taggings of a tag (whose objects must remove them), shard by shard. */
+export async function inboxesUsingTag(db: Db, workspaceId: string, tagId: number): Promise<string[]> {
+  const found = await Promise.all(
+    (await workspaceShards(db, workspaceId)).map(async ({ shard, inboxIds }) => {
+      const rows = await shard.all<{ inbox_id: string }>(
+        sql`SELECT inbox_id FROM chat_taggings WHERE tag_id = ${tagId} UNION SELECT inbox_id FROM message_taggings WHERE tag_id = ${tagId}`,
+      );
+      return rows.map((r) => r.inbox_id).filter((id) => inboxIds.includes(id));
+    }),
   );
-  return rows.map((r) => r.inbox_id);
+  return found.flat();
 }
 
 /**
  * The current taggings of a page's chats and messages as the seed's attached-tag objects:
- * one UNION query per chunk of ids (under D1's 100-parameter cap), chunks in parallel.
+ * the taggings from the inbox's shard (one UNION query per chunk of ids, under D1's
+ * 100-parameter cap, chunks in parallel), then their tags from the directory.
  */
 export async function tagsOf(
   db: Db,
@@ -78,7 +91,9 @@ export async function tagsOf(
 ): Promise<{ chats: Map<string, AttachedTag[]>; messages: Map<string, AttachedTag[]> }> {
   const chats = new Map<string, AttachedTag[]>();
   const messages = new Map<string, AttachedTag[]>();
-  const list = (ids: string[]) =>
+  if (!waIds.length && !wamids.length) return { chats, messages };
+  const shard = await shardOf(db, inboxId);
+  const list = (ids: (string | number)[]) =>
     sql.join(
       ids.map((id) => sql`${id}`),
       sql`, `,
@@ -90,35 +105,31 @@ export async function tagsOf(
     const c = chatChunks[i];
     const m = messageChunks[i];
     if (c) {
-      parts.push(sql`SELECT 'chat' AS kind, x.wa_id AS key, x.id AS tagging_id, x.extra, t.id, t.name, t.web_inbox_color
-        FROM chat_taggings x JOIN tags t ON t.id = x.tag_id WHERE x.inbox_id = ${inboxId} AND x.wa_id IN (${list(c)})`);
+      parts.push(sql`SELECT 'chat' AS kind, wa_id AS key, id AS tagging_id, extra, tag_id
+        FROM chat_taggings WHERE inbox_id = ${inboxId} AND wa_id IN (${list(c)})`);
     }
     if (m) {
-      parts.push(sql`SELECT 'message' AS kind, x.wamid AS key, x.id AS tagging_id, x.extra, t.id, t.name, t.web_inbox_color
-        FROM message_taggings x JOIN tags t ON t.id = x.tag_id WHERE x.inbox_id = ${inboxId} AND x.wamid IN (${list(m)})`);
+      parts.push(sql`SELECT 'message' AS kind, wamid AS key, id AS tagging_id, extra, tag_id
+        FROM message_taggings WHERE inbox_id = ${inboxId} AND wamid IN (${list(m)})`);
     }
-    return db.all<{
-      kind: "chat" | "message";
-      key: string;
-      tagging_id: number;
-      extra: string | null;
-      id: number;
-      name: string;
-      web_inbox_color: string | null;
-    }>(sql`${sql.join(parts, sql` UNION ALL `)} ORDER BY tagging_id`);
+    return shard.all<{ kind: "chat" | "message"; key: string; tagging_id: number; extra: string | null; tag_id: number }>(
+      sql`${sql.join(parts, sql` UNION ALL `)} ORDER BY tagging_id`,
+    );
   });
-  for (const rows of await Promise.all(queries)) {
-    for (const r of rows) {
-      const into = r.kind === "chat" ? chats : messages;
-      const tag = {
-        id: r.id,
-        name: r.name,
-        web_inbox_color: r.web_inbox_color,
-        tagging_id: r.tagging_id,
-        extra: r.extra === null ? null : JSON.parse(r.extra),
-      };
-      into.set(r.key, [...(into.get(r.key) ?? []), tag]);
-    }
+  const taggings = (await Promise.all(queries)).flat();
+  const byId = await tagsByIds(db, [...new Set(taggings.map((t) => t.tag_id))]);
+  for (const r of taggings) {
+    const tag = byId.get(r.tag_id);
+    if (!tag) continue; // its tag is being deleted; the inbox object removes the tagging
+    const into = r.kind === "chat" ? chats : messages;
+    const attached = {
+      id: tag.id,
+      name: tag.name,
+      web_inbox_color: tag.webInboxColor,
+      tagging_id: r.tagging_id,
+      extra: r.extra === null ? null : JSON.parse(r.extra),
+    };
+    into.set(r.key, [...(into.get(r.key) ?? []), attached]);
   }
   return { chats, messages };
 }
@@ -179,7 +190,8 @@ const findTaggings = async (db: Db, where: SQL) =>
 
 /** One tagging of the inbox by id. */
 export async function getTagging(db: Db, inboxId: string, kind: TaggingKind, id: number): Promise<Tagging | undefined> {
-  return (await findTaggings(db, sql`x.kind = ${kind} AND x.inbox_id = ${inboxId} AND x.id = ${id}`))[0];
+  const shard = await shardOf(db, inboxId);
+  return (await findTaggings(shard, sql`x.kind = ${kind} AND x.inbox_id = ${inboxId} AND x.id = ${id}`))[0];
 }
 
 /** The tagging of a pair (a chat's by `waId`, a message's by `wamid`), if any. */
@@ -188,12 +200,14 @@ export async function taggingOf(
   inboxId: string,
   pair: { kind: TaggingKind; waId: string; wamid: string | null; tagId: number },
 ): Promise<Tagging | undefined> {
+  const shard = await shardOf(db, inboxId);
   const target = pair.kind === "chat" ? sql`x.wa_id = ${pair.waId}` : sql`x.wamid = ${pair.wamid}`;
-  return (await findTaggings(db, sql`x.kind = ${pair.kind} AND x.inbox_id = ${inboxId} AND ${target} AND x.tag_id = ${pair.tagId}`))[0];
+  return (await findTaggings(shard, sql`x.kind = ${pair.kind} AND x.inbox_id = ${inboxId} AND ${target} AND x.tag_id = ${pair.tagId}`))[0];
 }
 
 /** Every tagging of a tag in the inbox (a deleted tag's removals), messages' first. */
 export async function taggingsOfTag(db: Db, inboxId: string, tagId: number): Promise<Tagging[]> {
-  const rows = await findTaggings(db, sql`x.inbox_id = ${inboxId} AND x.tag_id = ${tagId}`);
+  const shard = await shardOf(db, inboxId);
+  const rows = await findTaggings(shard, sql`x.inbox_id = ${inboxId} AND x.tag_id = ${tagId}`);
   return [...rows.filter((r) => r.kind === "message"), ...rows.filter((r) => r.kind === "chat")];
 }

@@ -1,5 +1,5 @@
 import { and, desc, eq, getTableColumns, inArray, type SQL, sql } from "drizzle-orm";
-import type { Db } from "../client";
+import { type Db, shardOf } from "../client";
 import { type DeliveryAttempt, type DeliveryState, deliveries, users, webhooks } from "../schema";
 import { chunks } from "./chunks";
 
@@ -170,9 +170,10 @@ export async function getDelivery(db: Db, inboxId: string, receiver: string, id:
 
 /** The raw status objects WhatsApp sent (the first of each key) for these messages, by `${wamid} ${status}`. */
 export async function statusPayloads(db: Db, inboxId: string, wamids: string[]): Promise<Map<string, unknown>> {
+  const shard = await shardOf(db, inboxId);
   const pages = await Promise.all(
     chunks([...new Set(wamids)]).map((chunk) =>
-      db.all<{ wamid: string; status: string; payload: string }>(
+      shard.all<{ wamid: string; status: string; payload: string }>(
         sql`SELECT wamid, status, payload FROM status_payloads WHERE inbox_id = ${inboxId} AND wamid IN (${sql.join(
           chunk.map((w) => sql`${w}`),
           sql`, `,
@@ -185,11 +186,12 @@ export async function statusPayloads(db: Db, inboxId: string, wamids: string[]):
 
 /** These users' received marks on these chats, by `${userId}:${waId}`. */
 export async function receivedMarksOf(db: Db, inboxId: string, waIds: string[], userIds: number[]): Promise<Map<string, number>> {
+  const shard = await shardOf(db, inboxId);
   const out = new Map<string, number>();
   if (!waIds.length || !userIds.length) return out;
   for (const users of chunks([...new Set(userIds)], 40))
     for (const chunk of chunks([...new Set(waIds)], 50)) {
-      const rows = await db.all<{ user_id: number; wa_id: string; timestamp: number }>(
+      const rows = await shard.all<{ user_id: number; wa_id: string; timestamp: number }>(
         sql`SELECT user_id, wa_id, timestamp FROM received_marks WHERE inbox_id = ${inboxId}
         AND wa_id IN (${sql.join(
           chunk.map((w) => sql`${w}`),

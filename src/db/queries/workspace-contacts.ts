@@ -10,11 +10,11 @@ import {
   contactGroups,
   contacts,
   contactUrns,
-  inboxes,
   stages,
   users,
 } from "../schema";
 import { chunks } from "./chunks";
+import { workspaceShards } from "./inboxes";
 import { known, type Read } from "./reads";
 
 /**
@@ -463,23 +463,21 @@ export function contactExtras(db: Db, contact: ContactRow): Read<ContactExtras> 
 
 /** Whether any inbox of the workspace has a chat with one of these wa_ids. */
 export async function hasChat(db: Db, workspaceId: string, waIds: string[]): Promise<boolean> {
-  const row = await db
-    .select({ one: sql<number>`1` })
-    .from(chats)
-    .innerJoin(inboxes, eq(inboxes.id, chats.inboxId))
-    .where(and(eq(inboxes.workspaceId, workspaceId), inArray(chats.waId, waIds)))
-    .limit(1)
-    .get();
-  return !!row;
+  return (await chatsOf(db, workspaceId, waIds)).length > 0;
 }
 
-/** The chats of the workspace with these wa_ids, by inbox. */
-export async function chatsOf(db: Db, workspaceId: string, waIds: string[]) {
-  return db
-    .select({ inboxId: chats.inboxId, waId: chats.waId })
-    .from(chats)
-    .innerJoin(inboxes, eq(inboxes.id, chats.inboxId))
-    .where(and(eq(inboxes.workspaceId, workspaceId), inArray(chats.waId, waIds)));
+/** The chats of the workspace with these wa_ids, by inbox (shard by shard). */
+export async function chatsOf(db: Db, workspaceId: string, waIds: string[]): Promise<{ inboxId: string; waId: string }[]> {
+  if (!waIds.length) return [];
+  const found = await Promise.all(
+    (await workspaceShards(db, workspaceId)).map(({ shard, inboxIds }) =>
+      shard
+        .select({ inboxId: chats.inboxId, waId: chats.waId })
+        .from(chats)
+        .where(and(inArray(chats.inboxId, inboxIds), inArray(chats.waId, waIds))),
+    ),
+  );
+  return found.flat();
 }
 
 /** The hard delete of a contact: its URNs, values and memberships (counters follow) go with it. */

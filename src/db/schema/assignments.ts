@@ -1,5 +1,4 @@
 import { index, integer, sqliteTable, text } from "drizzle-orm/sqlite-core";
-import { inboxes } from "./tenancy";
 
 /**
  * The history of chat assignments, one row per `chat_assignment` event of the inbox's
@@ -10,9 +9,7 @@ export const assignmentEvents = sqliteTable(
   "assignment_events",
   {
     id: text().primaryKey(),
-    inboxId: text()
-      .notNull()
-      .references(() => inboxes.id, { onDelete: "cascade" }),
+    inboxId: text().notNull(),
     seq: integer().notNull(),
     waId: text().notNull(),
     userSet: integer(),

@@ -1,7 +1,11 @@
 import { sql } from "drizzle-orm";
 import { index, integer, primaryKey, sqliteTable, text, uniqueIndex } from "drizzle-orm/sqlite-core";
-import { inboxes } from "./tenancy";
-import { users } from "./users";
+
+/*
+ * The tables of an inbox's traffic (here, the taggings and histories, status payloads) live
+ * on the inbox's shard, apart from the directory's inboxes, users and tags: they carry those
+ * ids without foreign keys, which cannot cross databases (`src/db/client.ts`).
+ */
 
 /**
  * One chat per customer per inbox; it also carries the customer's contact (the seed's
@@ -11,9 +15,7 @@ import { users } from "./users";
 export const chats = sqliteTable(
   "chats",
   {
-    inboxId: text()
-      .notNull()
-      .references(() => inboxes.id, { onDelete: "cascade" }),
+    inboxId: text().notNull(),
     waId: text().notNull(),
     /** The contact object as WhatsApp last sent it (`{profile: {name}, wa_id}`). */
     contact: text({ mode: "json" }).$type<Record<string, unknown>>().notNull(),
@@ -25,7 +27,7 @@ export const chats = sqliteTable(
     lastCustomerMessageTimestamp: integer(),
     /** Messages in the chat, kept by the write path: list counts add these up instead of counting rows. */
     messageCount: integer().notNull().default(0),
-    assignedToUser: integer().references(() => users.id, { onDelete: "set null" }),
+    assignedToUser: integer(),
     assignedGroup: integer(),
     /** Marked done by a person (`PATCH /chats/{wa_id}/resolve`); a new customer message reopens it. */
     resolved: integer({ mode: "boolean" }).notNull().default(false),
@@ -44,9 +46,7 @@ export const messages = sqliteTable(
     // A plain rowid key: AUTOINCREMENT would write its sqlite_sequence row on every insert.
     // Ids of purged messages may come back; every row keyed by a message id goes with it.
     id: integer().primaryKey(),
-    inboxId: text()
-      .notNull()
-      .references(() => inboxes.id, { onDelete: "cascade" }),
+    inboxId: text().notNull(),
     /** WhatsApp's message id. */
     wamid: text().notNull(),
     waId: text().notNull(),
@@ -58,7 +58,7 @@ export const messages = sqliteTable(
     payload: text({ mode: "json" }).$type<Record<string, unknown>>().notNull(),
     /** `{sent, delivered, read, played: POSIX seconds, failed: {timestamp, errors}, ...}`: only ever gains keys. */
     statuses: text({ mode: "json" }).$type<Record<string, unknown>>().notNull().default(sql`'{}'`),
-    senderUserId: integer().references(() => users.id, { onDelete: "set null" }),
+    senderUserId: integer(),
     contextWamid: text(),
     /** The media id in the payload (provider id inbound, our upload id outbound): who may read a file follows its chat. */
     mediaId: text(),
@@ -80,12 +80,8 @@ export const messages = sqliteTable(
 export const receivedMarks = sqliteTable(
   "received_marks",
   {
-    userId: integer()
-      .notNull()
-      .references(() => users.id, { onDelete: "cascade" }),
-    inboxId: text()
-      .notNull()
-      .references(() => inboxes.id, { onDelete: "cascade" }),
+    userId: integer().notNull(),
+    inboxId: text().notNull(),
     waId: text().notNull(),
     timestamp: integer().notNull(),
   },
@@ -98,9 +94,7 @@ export const media = sqliteTable(
   {
     /** The provider's media id for inbound media (so `waba_payload` ids resolve directly), a UUID for uploads. */
     id: text().notNull(),
-    inboxId: text()
-      .notNull()
-      .references(() => inboxes.id, { onDelete: "cascade" }),
+    inboxId: text().notNull(),
     mimeType: text(),
     sha256: text(),
     size: integer(),
@@ -124,9 +118,7 @@ export const providerEvents = sqliteTable(
   "provider_events",
   {
     id: integer().primaryKey({ autoIncrement: true }),
-    inboxId: text()
-      .notNull()
-      .references(() => inboxes.id, { onDelete: "cascade" }),
+    inboxId: text().notNull(),
     kind: text({ enum: ["field", "error", "invalid"] }).notNull(),
     /** The change's field, or the reason an item was unreadable. */
     name: text().notNull(),

@@ -1,6 +1,6 @@
 import { sql } from "drizzle-orm";
 import { index, integer, sqliteTable, text, uniqueIndex } from "drizzle-orm/sqlite-core";
-import { inboxes, workspaces } from "./tenancy";
+import { workspaces } from "./tenancy";
 
 /** Tags belong to the workspace; their names are unique in it regardless of case (`nameKey` = lower-case name). */
 export const tags = sqliteTable(
@@ -26,13 +26,9 @@ export const chatTaggings = sqliteTable(
   "chat_taggings",
   {
     id: integer().primaryKey({ autoIncrement: true }),
-    inboxId: text()
-      .notNull()
-      .references(() => inboxes.id, { onDelete: "cascade" }),
+    inboxId: text().notNull(),
     waId: text().notNull(),
-    tagId: integer()
-      .notNull()
-      .references(() => tags.id, { onDelete: "cascade" }),
+    tagId: integer().notNull(),
     extra: text({ mode: "json" }).$type<Record<string, unknown>>(),
   },
   (t) => [uniqueIndex("chat_taggings_pair_idx").on(t.inboxId, t.waId, t.tagId), index("chat_taggings_tag_idx").on(t.tagId, t.inboxId)],
@@ -42,14 +38,10 @@ export const messageTaggings = sqliteTable(
   "message_taggings",
   {
     id: integer().primaryKey({ autoIncrement: true }),
-    inboxId: text()
-      .notNull()
-      .references(() => inboxes.id, { onDelete: "cascade" }),
+    inboxId: text().notNull(),
     wamid: text().notNull(),
     waId: text().notNull(),
-    tagId: integer()
-      .notNull()
-      .references(() => tags.id, { onDelete: "cascade" }),
+    tagId: integer().notNull(),
     extra: text({ mode: "json" }).$type<Record<string, unknown>>(),
   },
   (t) => [
@@ -67,9 +59,7 @@ export const taggingEvents = sqliteTable(
   "tagging_events",
   {
     id: text().primaryKey(),
-    inboxId: text()
-      .notNull()
-      .references(() => inboxes.id, { onDelete: "cascade" }),
+    inboxId: text().notNull(),
     kind: text({ enum: ["chat", "message"] }).notNull(),
     seq: integer().notNull(),
     waId: text().notNull(),

@@ -34,6 +34,8 @@ export const inboxes = sqliteTable(
     inviteTemplate: text({ mode: "json" }).$type<TemplateRef | null>(),
     /** Polser: flow name → the template that starts that Meta flow (`flow_data`). */
     flowTemplates: text({ mode: "json" }).$type<Record<string, TemplateRef>>().notNull().default(sql`'{}'`),
+    /** The D1 binding that holds this inbox's traffic (`src/db/client.ts`); inboxes from before shards stay on the directory. */
+    shard: text().notNull().default("DB"),
     createdAt: integer().notNull().default(now),
   },
   (t) => [index("inboxes_workspace_idx").on(t.workspaceId, t.createdAt), uniqueIndex("inboxes_hostname_idx").on(t.hostname)],

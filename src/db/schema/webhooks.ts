@@ -114,9 +114,7 @@ export const ruleEngines = sqliteTable("rule_engines", {
 export const statusPayloads = sqliteTable(
   "status_payloads",
   {
-    inboxId: text()
-      .notNull()
-      .references(() => inboxes.id, { onDelete: "cascade" }),
+    inboxId: text().notNull(),
     wamid: text().notNull(),
     status: text().notNull(),
     payload: text().notNull(),

@@ -1,7 +1,9 @@
 import { createRoute, z } from "@hono/zod-openapi";
 import type { Context } from "hono";
+import { config } from "../../config";
 import type { AppEnv } from "../../context";
-import { getInbox, insertInbox, listInboxes, updateInbox } from "../../db/queries/inboxes";
+import { DIRECTORY } from "../../db/client";
+import { getInbox, insertInbox, listInboxes, placement, updateInbox } from "../../db/queries/inboxes";
 import { getWorkspace } from "../../db/queries/workspaces";
 import { fieldErrors, notFound } from "../../errors";
 import { bodyDoc, readBody } from "../../http/body";
@@ -34,6 +36,12 @@ const CreateInboxBody = z.object({
     .optional(),
 });
 const PatchInboxBody = CreateInboxBody.partial();
+const CreateBody = CreateInboxBody.extend({
+  shard: z.string().optional().openapi({
+    description:
+      "Where the inbox's traffic goes: `DB` (the directory) or one of `SHARDS`. Default: the shard of `SHARDS` holding the workspace's other inboxes, else the one holding fewest inboxes.",
+  }),
+});
 const InboxParams = WorkspaceParams.extend({ inboxId: z.string().openapi({ param: { name: "inboxId", in: "path" } }) });
 
 const create = createRoute({
@@ -41,7 +49,7 @@ const create = createRoute({
   path: "/workspaces/{id}/inboxes",
   tags: ["Platform"],
   summary: "Create an inbox",
-  request: { params: WorkspaceParams, body: bodyDoc(CreateInboxBody) },
+  request: { params: WorkspaceParams, body: bodyDoc(CreateBody) },
   responses: { 201: json(InboxSchema, "The inbox (secrets omitted)."), ...errorResponses },
 });
 const list = createRoute({
@@ -82,8 +90,13 @@ export const registerInboxes = (app: App) => {
   app.openapi(create, async (c) => {
     const { id } = c.req.valid("param");
     await requireWorkspace(c, id);
-    const body = await readBody(c, CreateInboxBody);
+    const body = await readBody(c, CreateBody);
+    const { SHARDS } = config(c.env);
+    if (body.shard !== undefined && body.shard !== DIRECTORY && !SHARDS.includes(body.shard)) {
+      throw fieldErrors({ shard: [`Enter ${[DIRECTORY, ...SHARDS].join(", ")}.`] });
+    }
     const stored = await storeProviderConfig(c.env, body.provider, body.config);
+    const shard = body.shard ?? (await placement(c.get("db"), SHARDS, id));
     const inbox = await withUniqueHostname(() =>
       insertInbox(c.get("db"), {
         workspaceId: id,
@@ -93,6 +106,7 @@ export const registerInboxes = (app: App) => {
         hostname: body.hostname ?? null,
         inviteTemplate: body.invite_template ?? null,
         flowTemplates: body.flow_templates ?? {},
+        shard,
         ...stored,
       }),
     );

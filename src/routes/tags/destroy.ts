@@ -23,7 +23,7 @@ export const registerDestroyTag = (app: App) =>
     requireTags(user);
     const tag = await loadTag(c, c.req.valid("param").id);
     // Taggings change only through their inbox's object, so each removal is an event there.
-    for (const inboxId of await inboxesUsingTag(c.get("db"), tag.id)) {
+    for (const inboxId of await inboxesUsingTag(c.get("db"), tag.workspaceId, tag.id)) {
       await inboxObject(c.env, inboxId).tagging(inboxId, { action: "remove_tag", tagId: tag.id, doneBy: user.id });
     }
     await deleteTag(c.get("db"), tag.workspaceId, tag.id);

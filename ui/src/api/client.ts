@@ -23,14 +23,23 @@ const cookie = (name: string) =>
     ?.slice(name.length + 1);
 
 /**
- * The newest D1 bookmark the API answered (`x-d1-bookmark`), sent back on every request so
- * that reads served by a read replica still see this tab's own writes. Bookmarks are fixed
- * width, so the newest is the greatest.
+ * The newest D1 bookmarks the API answered (`x-d1-bookmark`: `DB=<bookmark>;SHARD_1=<bookmark>`,
+ * one per database), sent back on every request so that reads served by read replicas still
+ * see this tab's own writes. Answers may arrive out of order, so each database keeps its
+ * newest; bookmarks are fixed width, so the newest is the greatest.
  */
+const bookmarks = new Map<string, string>();
 let bookmark: string | null = null;
 export const BOOKMARK_HEADER = "x-d1-bookmark";
 export function noteBookmark(value: string | null) {
-  if (value && (!bookmark || value > bookmark)) bookmark = value;
+  if (!value) return;
+  for (const pair of value.split(";")) {
+    const [binding, newest] = pair.split("=");
+    if (!binding || !newest) continue;
+    const had = bookmarks.get(binding);
+    if (!had || newest > had) bookmarks.set(binding, newest);
+  }
+  bookmark = [...bookmarks].map(([binding, newest]) => `${binding}=${newest}`).join(";");
 }
 
 const credentials: Middleware = {

@@ -9712,6 +9712,7 @@ export interface paths {
                                 }[];
                             };
                         };
+                        shard?: string;
                     };
                     "application/x-www-form-urlencoded": {
                         name: string;
@@ -9739,6 +9740,7 @@ export interface paths {
                                 }[];
                             };
                         };
+                        shard?: string;
                     };
                     "multipart/form-data": {
                         name: string;
@@ -9766,6 +9768,7 @@ export interface paths {
                                 }[];
                             };
                         };
+                        shard?: string;
                     };
                 };
             };
@@ -12001,6 +12004,8 @@ export interface components {
             flow_templates: {
                 [key: string]: components["schemas"]["TemplateRef"];
             };
+            /** @description The D1 binding that holds the inbox's messages and chats, chosen when it was created (README, Storage). */
+            shard: string;
             created_at: number;
         };
         /** @description Sent to contacts the contact webhook creates with `inviteNewContacts`. */

@@ -1,0 +1,1 @@
+ALTER TABLE `inboxes` ADD `shard` text DEFAULT 'DB' NOT NULL;
