@@ -144,9 +144,9 @@ export class D1Writer {
   }
 
   /**
-   * One D1 transaction per database: the rows on the inbox's shard, then the workspace
-   * contacts they link in the directory. Both are idempotent, so after a failure of
-   * either the rows stay owed and the retry runs both again.
+   * One D1 transaction per database, side by side: the rows on the inbox's shard, the
+   * workspace contacts they link in the directory. Both are idempotent, so after a failure
+   * of either the rows stay owed and the retry runs both again.
    */
   private async store(inboxId: string, rows: MessageRow[], statuses: StatusRow[]): Promise<void> {
     const { shard, directory } = await this.databases();
@@ -155,8 +155,7 @@ export class D1Writer {
       await shard.batch([...writeStatements(shard, inboxId, rows, statuses), ...contacts]);
       return;
     }
-    await shard.batch(writeStatements(shard, inboxId, rows, statuses));
-    if (contacts.length) await directory.batch(contacts);
+    await Promise.all([shard.batch(writeStatements(shard, inboxId, rows, statuses)), contacts.length ? directory.batch(contacts) : null]);
   }
 
   private requireInboxId(): string {

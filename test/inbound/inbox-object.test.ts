@@ -33,6 +33,28 @@ describe("the inbox object", () => {
     ]);
   });
 
+  it("answers 503 when the directory's contact links fail beside a stored shard write, and the retry counts the message once", async () => {
+    const ws = await sandbox();
+    expect(ws.shard).not.toBe(env.DB);
+    const m = textMessage("4915100000013", "half written");
+    await env.DB.exec("ALTER TABLE contact_urns RENAME TO contact_urns_away");
+    const failed = await postWebhook(ws.inboxId, cloudEnvelope({ messages: [m] }));
+    await env.DB.exec("ALTER TABLE contact_urns_away RENAME TO contact_urns");
+    expect(failed.status).toBe(503);
+    const retried = await postWebhook(ws.inboxId, cloudEnvelope({ messages: [m] }));
+    expect(retried.status).toBe(200);
+    expect(await rows(ws.inboxId)).toEqual([{ wamid: m.id, seq: 1 }]);
+    const chat = await ws.shard
+      .prepare("SELECT message_count FROM chats WHERE inbox_id = ?")
+      .bind(ws.inboxId)
+      .first<{ message_count: number }>();
+    expect(chat?.message_count).toBe(1);
+    const linked = await env.DB.prepare("SELECT count(*) AS n FROM contact_urns WHERE workspace_id = ? AND identity = ?")
+      .bind(ws.id, "whatsapp:4915100000013")
+      .first<{ n: number }>();
+    expect(linked?.n).toBe(1);
+  });
+
   it("answers 503 when D1 fails, then stores the provider's retry once with the sequence it claimed", async () => {
     const ws = await sandbox();
     const m = textMessage("4915100000003", "retry me");
