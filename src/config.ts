@@ -56,9 +56,9 @@ const ConfigSchema = z.object({
     .default("")
     .transform((v) => v === "true"),
   /**
-   * The D1 bindings new inboxes are placed on (comma-separated; `src/db/client.ts`): each new
-   * inbox goes to the one holding fewest inboxes. Empty: new inboxes stay on the directory
-   * (`DB`). A full shard leaves this list and keeps its binding, so its inboxes are still served.
+   * The D1 bindings new inboxes are placed on (comma-separated; `src/db/client.ts`): beside
+   * the workspace's other inboxes, else on the one holding fewest inboxes. Empty: new inboxes
+   * stay on the directory (`DB`). A full shard leaves this list and keeps its binding, so its inboxes are still served.
    */
   SHARDS: z
     .string()

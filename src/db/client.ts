@@ -7,7 +7,7 @@ import * as schema from "./schema";
  * users, credentials, settings and workspace contacts; an inbox's traffic (chats, messages
  * and their search index, received marks, media, taggings, assignment history, provider
  * events, status payloads) lives on the shard its inbox row names: a D1 binding, placed when
- * the inbox is created (`placeInbox`). Every database carries the same schema, so one set of
+ * the inbox is created (`placement` in `queries/inboxes.ts`). Every database carries the same schema, so one set of
  * migrations serves all; a shard simply leaves the directory's tables empty.
  *
  * Query modules take the directory handle and reach an inbox's shard through `shardOf`, so
@@ -39,10 +39,18 @@ class Storage {
 
 const storages = new WeakMap<Db, Storage>();
 
+const boundD1 = (env: Env, binding: string) => {
+  const d1 = (env as unknown as Record<string, D1Database | undefined>)[binding];
+  return typeof d1?.prepare === "function" ? d1 : undefined;
+};
+
+/** Whether `env` binds a D1 database by this name. */
+export const isD1Binding = (env: Env, binding: string): boolean => boundD1(env, binding) !== undefined;
+
 /** A D1 binding of `env` by name (a shard named in the directory must be bound). */
 export function d1Binding(env: Env, binding: string): D1Database {
-  const d1 = (env as unknown as Record<string, unknown>)[binding] as D1Database | undefined;
-  if (typeof d1?.prepare !== "function") throw new Error(`No D1 binding ${binding}: declare it in wrangler.toml`);
+  const d1 = boundD1(env, binding);
+  if (!d1) throw new Error(`No D1 binding ${binding}: declare it in wrangler.toml`);
   return d1;
 }
 
@@ -70,10 +78,15 @@ export function rememberShard(inbox: { id: string; shard: string }): void {
   placements.set(inbox.id, { shard: inbox.shard, until: Date.now() + SHARD_TTL_MS });
 }
 
+const cachedShard = (inboxId: string): string | undefined => {
+  const hit = placements.get(inboxId);
+  return hit && hit.until > Date.now() ? hit.shard : undefined;
+};
+
 /** The binding that holds an inbox's traffic (the directory for an unknown inbox: it finds nothing there). */
 export async function shardName(db: Db, inboxId: string): Promise<string> {
-  const hit = placements.get(inboxId);
-  if (hit && hit.until > Date.now()) return hit.shard;
+  const hit = cachedShard(inboxId);
+  if (hit) return hit;
   const directory = storageOf(db).db(DIRECTORY);
   const row = await directory.select({ shard: schema.inboxes.shard }).from(schema.inboxes).where(eq(schema.inboxes.id, inboxId)).get();
   if (!row) return DIRECTORY;
@@ -86,7 +99,7 @@ export async function shardOf(db: Db, inboxId: string): Promise<Db> {
   return storageOf(db).db(await shardName(db, inboxId));
 }
 
-/** An inbox's shard as a raw D1 binding (the inbox object's write path). */
+/** An inbox's shard as a raw D1 binding (the inbox object's write path: a cache hit opens nothing). */
 export async function shardD1(env: Env, inboxId: string): Promise<D1Database> {
-  return d1Binding(env, await shardName(createDb(env), inboxId));
+  return d1Binding(env, cachedShard(inboxId) ?? (await shardName(createDb(env), inboxId)));
 }

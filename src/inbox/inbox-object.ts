@@ -389,9 +389,9 @@ export class InboxObject extends DurableObject<Env> {
   /** Writes changes (idempotent per event) and marks their events ready. */
   private async writeChanges(specs: ChangeSpec[]): Promise<void> {
     const inboxId = this.inboxId as string;
-    for (let i = 0; i < specs.length; i += CHANGES_PER_BATCH) {
+    const shard = specs.length ? await this.shard() : null;
+    for (let i = 0; shard && i < specs.length; i += CHANGES_PER_BATCH) {
       const chunk = specs.slice(i, i + CHANGES_PER_BATCH);
-      const shard = await this.shard();
       await shard.batch(chunk.flatMap((s) => changeStatements(shard, inboxId, s)));
       this.ledger.transaction(() => {
         for (const s of chunk) this.ledger.events.written(s.seq);

@@ -1,6 +1,6 @@
 import type { MiddlewareHandler } from "hono";
 import type { AppEnv } from "../context";
-import { createDb, DIRECTORY, d1Binding, openedBy, shardName } from "../db/client";
+import { createDb, DIRECTORY, d1Binding, isD1Binding, openedBy, shardName } from "../db/client";
 import { ApiError } from "../errors";
 import { UNSAFE } from "./auth";
 
@@ -53,9 +53,6 @@ function advance(into: Map<string, string>, binding: string, bookmark: string | 
   if (bookmark && (!had || bookmark > had)) into.set(binding, bookmark);
 }
 
-const isBound = (env: Env, binding: string) =>
-  typeof (env as unknown as Record<string, D1Database | undefined>)[binding]?.prepare === "function";
-
 export function d1Session(): MiddlewareHandler<AppEnv> {
   return async (c, next) => {
     if (c.req.path.startsWith("/webhooks/")) {
@@ -68,7 +65,7 @@ export function d1Session(): MiddlewareHandler<AppEnv> {
       throw new ApiError(400, { detail: `${BOOKMARK_HEADER} must be the value of an earlier response's ${BOOKMARK_HEADER} header.` });
     }
     // A database no longer bound is forgotten, not refused: the bookmark came from this API.
-    const bookmarks = new Map([...parsed].filter(([binding]) => isBound(c.env, binding)));
+    const bookmarks = new Map([...parsed].filter(([binding]) => isD1Binding(c.env, binding)));
     const write = UNSAFE.has(c.req.method);
     const sessions = new Map<string, D1DatabaseSession>();
     const db = createDb(c.env, (binding) => {

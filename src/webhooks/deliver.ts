@@ -39,20 +39,20 @@ type Outcome =
  */
 class Writes {
   readonly directory: BatchItem<"sqlite">[] = [];
-  readonly shards = new Map<Db, BatchItem<"sqlite">[]>();
+  readonly marks: [Db, BatchItem<"sqlite">][] = [];
   push(...items: BatchItem<"sqlite">[]) {
     this.directory.push(...items);
   }
-  onShard(shard: Db, item: BatchItem<"sqlite">) {
-    this.shards.set(shard, [...(this.shards.get(shard) ?? []), item]);
-  }
 }
 
-/** A queue batch's writes, each database in batches of WRITES_PER_BATCH. */
+/** A queue batch's writes, each database in batches of WRITES_PER_BATCH: the shards' first, the directory's last. */
 async function flush(db: Db, all: Writes[]): Promise<void> {
-  const shards = new Map<Db, BatchItem<"sqlite">[]>();
-  for (const w of all) for (const [shard, items] of w.shards) shards.set(shard, [...(shards.get(shard) ?? []), ...items]);
-  const runs: [Db, BatchItem<"sqlite">[]][] = [...shards, [db, all.flatMap((w) => w.directory)]];
+  const runs = new Map<Db, BatchItem<"sqlite">[]>();
+  for (const [shard, item] of all.flatMap((w) => w.marks)) runs.set(shard, [...(runs.get(shard) ?? []), item]);
+  // An inbox on the directory has its marks in the directory's own (last) batch.
+  const own = runs.get(db) ?? [];
+  runs.delete(db);
+  runs.set(db, [...own, ...all.flatMap((w) => w.directory)]);
   for (const [on, items] of runs) {
     for (let i = 0; i < items.length; i += WRITES_PER_BATCH) {
       await on.batch(items.slice(i, i + WRITES_PER_BATCH) as [BatchItem<"sqlite">, ...BatchItem<"sqlite">[]]);
@@ -275,7 +275,7 @@ async function secretsOf(key: string, hook: Webhook): Promise<string[]> {
 async function onDelivered(db: Db, d: DeliveryWithReceiver, hook: Webhook, writes: Writes): Promise<void> {
   if (d.markWaId !== null && d.markTimestamp !== null) {
     const shard = await shardOf(db, d.inboxId);
-    writes.onShard(shard, receivedMarkStatement(shard, hook.userId, d.inboxId, d.markWaId, d.markTimestamp, true));
+    writes.marks.push([shard, receivedMarkStatement(shard, hook.userId, d.inboxId, d.markWaId, d.markTimestamp, true)]);
   }
   if (hook.failingSince !== null) writes.push(webhookStatement(db, d.inboxId, hook.id, { failingSince: null }));
 }

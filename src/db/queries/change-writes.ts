@@ -107,6 +107,7 @@ function taggingStatements(d1: D1Database, inboxId: string, s: TaggingSpec): D1P
       s.waId,
       s.wamid,
       s.tagId,
+      // Changes logged before tag names travelled with them have none.
       s.tagName ?? "",
       s.tagColor ?? null,
       s.action,

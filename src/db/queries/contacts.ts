@@ -92,15 +92,14 @@ export async function listWorkspacePersons(
     shards.map(async ({ shard, inboxIds }) => {
       const where = readableIn(inboxIds, s);
       const page = spread ? pageClause(limit + offset, 0) : pageClause(limit, offset);
-      const [rows, ids] = await Promise.all([
+      const [rows, ids, total] = await Promise.all([
         shard.all<WorkspacePerson & { ts: number }>(sql`SELECT c.wa_id AS wa_id, c.profile_name AS profile_name,
           max(coalesce(c.last_message_timestamp, 0)) AS ts FROM chats c WHERE ${where} GROUP BY c.wa_id ORDER BY ts DESC, c.wa_id ${page}`),
         // Over several shards a customer may have chats on more than one: the count is of distinct numbers.
-        spread
-          ? shard.all<{ wa_id: string }>(sql`SELECT DISTINCT c.wa_id FROM chats c WHERE ${where}`)
-          : shard.get<{ n: number }>(sql`SELECT count(DISTINCT c.wa_id) AS n FROM chats c WHERE ${where}`),
+        spread ? shard.all<{ wa_id: string }>(sql`SELECT DISTINCT c.wa_id FROM chats c WHERE ${where}`) : [],
+        spread ? undefined : shard.get<{ n: number }>(sql`SELECT count(DISTINCT c.wa_id) AS n FROM chats c WHERE ${where}`),
       ]);
-      return { rows, ids };
+      return { rows, ids: ids.map((r) => r.wa_id), count: total?.n ?? 0 };
     }),
   );
   const newest = new Map<string, WorkspacePerson & { ts: number }>();
@@ -110,9 +109,7 @@ export async function listWorkspacePersons(
   }
   const merged = [...newest.values()].sort((a, b) => b.ts - a.ts || (a.wa_id < b.wa_id ? -1 : 1));
   const rows = spread ? merged.slice(offset, offset + limit) : merged;
-  const count = spread
-    ? new Set(pages.flatMap((p) => (p.ids as { wa_id: string }[]).map((r) => r.wa_id))).size
-    : ((pages[0]?.ids as { n: number } | undefined)?.n ?? 0);
+  const count = spread ? new Set(pages.flatMap((p) => p.ids)).size : (pages[0]?.count ?? 0);
   return { rows: rows.map((r) => ({ wa_id: r.wa_id, profile_name: r.profile_name })), count };
 }
 

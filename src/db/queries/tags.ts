@@ -68,11 +68,11 @@ export async function deleteTag(db: Db, workspaceId: string, id: number): Promis
 /** Inboxes of the workspace that have taggings of a tag (whose objects must remove them), shard by shard. */
 export async function inboxesUsingTag(db: Db, workspaceId: string, tagId: number): Promise<string[]> {
   const found = await Promise.all(
-    (await workspaceShards(db, workspaceId)).map(async ({ shard, inboxIds }) => {
+    (await workspaceShards(db, workspaceId)).map(async ({ shard }) => {
       const rows = await shard.all<{ inbox_id: string }>(
         sql`SELECT inbox_id FROM chat_taggings WHERE tag_id = ${tagId} UNION SELECT inbox_id FROM message_taggings WHERE tag_id = ${tagId}`,
       );
-      return rows.map((r) => r.inbox_id).filter((id) => inboxIds.includes(id));
+      return rows.map((r) => r.inbox_id);
     }),
   );
   return found.flat();
@@ -93,7 +93,7 @@ export async function tagsOf(
   const messages = new Map<string, AttachedTag[]>();
   if (!waIds.length && !wamids.length) return { chats, messages };
   const shard = await shardOf(db, inboxId);
-  const list = (ids: (string | number)[]) =>
+  const list = (ids: string[]) =>
     sql.join(
       ids.map((id) => sql`${id}`),
       sql`, `,

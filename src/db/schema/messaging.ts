@@ -2,9 +2,9 @@ import { sql } from "drizzle-orm";
 import { index, integer, primaryKey, sqliteTable, text, uniqueIndex } from "drizzle-orm/sqlite-core";
 
 /*
- * The tables of an inbox's traffic (here, the taggings and histories, status payloads) live
- * on the inbox's shard, apart from the directory's inboxes, users and tags: they carry those
- * ids without foreign keys, which cannot cross databases (`src/db/client.ts`).
+ * The tables of an inbox's traffic (these, and the taggings, histories and status payloads
+ * beside them) live on the inbox's shard, apart from the directory's inboxes, users and tags:
+ * they carry those ids without foreign keys, which cannot cross databases (`src/db/client.ts`).
  */
 
 /**
