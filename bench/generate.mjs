@@ -63,10 +63,13 @@ function prng(seed) {
   };
 }
 
+/** A just-stopped `wrangler dev` may still hold a file's lock for a moment: wait for it rather than fail. */
+const LOCK_WAIT_MS = 15_000;
+
 /** The local D1 file that holds an inbox's traffic: its shard's, as the directory (`DB`) names it. */
 export async function inboxD1File(persistDir, inboxId) {
   const { DatabaseSync } = await import("node:sqlite");
-  const dir = new DatabaseSync(localD1File(persistDir, "DB"), { readOnly: true });
+  const dir = new DatabaseSync(localD1File(persistDir, "DB"), { readOnly: true, timeout: LOCK_WAIT_MS });
   try {
     const row = dir.prepare("SELECT shard FROM inboxes WHERE id = ?").get(inboxId);
     if (!row) throw new Error(`inbox ${inboxId} not found (create it through the platform API first)`);
@@ -95,7 +98,7 @@ export async function generate({
 }) {
   const { DatabaseSync } = await import("node:sqlite");
   // The directory (inboxes, tags) and the inbox's shard (its traffic); one file with --db.
-  const dir = new DatabaseSync(persist ? localD1File(persist, "DB") : dbPath);
+  const dir = new DatabaseSync(persist ? localD1File(persist, "DB") : dbPath, { timeout: LOCK_WAIT_MS });
   let db = dir;
   const started = performance.now();
   try {
@@ -109,7 +112,7 @@ export async function generate({
     if (inbox.shard !== "DB") {
       if (!persist) throw new Error(`inbox ${inboxId} is on ${inbox.shard}: pass --persist, not --db`);
       dbPath = localD1File(persist, inbox.shard);
-      db = new DatabaseSync(dbPath);
+      db = new DatabaseSync(dbPath, { timeout: LOCK_WAIT_MS });
     }
     db.exec("PRAGMA synchronous = OFF; PRAGMA cache_size = -262144; PRAGMA temp_store = MEMORY;");
     const key = inboxKey(inboxId);
