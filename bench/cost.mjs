@@ -122,12 +122,19 @@ export async function runCost({ base, platformKey, workspaceId, inboxes, token, 
     const before = received.size;
     out.delivered1 = await measure(N, () => inbound(inboxes.subscribed, N, 1));
     out.delivered1.deliveries = received.size - before;
+    log(`- cost: ${N} inbound messages, 10 per webhook, one subscriber`);
+    const before10 = received.size;
+    out.delivered10 = await measure(N, () => inbound(inboxes.subscribed, N, 10));
+    out.delivered10.deliveries = received.size - before10;
   } finally {
     server.close();
   }
   // A delivery's own share: the subscribed run less the same run without a subscriber.
   out.delivery = Object.fromEntries(Object.keys(out.delivered1).map((k) => [k, out.delivered1[k] - (out.inbound1[k] ?? 0)]));
   delete out.delivery.deliveries;
+  for (const run of [out.delivered1, out.delivered10]) {
+    if (run.deliveries !== N) throw new Error(`cost: ${run.deliveries} of ${N} messages reached the subscriber`);
+  }
 
   out.reads = {};
   for (const [name, path] of Object.entries(readPaths)) {

@@ -880,10 +880,13 @@ function targetsReport() {
             : `no response completed within the ${ep.seconds}s run`,
     });
   }
-  const cost = results.cost?.delivered1;
-  if (cost) {
+  for (const [per, cost] of [
+    [1, results.cost?.delivered1],
+    [10, results.cost?.delivered10],
+  ]) {
+    if (!cost) continue;
     out.push({
-      name: `$ per million inbound messages delivered to one subscriber ≤ ${TARGETS.dollarsPerMillionDelivered}`,
+      name: `$ per million inbound messages delivered to one subscriber, ${per} per webhook, ≤ ${TARGETS.dollarsPerMillionDelivered}`,
       value: cost.dollarsPerMillion,
       unit: "$",
       ok: cost.dollarsPerMillion <= TARGETS.dollarsPerMillionDelivered,
@@ -910,6 +913,7 @@ function printCost(cost) {
     ["inbound message, 10 per webhook", cost.inbound10],
     ["webhook delivery (its own share)", cost.delivery],
     ["inbound + delivery to 1 subscriber", cost.delivered1],
+    ["the same, 10 per webhook", cost.delivered10],
     ...Object.entries(cost.reads).map(([name, r]) => [`GET ${name}`, r]),
   ];
   const head = ["per operation", ...cols.map((c) => c[0])];

@@ -1,10 +1,16 @@
+import { nameUuid } from "../services/crypto";
+
 /**
- * The inbox's event stream, kept in the inbox object's SQLite beside the ledger.
- * Everything that happens in an inbox becomes one event here, in the same storage
- * transaction as the change that caused it (a message's claim, a status's first
- * arrival, a tagging or assignment), so a redelivery yields none and a crash loses
- * none. An event waits (`WAITING`) until its change is in D1, is then `READY`, and is
- * `SENT` once drained to the queue; sent events stay a day, for consumers that resume.
+ * The inbox's event stream. A message's event is made each time D1 has taken the
+ * message's write (a redelivery's too), with an id derived from the message (its inbox,
+ * kind and WhatsApp id: `nameUuid`), and is sent to the queue before the webhook is
+ * answered; it is written here only when that send failed (`keepReady`). So a restart
+ * between D1 and the queue loses none (the unanswered webhook comes again), and fan-out
+ * meets an event it has seen by its deliveries' ids. Every other event (a status's first
+ * arrival, a tagging, an assignment) is written here in the same storage transaction as
+ * the change that caused it, so a redelivery yields none and a crash loses none: it waits
+ * (`WAITING`) until its change is in D1, is then `READY`, and `SENT` once drained to the
+ * queue; sent events stay a day.
  */
 export const EVENT_TYPES = [
   "message.in",
@@ -46,6 +52,15 @@ export const LEAN_EVENTS_MIGRATION = `
   ALTER TABLE events_lean RENAME TO events;
   CREATE INDEX events_waiting ON events (wamid, status) WHERE state = ${WAITING};
   CREATE INDEX events_ready ON events (seq) WHERE state = ${READY};`;
+
+/**
+ * Message events are no longer written before their message is in D1: those waiting for a
+ * stored message are ready, the rest go (their message, when it comes, makes its own).
+ */
+export const MESSAGE_EVENTS_SENT_MIGRATION = `
+  UPDATE events SET state = ${READY} WHERE state = ${WAITING} AND spec IS NULL AND status IS NULL
+    AND wamid IN (SELECT wamid FROM seen WHERE stored = 1);
+  DELETE FROM events WHERE state = ${WAITING} AND spec IS NULL AND status IS NULL;`;
 
 type Row = { seq: number; id: string; type: EventType; refs: string; at: number };
 
@@ -121,15 +136,32 @@ export class EventLog {
     );
   }
 
-  /** The messages are in D1: their message events are ready. */
-  messagesStored(wamids: string[]): void {
-    // One statement per write, not one per message: this runs on every webhook.
-    this.sql.exec(
-      "UPDATE events SET state = ? WHERE state = ? AND status IS NULL AND wamid IN (SELECT value FROM json_each(?))",
-      READY,
-      WAITING,
-      JSON.stringify(wamids),
+  /** The events of messages D1 now has (written nowhere: see the top of this file). */
+  async ofMessages(inboxId: string, rows: { wamid: string; waId: string; fromUs: boolean }[]): Promise<InboxEvent[]> {
+    const at = Date.now();
+    return Promise.all(
+      rows.map(async (row) => {
+        const type = row.fromUs ? "message.out" : "message.in";
+        // The sequence number first, synchronously, so the events keep the rows' order.
+        const seq = this.sequences.next("event_seq");
+        return { id: await nameUuid(`${inboxId}/${type}/${row.wamid}`), seq, type, refs: { wamid: row.wamid, wa_id: row.waId }, at };
+      }),
     );
+  }
+
+  /** Events whose send failed: kept ready, for the alarm's drain. */
+  keepReady(events: InboxEvent[]): void {
+    for (const e of events) {
+      this.sql.exec(
+        "INSERT INTO events (seq, id, type, refs, at, state) VALUES (?, ?, ?, ?, ?, ?)",
+        e.seq,
+        e.id,
+        e.type,
+        JSON.stringify(e.refs),
+        e.at,
+        READY,
+      );
+    }
   }
 
   statusApplied(wamid: string, status: string): void {

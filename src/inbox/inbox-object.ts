@@ -63,10 +63,9 @@ const CHANGES_PER_BATCH = 40;
  * One object per inbox: the single writer that orders the inbox's messages, statuses and
  * changes, and the producer of its event stream. A thin router: the ledger (dedupe,
  * sequence, outbox, events) and the D1 writer do the work. Synchronously, before any
- * other I/O, a message is deduped, sequenced and given its event (an outbound one also
- * kept in the outbox);
- * `ingest` answers only when its own messages are in D1; events go to the queue after.
- * Whatever a failed write or a restart leaves behind, the alarm finishes.
+ * other I/O, a message is deduped and sequenced (an outbound one also kept in the
+ * outbox); `ingest` answers only when its own messages are in D1 and their events on the
+ * queue. Whatever a failed write or a restart leaves behind, the alarm finishes.
  */
 export class InboxObject extends DurableObject<Env> {
   private readonly ledger: Ledger;
@@ -85,6 +84,7 @@ export class InboxObject extends DurableObject<Env> {
     this.writer = new D1Writer(
       async () => ({ shard: await this.shard(), directory: this.env.DB }),
       this.ledger,
+      (rows, fresh) => this.landed(rows, fresh),
       () => this.inboxId,
       () => this.ensureAlarm(RETRY_MS),
     );
@@ -119,15 +119,17 @@ export class InboxObject extends DurableObject<Env> {
   }
 
   /**
-   * Stores a webhook's messages and statuses. The claim (dedupe, sequence, events, held
-   * statuses) runs inside the writer's next group commit, so concurrent webhooks share
-   * one storage transaction as they share one D1 batch; a claim waits for nothing it
-   * would not wait for anyway, since its D1 write cannot start before the one in flight ends.
+   * Stores a webhook's messages and statuses. The claim (dedupe against rows in flight,
+   * sequence, held statuses) runs inside the writer's next group commit, so concurrent
+   * webhooks share one storage transaction as they share one D1 batch; a claim waits for
+   * nothing it would not wait for anyway, since its D1 write cannot start before the one
+   * in flight ends. D1's write says which rows were new: the rest are duplicates.
    */
   async ingest(inboxId: string, messages: IncomingMessage[], statuses: StatusRow[]): Promise<IngestResult> {
     if (this.inboxId !== inboxId) this.inboxId = this.ledger.inboxId(inboxId);
     await this.ensureAlarm(SAFETY_MS);
     const claimed = { rows: [] as MessageRow[], duplicates: [] as string[], waits: [] as Promise<void>[] };
+    const fresh = new Set<string>();
     await this.writer.commit(() => {
       const seenNow = new Set<string>();
       for (const m of messages) {
@@ -146,11 +148,12 @@ export class InboxObject extends DurableObject<Env> {
       }
       for (const s of statuses) this.ledger.holdStatus(s);
       return claimed.rows;
-    });
+    }, fresh);
     // A duplicate is acknowledged only once the write carrying it landed (an alarm's rewrite).
     await Promise.all(claimed.waits);
     void this.drain();
-    return { stored: claimed.rows.map((r) => r.wamid), duplicates: claimed.duplicates };
+    const stored = claimed.rows.filter((r) => fresh.has(r.wamid)).map((r) => r.wamid);
+    return { stored, duplicates: [...claimed.duplicates, ...claimed.rows.filter((r) => !fresh.has(r.wamid)).map((r) => r.wamid)] };
   }
 
   /**
@@ -255,7 +258,7 @@ export class InboxObject extends DurableObject<Env> {
    * The hard delete of a chat (the contact webhook's `delete_contact`), as the inbox's
    * writer of changes: its messages in rounds, then the chat row; messages still arriving
    * after PURGE_PASSES passes are kept whole with their chat (counts recomputed), and media nothing
-   * refers to any more goes. The ledger keeps every wamid it stored, so a provider
+   * refers to any more goes. The ledger keeps every purged wamid, so a provider
    * redelivering a deleted message gets a duplicate's answer and nothing comes back. Null
    * when the inbox has no such chat; `kept`: messages arrived during the purge.
    */
@@ -268,10 +271,12 @@ export class InboxObject extends DurableObject<Env> {
       // the next pass, and a number that never stops writing cannot keep the purge going.
       const shard = await this.shard();
       for (let pass = 0, upTo = await lastMessageId(shard, inboxId, waId); pass < PURGE_PASSES && upTo; pass++) {
-        for (let purged = await purgeMessages(shard, inboxId, waId, upTo); purged.messages; ) {
+        // Remembered before they go, so a redelivery of one is a duplicate (D1 no longer has it to say so).
+        const remember = (wamids: string[]) => this.ledger.transaction(() => this.ledger.purged(wamids));
+        for (let purged = await purgeMessages(shard, inboxId, waId, upTo, remember); purged.messages; ) {
           messages += purged.messages;
           for (const id of purged.mediaIds) mediaIds.add(id);
-          purged = await purgeMessages(shard, inboxId, waId, upTo);
+          purged = await purgeMessages(shard, inboxId, waId, upTo, remember);
         }
         upTo = await lastMessageId(shard, inboxId, waId);
       }
@@ -397,6 +402,35 @@ export class InboxObject extends DurableObject<Env> {
         for (const s of chunk) this.ledger.events.written(s.seq);
       });
     }
+  }
+
+  /**
+   * Messages D1 now has (`fresh`: the ones it did not have before): their events go to
+   * the queue (kept for the alarm if that send fails), the new ones' to the sockets too,
+   * before any webhook is answered. A redelivered message's event is sent again, under the
+   * same id: D1 may have it from a write whose event a restart cut off, and fan-out sends
+   * what an event already delivered to nobody twice.
+   */
+  private async landed(rows: MessageRow[], fresh: Set<string>): Promise<void> {
+    const inboxId = this.inboxId as string;
+    const events = await this.ledger.events.ofMessages(inboxId, rows);
+    let sent = true;
+    try {
+      await enqueueEvents(this.env, inboxId, events);
+    } catch (e) {
+      sent = false;
+      console.error(JSON.stringify({ level: "error", inbox: inboxId, send: String(e) }));
+    }
+    this.ledger.transaction(() => {
+      if (!sent) this.ledger.events.keepReady(events);
+      this.ledger.stored(rows);
+    });
+    if (sent) {
+      void this.sockets.broadcast(
+        inboxId,
+        events.filter((_, i) => fresh.has((rows[i] as MessageRow).wamid)),
+      );
+    } else await this.ensureAlarm(RETRY_MS);
   }
 
   /** The D1 binding that holds this inbox's traffic (`src/db/client.ts`; cached per isolate). */

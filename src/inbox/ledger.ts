@@ -1,20 +1,24 @@
 import type { MessageRow, StatusRow } from "../db/queries/ingest";
-import { EVENTS_MIGRATION, EventLog, LEAN_EVENTS_MIGRATION, Sequences } from "./events";
+import { EVENTS_MIGRATION, EventLog, LEAN_EVENTS_MIGRATION, MESSAGE_EVENTS_SENT_MIGRATION, Sequences } from "./events";
 
 /**
  * The inbox object's own SQLite, the durable half of every write. Synchronous calls
  * only, so each runs before any other I/O and no request interleaves:
- * - `seen`: WhatsApp ids with their per-inbox sequence (dedupe), `stored` once in D1;
+ * - `seen`: WhatsApp ids with their per-inbox sequence, `stored` once in D1 or set aside,
+ *   of the rows the outbox held (below): outbound messages and rows whose first write
+ *   failed; and purged messages' ids (a redelivery is a duplicate). An inbound message is
+ *   written nowhere here otherwise: the object dedupes it against the rows in flight, and
+ *   D1 against the rest (its write is idempotent per WhatsApp id and says which rows were
+ *   new); until D1 has it its webhook is unanswered, so after a restart the provider
+ *   redelivers it;
  * - `outbox`: rows D1 still owes, written again by alarm: a row whose D1 write failed,
  *   and each outbound message from its claim until D1 has it (nobody resends one, so
- *   it must survive a restart). An inbound message is not copied while its first write
- *   is in flight: until that write lands its webhook is unanswered, and the provider
- *   redelivers it after a restart;
- * - `pending_statuses`: statuses not yet applied in D1 (applied once their message is;
- *   dropped after a week if their message never comes);
+ *   it must survive a restart);
+ * - `pending_statuses`: statuses not yet applied in D1: each is tried once, and again
+ *   when its message lands (D1's update says whether the message was there); dropped
+ *   after a week if their message never comes;
  * - `scheduled_statuses`: the sandbox's simulated statuses; `meta`: the inbox id;
- * - `events`, `statuses_seen`: the inbox's event stream (events.ts), written in the
- *   same transactions as the claims that cause its events.
+ * - `events`, `statuses_seen`: the inbox's event stream (events.ts).
  */
 const MIGRATIONS = [
   `CREATE TABLE seen (wamid TEXT PRIMARY KEY, seq INTEGER NOT NULL, stored INTEGER NOT NULL DEFAULT 0);
@@ -35,6 +39,9 @@ const MIGRATIONS = [
    DROP TABLE seen;
    ALTER TABLE seen_lean RENAME TO seen;
    ${LEAN_EVENTS_MIGRATION}`,
+  MESSAGE_EVENTS_SENT_MIGRATION,
+  // A held status is tried in D1 once, then again only when its message lands (see `stored`).
+  `ALTER TABLE pending_statuses ADD COLUMN tried INTEGER NOT NULL DEFAULT 0;`,
 ];
 
 /** `seen.stored` of a row set aside in `outbox_dead` (0: claimed, 1: in D1). */
@@ -43,6 +50,8 @@ const SET_ASIDE = 2;
 export class Ledger {
   readonly events: EventLog;
   private readonly sequences: Sequences;
+  /** False once no held status is untried (so a write skips the query); true after a restart until checked. */
+  private untried = true;
 
   constructor(
     private readonly sql: SqlStorage,
@@ -62,9 +71,9 @@ export class Ledger {
   }
 
   /**
-   * `stored`: in D1; `claimed`: sequenced, not yet in D1 (in the outbox if D1 owes it);
-   * `dead`: set aside in `outbox_dead` (a redelivery is a duplicate, never claimed
-   * again); `new`: never seen.
+   * `stored`: in D1 (an outbound row); `claimed`: sequenced, in the outbox; `dead`: set
+   * aside in `outbox_dead` (a redelivery is a duplicate, never claimed again); `new`: not
+   * here (an inbound row D1 may well have: its write says).
    */
   state(wamid: string): { kind: "new" } | { kind: "claimed" | "stored" | "dead"; seq: number } {
     const row = this.sql.exec<{ seq: number; stored: number }>("SELECT seq, stored FROM seen WHERE wamid = ?", wamid).toArray()[0];
@@ -73,20 +82,12 @@ export class Ledger {
   }
 
   /**
-   * Sequences a message (an outbound one also goes into the outbox until D1 has it). A
-   * message claimed before (`seq` given: its first write never landed) keeps its number.
+   * Sequences a message. An outbound one goes into the outbox until D1 has it; an inbound
+   * one is written nowhere yet (see the top). A message claimed before (`seq` given: its
+   * first write failed) keeps its number.
    */
   claim(message: Omit<MessageRow, "seq">, seq?: number): MessageRow {
-    const row = { ...message, seq: seq ?? this.nextSeq() };
-    // Its event once, at the first claim, waiting for the D1 write.
-    if (seq === undefined) {
-      this.events.add(
-        row.fromUs ? "message.out" : "message.in",
-        { wamid: row.wamid, wa_id: row.waId, message_seq: row.seq },
-        { wamid: row.wamid },
-      );
-    }
-    this.sql.exec("INSERT INTO seen (wamid, seq, stored) VALUES (?, ?, 0) ON CONFLICT (wamid) DO NOTHING", row.wamid, row.seq);
+    const row = { ...message, seq: seq ?? this.sequences.next("seq") };
     if (row.fromUs) this.keep([row]);
     return row;
   }
@@ -94,6 +95,7 @@ export class Ledger {
   /** Puts claimed rows into the outbox (a failed write's), for the alarm to write; rows already there keep their attempts. */
   keep(rows: MessageRow[]): void {
     for (const row of rows) {
+      this.sql.exec("INSERT INTO seen (wamid, seq, stored) VALUES (?, ?, 0) ON CONFLICT (wamid) DO NOTHING", row.wamid, row.seq);
       this.sql.exec(
         "INSERT INTO outbox (wamid, row, attempts) VALUES (?, ?, 0) ON CONFLICT (wamid) DO NOTHING",
         row.wamid,
@@ -121,7 +123,6 @@ export class Ledger {
     );
     this.sql.exec("DELETE FROM outbox WHERE wamid = ?", wamid);
     this.sql.exec("UPDATE seen SET stored = ? WHERE wamid = ?", SET_ASIDE, wamid);
-    this.events.forget({ wamid });
     return true;
   }
 
@@ -143,17 +144,23 @@ export class Ledger {
     return this.sql.exec("SELECT 1 FROM outbox LIMIT 1").toArray().length > 0;
   }
 
-  /** The rows are in D1: mark them stored and drop them from the outbox. */
-  stored(wamids: string[]): void {
-    for (const wamid of wamids) {
-      this.sql.exec("UPDATE seen SET stored = 1 WHERE wamid = ?", wamid);
-      this.sql.exec("DELETE FROM outbox WHERE wamid = ?", wamid);
+  /**
+   * The rows are in D1: those the outbox held are stored (an inbound row never was there,
+   * and writes nothing), and statuses held for any of them are to be tried again.
+   */
+  stored(rows: MessageRow[]): void {
+    for (const row of rows) {
+      this.sql.exec("UPDATE seen SET stored = 1 WHERE wamid = ? AND stored = 0", row.wamid);
+      this.sql.exec("DELETE FROM outbox WHERE wamid = ?", row.wamid);
+      if (this.sql.exec("UPDATE pending_statuses SET tried = 0 WHERE wamid = ? AND tried = 1", row.wamid).rowsWritten) this.untried = true;
     }
-    this.events.messagesStored(wamids);
   }
 
-  private nextSeq(): number {
-    return this.sequences.next("seq");
+  /** Purged messages: kept as stored, so a redelivery of one is a duplicate and nothing comes back. */
+  purged(wamids: string[]): void {
+    for (const wamid of wamids) {
+      this.sql.exec("INSERT INTO seen (wamid, seq, stored) VALUES (?, 0, 1) ON CONFLICT (wamid) DO UPDATE SET stored = 1", wamid);
+    }
   }
 
   /** One storage transaction; if it rolls back, so do the sequence blocks it reserved. */
@@ -173,6 +180,7 @@ export class Ledger {
   holdStatus(s: StatusRow): void {
     if (!this.events.firstStatus(s.wamid, s.status)) return;
     this.events.add("status", { wamid: s.wamid, status: s.status }, { wamid: s.wamid, status: s.status });
+    this.untried = true;
     this.sql.exec(
       "INSERT INTO pending_statuses (wamid, status, value, raw, held_at) VALUES (?, ?, ?, ?, ?) ON CONFLICT DO NOTHING",
       s.wamid,
@@ -183,16 +191,16 @@ export class Ledger {
     );
   }
 
-  /** Held statuses that a write can apply: their message is stored, or is among `writing`. */
-  applicableStatuses(writing: string[], limit: number): StatusRow[] {
+  /** Held statuses not tried since they came or their message landed, for the next write to try. */
+  applicableStatuses(limit: number): StatusRow[] {
+    if (!this.untried) return [];
     const rows = this.sql
       .exec<{ wamid: string; status: string; value: string; raw: string | null }>(
-        `SELECT p.wamid, p.status, p.value, p.raw FROM pending_statuses p JOIN seen s ON s.wamid = p.wamid
-         WHERE s.stored = 1 OR p.wamid IN (SELECT value FROM json_each(?)) LIMIT ?`,
-        JSON.stringify(writing),
+        "SELECT wamid, status, value, raw FROM pending_statuses WHERE tried = 0 LIMIT ?",
         limit,
       )
       .toArray();
+    if (rows.length < limit) this.untried = false;
     return rows.map((r) => ({
       wamid: r.wamid,
       status: r.status,
@@ -201,11 +209,15 @@ export class Ledger {
     }));
   }
 
-  /** Forgets exactly the statuses a successful write applied (later arrivals stay held). */
-  applied(statuses: StatusRow[]): void {
-    for (const s of statuses) {
+  /** Forgets the statuses a write applied (later arrivals stay held); the others wait for their message. */
+  applied(statuses: StatusRow[], applied: StatusRow[]): void {
+    for (const s of applied) {
       this.sql.exec("DELETE FROM pending_statuses WHERE wamid = ? AND status = ?", s.wamid, s.status);
       this.events.statusApplied(s.wamid, s.status);
+    }
+    const done = new Set(applied);
+    for (const s of statuses) {
+      if (!done.has(s)) this.sql.exec("UPDATE pending_statuses SET tried = 1 WHERE wamid = ? AND status = ?", s.wamid, s.status);
     }
   }
 
@@ -225,7 +237,7 @@ export class Ledger {
   }
 
   hasApplicableStatuses(): boolean {
-    return this.applicableStatuses([], 1).length > 0;
+    return this.applicableStatuses(1).length > 0;
   }
 
   /** The inbox this object serves, remembered for alarms (which carry no arguments). */

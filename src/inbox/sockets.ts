@@ -2,7 +2,7 @@ import { z } from "zod";
 import { createDb } from "../db/client";
 import { userByTokenHash } from "../db/queries/credentials";
 import { getUser, groupsOfUsers, type User } from "../db/queries/users";
-import type { EventJob } from "../queues/jobs";
+import { eventJobs } from "../queues/jobs";
 import { sha256Hex } from "../services/crypto";
 import { inboxById } from "../services/inbox-cache";
 import { publicBaseUrl } from "../services/inboxes";
@@ -180,7 +180,7 @@ export class Sockets {
     const db = createDb(this.env);
     const inbox = await inboxById(db, inboxId);
     if (!inbox) return;
-    const jobs: EventJob[] = events.map((e) => ({ type: "event", inboxId, id: e.id, seq: e.seq, event: e.type, refs: e.refs, at: e.at }));
+    const jobs = eventJobs(inboxId, events);
     const facts = await loadFactsBatch(db, inbox, publicBaseUrl(this.env, inbox), jobs);
     for (const job of jobs) {
       const f = facts.get(job.id);

@@ -1,4 +1,4 @@
-import { contactStatements, type MessageRow, type StatusRow, writeStatements } from "../db/queries/ingest";
+import { appliedStatuses, contactStatements, type MessageRow, newRows, type StatusRow, writeStatements } from "../db/queries/ingest";
 import { GroupCommit } from "./group-commit";
 import type { Ledger } from "./ledger";
 
@@ -8,14 +8,18 @@ const STATUSES_PER_WRITE = 500;
 /** Failed writes of one outbox row before it is set aside in `outbox_dead`. */
 const MAX_ATTEMPTS = 50;
 
-/** Claims rows in the object's storage (synchronously, inside the commit's storage transaction) and returns them. */
-export type Claim = () => MessageRow[];
+/**
+ * Claims rows (synchronously, inside the commit's storage transaction) and returns them;
+ * `fresh` gets the wamids of those D1 did not have before (the rest were redeliveries).
+ */
+export type Claim = { rows: () => MessageRow[]; fresh: Set<string> };
 
 /**
  * The inbox object's writer to D1: live rows through a group commit (concurrent webhooks
  * share one storage transaction for their claims and one D1 round trip for their rows),
  * outbox rows again by alarm, and the bookkeeping of which rows are being written, so a
- * redelivery meeting an alarm's rewrite of its row is acknowledged only if that landed.
+ * redelivery meeting a write of its row in flight (live or the alarm's) is acknowledged
+ * only if that landed. Rows D1 has go to `landed` (their events, then the ledger).
  */
 export class D1Writer {
   /** wamid → settles when the write carrying that row succeeds (resolves) or fails (rejects). */
@@ -25,6 +29,7 @@ export class D1Writer {
   constructor(
     private readonly databases: () => Promise<{ shard: D1Database; directory: D1Database }>,
     private readonly ledger: Ledger,
+    private readonly landed: (rows: MessageRow[], fresh: Set<string>) => Promise<void>,
     private readonly inboxId: () => string | null,
     private readonly onFailure: () => Promise<void>,
   ) {}
@@ -38,8 +43,8 @@ export class D1Writer {
    * become applicable) to D1; rejects if that write failed. A claim of no rows commits
    * held statuses only.
    */
-  commit(claim: Claim): Promise<void> {
-    return this.group.add([claim]);
+  commit(rows: Claim["rows"], fresh = new Set<string>()): Promise<void> {
+    return this.group.add([{ rows, fresh }]);
   }
 
   /**
@@ -51,8 +56,7 @@ export class D1Writer {
     const inboxId = this.requireInboxId();
     const settled = rows.map(() => deferred());
     const attempt = async (batch: MessageRow[]) => {
-      await this.store(inboxId, batch, []);
-      this.ledger.stored(batch.map((r) => r.wamid));
+      await this.landed(batch, await this.store(inboxId, batch));
     };
     const work = (async () => {
       let all = true;
@@ -106,31 +110,78 @@ export class D1Writer {
   }
 
   /**
-   * One group commit: rows in D1 batches (each one transaction), then the held statuses
-   * whose messages are now stored. Only what D1 confirmed leaves the ledger; on any
+   * One group commit: rows in D1 batches (each one transaction), each landed batch's
+   * events and ledger marks, then the held statuses whose messages are now stored. On any
    * failure the rest goes into the outbox, the alarm retries, and the callers see the error.
    */
   private async write(claims: Claim[]): Promise<void> {
     const inboxId = this.requireInboxId();
-    // Every claim of this commit, in arrival order, in one storage transaction.
-    const rows = this.ledger.transaction(() => claims.flatMap((claim) => claim()));
+    // Every claim of this commit, in arrival order, in one storage transaction; each
+    // claim's rows count as in flight before the next claim runs.
+    const settled = new Map<string, ReturnType<typeof deferred>>();
+    const owner = new Map<string, Claim>();
+    const settle = (wamids: Iterable<string>, error?: unknown) => {
+      for (const wamid of wamids) {
+        const d = settled.get(wamid);
+        if (error === undefined) d?.resolve();
+        else d?.reject(error);
+        if (d && this.inflight.get(wamid) === d.promise) this.inflight.delete(wamid);
+      }
+    };
+    let rows: MessageRow[];
+    try {
+      rows = this.ledger.transaction(() =>
+        claims.flatMap((claim) => {
+          const claimed = claim.rows();
+          for (const r of claimed) {
+            owner.set(r.wamid, claim);
+            const d = deferred();
+            d.promise.catch(() => {}); // observed here; a waiting duplicate sees the failure through its own await
+            settled.set(r.wamid, d);
+            this.inflight.set(r.wamid, d.promise);
+          }
+          return claimed;
+        }),
+      );
+    } catch (e) {
+      settle(settled.keys(), e);
+      throw e;
+    }
     let failure: unknown;
     for (let i = 0; i < rows.length; i += ROWS_PER_BATCH) {
       const chunk = rows.slice(i, i + ROWS_PER_BATCH);
+      let fresh: Set<string>;
       try {
-        await this.store(inboxId, chunk, []);
-        this.ledger.stored(chunk.map((r) => r.wamid));
+        fresh = await this.store(inboxId, chunk);
       } catch (e) {
         // D1 owes these rows now: the alarm writes them, whether or not anyone redelivers.
         this.ledger.keep(chunk);
+        settle(
+          chunk.map((r) => r.wamid),
+          e,
+        );
+        failure ??= e;
+        continue;
+      }
+      for (const wamid of fresh) owner.get(wamid)?.fresh.add(wamid);
+      try {
+        await this.landed(chunk, fresh);
+        settle(chunk.map((r) => r.wamid));
+      } catch (e) {
+        // Stored, but its events or ledger mark did not follow: answered as failed, so the provider redelivers.
+        settle(
+          chunk.map((r) => r.wamid),
+          e,
+        );
         failure ??= e;
       }
     }
-    const statuses = this.ledger.applicableStatuses([], STATUSES_PER_WRITE);
+    const statuses = this.ledger.applicableStatuses(STATUSES_PER_WRITE);
     if (statuses.length) {
       try {
-        await this.store(inboxId, [], statuses);
-        this.ledger.applied(statuses);
+        const { shard } = await this.databases();
+        const written = await shard.batch(writeStatements(shard, inboxId, [], statuses));
+        this.ledger.transaction(() => this.ledger.applied(statuses, appliedStatuses(written, statuses)));
       } catch (e) {
         failure ??= e;
       }
@@ -148,14 +199,15 @@ export class D1Writer {
    * workspace contacts they link in the directory. Both are idempotent, so after a failure
    * of either the rows stay owed and the retry runs both again.
    */
-  private async store(inboxId: string, rows: MessageRow[], statuses: StatusRow[]): Promise<void> {
+  private async store(inboxId: string, rows: MessageRow[]): Promise<Set<string>> {
     const { shard, directory } = await this.databases();
     const contacts = contactStatements(directory, inboxId, rows);
-    if (shard === directory) {
-      await shard.batch([...writeStatements(shard, inboxId, rows, statuses), ...contacts]);
-      return;
-    }
-    await Promise.all([shard.batch(writeStatements(shard, inboxId, rows, statuses)), contacts.length ? directory.batch(contacts) : null]);
+    if (shard === directory) return newRows(await shard.batch([...writeStatements(shard, inboxId, rows, []), ...contacts]), rows);
+    const [written] = await Promise.all([
+      shard.batch(writeStatements(shard, inboxId, rows, [])),
+      contacts.length ? directory.batch(contacts) : null,
+    ]);
+    return newRows(written, rows);
   }
 
   private requireInboxId(): string {

@@ -49,7 +49,7 @@ export async function consumeWebhooks(batch: MessageBatch<unknown>, env: Env): P
     }
     const job = parsed.data;
     if (job.type === "delivery") deliveries.push({ message, job });
-    else events.push({ message, job });
+    else events.push(...job.events.map((e) => ({ message, job: { ...e, type: "event" as const, inboxId: job.inboxId } })));
   }
   await Promise.all([
     events.length ? fanOutBatch(env, events, retryDelay) : undefined,

@@ -19,9 +19,7 @@ export const MediaJob = z.object({
 });
 
 /** One event of an inbox's stream (`id` is stable: later the `webhook-id` of every delivery of it). */
-export const EventJob = z.object({
-  type: z.literal("event"),
-  inboxId: z.string().min(1),
+const StreamEvent = z.object({
   id: z.string().min(1),
   seq: z.number().int().positive(),
   event: z.enum(EVENT_TYPES),
@@ -29,17 +27,37 @@ export const EventJob = z.object({
   at: z.number().int(),
 });
 
-/** One delivery (an event for one webhook or rule engine), on the `WEBHOOKS` queue. */
-export const DeliveryJob = z.object({ type: z.literal("delivery"), id: z.string().min(1) });
+/** Queues accept at most 100 messages per sendBatch; an events job carries at most 100 events. */
+const SEND_BATCH_MAX = 100;
 
-export const Job = z.discriminatedUnion("type", [MediaJob, EventJob, DeliveryJob]);
+/**
+ * Events of one inbox in one queue message: Queues bill an operation per message (per
+ * 64 KB), so a drained batch costs three operations, not three per event.
+ */
+export const EventsJob = z.object({
+  type: z.literal("events"),
+  inboxId: z.string().min(1),
+  events: z.array(StreamEvent).min(1).max(SEND_BATCH_MAX),
+});
+
+/** One event with its inbox, as fan-out and the sockets handle it. */
+export type EventJob = z.infer<typeof StreamEvent> & { type: "event"; inboxId: string };
+
+/**
+ * One delivery (an event for one webhook or rule engine), on the `WEBHOOKS` queue;
+ * `tried`: attempts made before it was queued (fan-out's first), so its retries follow on.
+ */
+export const DeliveryJob = z.object({ type: z.literal("delivery"), id: z.string().min(1), tried: z.number().int().min(0).optional() });
+
+export const Job = z.discriminatedUnion("type", [MediaJob, EventsJob, DeliveryJob]);
 export type Job = z.infer<typeof Job>;
 export type MediaJob = z.infer<typeof MediaJob>;
-export type EventJob = z.infer<typeof EventJob>;
+export type EventsJob = z.infer<typeof EventsJob>;
 export type DeliveryJob = z.infer<typeof DeliveryJob>;
 
-/** Queues accept at most 100 messages per sendBatch. */
-const SEND_BATCH_MAX = 100;
+/** An inbox's events as the jobs they are handled as. */
+export const eventJobs = (inboxId: string, events: InboxEvent[]): EventJob[] =>
+  events.map((e) => ({ type: "event", inboxId, id: e.id, seq: e.seq, event: e.type, refs: e.refs, at: e.at }));
 
 /**
  * Records inbound media as pending (so `GET /media/{id}/` answers 409 rather than 404
@@ -57,19 +75,26 @@ export async function enqueueMediaFetch(env: Env, jobs: Omit<MediaJob, "type">[]
   }
 }
 
-/** Sends a drained batch of inbox events (at most 100, ids only) to the webhook fan-out. */
+/** Sends inbox events (ids only) to the webhook fan-out, up to 100 per queue message. */
 export async function enqueueEvents(env: Env, inboxId: string, events: InboxEvent[]): Promise<void> {
-  const bodies = events.map((e) => EventJob.parse({ type: "event", inboxId, id: e.id, seq: e.seq, event: e.type, refs: e.refs, at: e.at }));
-  await env.WEBHOOKS.sendBatch(bodies.map((body) => ({ body })));
+  const bodies: EventsJob[] = [];
+  for (let i = 0; i < events.length; i += SEND_BATCH_MAX) {
+    const chunk = events.slice(i, i + SEND_BATCH_MAX).map((e) => ({ id: e.id, seq: e.seq, event: e.type, refs: e.refs, at: e.at }));
+    bodies.push(EventsJob.parse({ type: "events", inboxId, events: chunk }));
+  }
+  for (let i = 0; i < bodies.length; i += SEND_BATCH_MAX) {
+    await env.WEBHOOKS.sendBatch(bodies.slice(i, i + SEND_BATCH_MAX).map((body) => ({ body })));
+  }
 }
 
-/** Queues deliveries by id. */
-export async function enqueueDeliveries(env: Env, ids: string[]): Promise<void> {
+/** Queues deliveries by id, each after its own delay when given (a retry of an attempt made already). */
+export async function enqueueDeliveries(env: Env, jobs: (string | { id: string; tried: number; delaySeconds: number })[]): Promise<void> {
+  const messages = jobs.map((j) =>
+    typeof j === "string"
+      ? { body: { type: "delivery", id: j } satisfies DeliveryJob }
+      : { body: { type: "delivery", id: j.id, tried: j.tried } satisfies DeliveryJob, delaySeconds: j.delaySeconds },
+  );
   const sends: Promise<unknown>[] = [];
-  for (let i = 0; i < ids.length; i += SEND_BATCH_MAX) {
-    sends.push(
-      env.WEBHOOKS.sendBatch(ids.slice(i, i + SEND_BATCH_MAX).map((id) => ({ body: { type: "delivery", id } satisfies DeliveryJob }))),
-    );
-  }
+  for (let i = 0; i < messages.length; i += SEND_BATCH_MAX) sends.push(env.WEBHOOKS.sendBatch(messages.slice(i, i + SEND_BATCH_MAX)));
   await Promise.all(sends);
 }

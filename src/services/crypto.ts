@@ -30,3 +30,16 @@ export function safeEqual(a: string, b: string): boolean {
   }
   return crypto.subtle.timingSafeEqual(left, right);
 }
+
+/**
+ * A UUID derived from a name: the same name gives the same id, however often it is made
+ * (a message's event, an event's delivery to a receiver), so a repeat meets its first copy's
+ * key. Version 8 (custom) with the RFC 9562 variant, so it reads as any other UUID.
+ */
+export async function nameUuid(name: string): Promise<string> {
+  const digest = new Uint8Array(await crypto.subtle.digest("SHA-256", encoder.encode(name)));
+  digest[6] = ((digest[6] as number) & 0x0f) | 0x80;
+  digest[8] = ((digest[8] as number) & 0x3f) | 0x80;
+  const hex = toHex(digest.subarray(0, 16));
+  return `${hex.slice(0, 8)}-${hex.slice(8, 12)}-${hex.slice(12, 16)}-${hex.slice(16, 20)}-${hex.slice(20)}`;
+}

@@ -8,12 +8,14 @@ import {
   type DeliveryWithReceiver,
   deliveriesByIds,
   deliveryBody,
+  deliveryInserts,
   deliveryStateStatement,
+  type NewDelivery,
   type Webhook,
   webhookStatement,
 } from "../db/queries/webhooks";
 import type { DeliveryAttempt, DeliveryState } from "../db/schema";
-import type { DeliveryJob } from "../queues/jobs";
+import { type DeliveryJob, enqueueDeliveries } from "../queues/jobs";
 import { decryptJson } from "../services/secrets";
 import { applyEngineAnswer } from "./engine-answer";
 import { signatureHeaders } from "./signature";
@@ -33,31 +35,89 @@ type Outcome =
   /** Not sent again: a 410, a disabled or deleted receiver, a refused URL; `dead`: past the last retry. */
   | { kind: "final"; dead?: boolean };
 /**
- * D1 writes of one attempt: its log entry and the webhook's state in the directory, the
- * received marks on the inbox's shard. A queue batch's writes run together, the marks first
- * (they only move forward, so a retry repeats them harmlessly), then the log.
+ * D1 writes of one attempt: its outcome for the delivery log (`logged`), the webhook's
+ * state in the directory, the received marks on the inbox's shard. A batch's writes run
+ * together, the marks first (they only move forward, so a retry repeats them harmlessly),
+ * then the directory's.
  */
 class Writes {
+  readonly logged = new Map<string, { state: DeliveryState; attempt: DeliveryAttempt | null }>();
   readonly directory: BatchItem<"sqlite">[] = [];
   readonly marks: [Db, BatchItem<"sqlite">][] = [];
   push(...items: BatchItem<"sqlite">[]) {
     this.directory.push(...items);
   }
+  log(id: string, state: DeliveryState, attempt: DeliveryAttempt | null = null) {
+    this.logged.set(id, { state, attempt });
+  }
 }
 
-/** A queue batch's writes, each database in batches of WRITES_PER_BATCH: the shards' first, the directory's last. */
-async function flush(db: Db, all: Writes[]): Promise<void> {
+/**
+ * Writes a batch's marks and directory statements, each database in batches of
+ * WRITES_PER_BATCH: the shards' first, then the directory's, starting with `first`.
+ */
+async function flush(db: Db, all: Writes[], first: BatchItem<"sqlite">[] = []): Promise<void> {
   const runs = new Map<Db, BatchItem<"sqlite">[]>();
   for (const [shard, item] of all.flatMap((w) => w.marks)) runs.set(shard, [...(runs.get(shard) ?? []), item]);
   // An inbox on the directory has its marks in the directory's own (last) batch.
   const own = runs.get(db) ?? [];
   runs.delete(db);
-  runs.set(db, [...own, ...all.flatMap((w) => w.directory)]);
+  runs.set(db, [...own, ...first, ...all.flatMap((w) => w.directory)]);
   for (const [on, items] of runs) {
     for (let i = 0; i < items.length; i += WRITES_PER_BATCH) {
       await on.batch(items.slice(i, i + WRITES_PER_BATCH) as [BatchItem<"sqlite">, ...BatchItem<"sqlite">[]]);
     }
   }
+}
+
+/** Deliveries fan-out tries itself per batch, and how many at once: the rest are queued untried. */
+const FIRST_ATTEMPTS_MAX = 100;
+const FIRST_ATTEMPTS_AT_ONCE = 20;
+
+/**
+ * First attempts, made by fan-out itself before anything is written: each delivery's row
+ * is then written once, with its first outcome, and only those to try again are queued,
+ * after their first retry's delay (no queue hop and no second write for a subscriber that
+ * answers). A crash or failed write before the rows land replays the event, which sends
+ * again under the same `webhook-id`. Past FIRST_ATTEMPTS_MAX a batch's deliveries are
+ * queued untried, so one fan-out never waits on more subscribers than that.
+ */
+export async function deliverFirst(env: Env, db: Db, rows: NewDelivery[], hooks: Map<number, Webhook>): Promise<void> {
+  const tried = rows.slice(0, FIRST_ATTEMPTS_MAX);
+  const writes = new Writes();
+  const run = limiter(FIRST_ATTEMPTS_AT_ONCE);
+  const outcomes = await Promise.all(
+    tried.map((row) =>
+      run(async (): Promise<Outcome> => {
+        const webhookId = row.webhookId ?? null;
+        const webhook = webhookId === null ? null : (hooks.get(webhookId) ?? null);
+        const loaded = { ...row, webhookId, markWaId: row.markWaId ?? null, markTimestamp: row.markTimestamp ?? null, webhook };
+        try {
+          return await deliverOne(env, db, { ...loaded, state: "pending", attempts: [] }, 1, writes);
+        } catch (error) {
+          log("warn", { delivery: row.id, error: String(error) });
+          return { kind: "retry", delaySeconds: 5 };
+        }
+      }),
+    ),
+  );
+  const written = rows.map((row) => {
+    const logged = writes.logged.get(row.id);
+    return logged ? { ...row, state: logged.state, attempts: logged.attempt ? [logged.attempt] : [] } : row;
+  });
+  await flush(db, [writes], deliveryInserts(db, written));
+  const retries = tried.flatMap((row, i) => {
+    const outcome = outcomes[i] as Outcome;
+    return outcome.kind === "retry" ? [{ id: row.id, tried: 1, delaySeconds: outcome.delaySeconds }] : [];
+  });
+  const dead = tried.filter((_, i) => {
+    const outcome = outcomes[i] as Outcome;
+    return outcome.kind === "final" && outcome.dead;
+  });
+  await Promise.all([
+    enqueueDeliveries(env, [...retries, ...rows.slice(FIRST_ATTEMPTS_MAX).map((r) => r.id)]),
+    dead.length ? env.WEBHOOKS_DLQ.sendBatch(dead.map((r) => ({ body: { type: "delivery", id: r.id } satisfies DeliveryJob }))) : null,
+  ]);
 }
 
 /**
@@ -85,7 +145,8 @@ export async function deliverBatch(env: Env, jobs: { message: QueueMessage; job:
       try {
         const send = async (): Promise<Outcome> => {
           const body = delivery.body ?? (await deliveryBody(db, delivery.id));
-          return body === undefined ? { kind: "final" } : deliverOne(env, db, { ...delivery, body }, message.attempts, writes);
+          const attempt = (job.tried ?? 0) + message.attempts;
+          return body === undefined ? { kind: "final" } : deliverOne(env, db, { ...delivery, body }, attempt, writes);
         };
         return { outcome: await (delivery.body === null ? large(send) : send()), writes };
       } catch (error) {
@@ -95,6 +156,11 @@ export async function deliverBatch(env: Env, jobs: { message: QueueMessage; job:
       }
     }),
   );
+  for (const { writes } of results) {
+    for (const [id, { state, attempt }] of writes.logged) {
+      writes.push(attempt ? attemptStatement(db, id, state, attempt) : deliveryStateStatement(db, id, state));
+    }
+  }
   try {
     await flush(
       db,
@@ -145,7 +211,7 @@ async function deliverOne(env: Env, db: Db, d: Loaded, attempt: number, writes: 
   const target = await receiverOf(env, db, d);
   if ("dropped" in target) {
     log("warn", { delivery: d.id, note: `dropped: ${target.dropped}` });
-    writes.push(deliveryStateStatement(db, d.id, "failed"));
+    writes.log(d.id, "failed");
     return { kind: "final" };
   }
   const started = Date.now();
@@ -158,7 +224,7 @@ async function deliverOne(env: Env, db: Db, d: Loaded, attempt: number, writes: 
       error: null,
       ...fields,
     };
-    writes.push(attemptStatement(db, d.id, state, entry));
+    writes.log(d.id, state, entry);
   };
   const problem = urlProblem(target.url, settings.WEBHOOK_LOCAL_URLS);
   if (problem) {

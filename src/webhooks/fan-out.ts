@@ -3,14 +3,15 @@ import { getChatState } from "../db/queries/chats";
 import type { Inbox } from "../db/queries/inboxes";
 import { getRuleEngine, type Rule, rulesByTrigger } from "../db/queries/rules";
 import { getUsersByIds, groupsOfUsers } from "../db/queries/users";
-import { activeWebhooks, addDeliveries, type NewDelivery, receivedMarksOf, type Webhook } from "../db/queries/webhooks";
+import { activeWebhooks, deliveryStates, type NewDelivery, receivedMarksOf, type Webhook } from "../db/queries/webhooks";
 import type { RuleTarget } from "../inbox/inbox-object";
 import { inboxObject } from "../inbox/stub";
 import { type EventJob, enqueueDeliveries } from "../queues/jobs";
+import { nameUuid } from "../services/crypto";
 import { inboxById } from "../services/inbox-cache";
 import { publicBaseUrl } from "../services/inboxes";
 import { chatAccess } from "../services/permissions";
-import type { QueueMessage } from "./deliver";
+import { deliverFirst, type QueueMessage } from "./deliver";
 import { type EventFacts, enginePayload, loadFactsBatch, type Receiver, webhookPayload } from "./payloads";
 
 export const ENGINE_RECEIVER = "engine";
@@ -21,10 +22,10 @@ type Item = { message: QueueMessage; job: EventJob };
 /**
  * Turns events of inboxes' streams into deliveries: a body per webhook whose user may
  * read the event (built once, kept with the delivery, so every retry sends the same
- * bytes) and one for a custom rule engine, each queued as its own job. With the default
- * engine, its rules are applied after, in stream order. Per inbox, the receivers are
- * loaded once per batch and the deliveries written in one D1 batch. A replayed event adds
- * no delivery twice (the `(event, receiver)` index) and queues its pending ones again.
+ * bytes) and one for a custom rule engine, each tried once here and queued only to be
+ * tried again. With the default engine, its rules are applied beside, in stream order.
+ * Per inbox, the receivers are loaded once per batch and the deliveries written in one
+ * D1 batch. Events come several to a queue message, which is acked or retried whole.
  */
 export async function fanOutBatch(env: Env, items: Item[], retryDelay: (attempts: number) => number): Promise<void> {
   const db = createDb(env);
@@ -41,9 +42,12 @@ export async function fanOutBatch(env: Env, items: Item[], retryDelay: (attempts
       } catch (error) {
         for (const item of batch) fail(item, error);
       }
-      for (const item of batch) {
-        if (failed.has(item)) item.message.retry({ delaySeconds: retryDelay(item.message.attempts) });
-        else item.message.ack();
+      // A queue message carries several events: it is retried whole if any of them failed (a replay adds no delivery twice).
+      const outcome = new Map<QueueMessage, boolean>();
+      for (const item of batch) outcome.set(item.message, (outcome.get(item.message) ?? false) || failed.has(item));
+      for (const [message, retry] of outcome) {
+        if (retry) message.retry({ delaySeconds: retryDelay(message.attempts) });
+        else message.ack();
       }
     }),
   );
@@ -54,41 +58,71 @@ async function fanOutInbox(env: Env, db: Db, inboxId: string, batch: Item[], fai
   if (!inbox) return; // deleted with everything it had
   const [hooks, engine] = await Promise.all([activeWebhooks(db, inbox.id), getRuleEngine(db, inbox.id)]);
   const custom = engine?.mode === "custom" && !!engine.url;
-  if (hooks.length || custom) {
-    const receivers = hooks.length ? await receiversOf(db, inbox, hooks) : [];
-    const facts = await loadFactsBatch(
-      db,
-      inbox,
-      publicBaseUrl(env, inbox),
-      batch.map((i) => i.job),
-    );
-    const marks = await receivedMarksOf(
-      db,
-      inbox.id,
-      [...facts.values()].map((f) => f.waId),
-      receivers.map((r) => r.userId),
-    );
-    const rows: NewDelivery[] = [];
-    const replayed: string[] = [];
-    await Promise.all(
-      batch.map(async (item) => {
-        const f = facts.get(item.job.id);
-        try {
-          if (f) rows.push(...(await deliveriesOf(db, f, receivers, marks, custom)));
-          if (item.message.attempts > 1) replayed.push(item.job.id);
-        } catch (error) {
-          fail(item, error);
-        }
-      }),
-    );
-    await enqueueDeliveries(env, await addDeliveries(db, rows, replayed));
-  }
-  if (custom) return;
-  const rules = await rulesByTrigger(db, inbox.id);
+  // The default engine's rules do not wait for the subscribers' answers.
+  await Promise.all([
+    hooks.length || custom ? deliveries(env, db, inbox, hooks, batch, custom, fail) : null,
+    custom ? null : rules(env, db, inbox.id, batch, fail),
+  ]);
+}
+
+/**
+ * A batch's deliveries: built per event and receiver, tried once at once (`deliverFirst`)
+ * and written with that outcome. An event that comes again adds no delivery twice: the
+ * ones written before are left to their own jobs, and those still pending queued again.
+ */
+async function deliveries(
+  env: Env,
+  db: Db,
+  inbox: Inbox,
+  hooks: Webhook[],
+  batch: Item[],
+  custom: boolean,
+  fail: (item: Item, error: unknown) => void,
+): Promise<void> {
+  const receivers = hooks.length ? await receiversOf(db, inbox, hooks) : [];
+  const facts = await loadFactsBatch(
+    db,
+    inbox,
+    publicBaseUrl(env, inbox),
+    batch.map((i) => i.job),
+  );
+  const marks = await receivedMarksOf(
+    db,
+    inbox.id,
+    [...facts.values()].map((f) => f.waId),
+    receivers.map((r) => r.userId),
+  );
+  const rows: NewDelivery[] = [];
+  await Promise.all(
+    batch.map(async (item) => {
+      const f = facts.get(item.job.id);
+      try {
+        if (f) rows.push(...(await deliveriesOf(db, f, receivers, marks, custom)));
+      } catch (error) {
+        fail(item, error);
+      }
+    }),
+  );
+  // An event can come again (a replayed batch, or a message event sent again after a restart): what it already has is not sent twice.
+  const made = await deliveryStates(
+    db,
+    rows.map((r) => r.id),
+  );
+  const fresh = rows.filter((r) => !made.has(r.id));
+  const pending = [...made].filter(([, state]) => state === "pending").map(([id]) => id);
+  await Promise.all([
+    deliverFirst(env, db, fresh, new Map(hooks.map((h) => [h.id, h]))),
+    pending.length ? enqueueDeliveries(env, pending) : null,
+  ]);
+}
+
+/** The default engine's rules, applied in stream order. */
+async function rules(env: Env, db: Db, inboxId: string, batch: Item[], fail: (item: Item, error: unknown) => void): Promise<void> {
+  const rules = await rulesByTrigger(db, inboxId);
   if (!rules.size) return;
   for (const item of [...batch].sort((a, b) => a.job.seq - b.job.seq)) {
     try {
-      await applyDefaultRules(env, db, inbox.id, item.job, rules);
+      await applyDefaultRules(env, db, inboxId, item.job, rules);
     } catch (error) {
       fail(item, error);
     }
@@ -105,8 +139,8 @@ async function deliveriesOf(
 ): Promise<NewDelivery[]> {
   const { job, inbox } = facts;
   const now = Math.floor(Date.now() / 1000);
-  const row = (receiver: string, webhookId: number | null, body: unknown, mark: { waId: string; timestamp: number } | null) => ({
-    id: crypto.randomUUID(),
+  const row = async (receiver: string, webhookId: number | null, body: unknown, mark: { waId: string; timestamp: number } | null) => ({
+    id: await nameUuid(`${job.id}/${receiver}`),
     inboxId: inbox.id,
     webhookId,
     receiver,
@@ -118,16 +152,15 @@ async function deliveriesOf(
     createdAt: now,
   });
   const built = await Promise.all(receivers.map((r) => webhookPayload(db, facts, r, marks.get(`${r.userId}:${facts.waId}`) ?? null)));
-  const rows: NewDelivery[] = [];
-  receivers.forEach((r, i) => {
+  const rows = receivers.flatMap((r, i) => {
     const b = built[i];
-    if (b) rows.push(row(webhookReceiver(r.webhookId), r.webhookId, b.body, b.mark));
+    return b ? [row(webhookReceiver(r.webhookId), r.webhookId, b.body, b.mark)] : [];
   });
   if (toEngine) {
     const body = await enginePayload(db, facts);
     if (body) rows.push(row(ENGINE_RECEIVER, null, body, null));
   }
-  return rows;
+  return Promise.all(rows);
 }
 
 async function receiversOf(db: Db, inbox: Inbox, hooks: Webhook[]) {

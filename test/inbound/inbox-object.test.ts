@@ -4,6 +4,7 @@ import { describe, expect, it } from "vitest";
 import { callJson } from "../helpers/api";
 import { createUser, createWorkspace, inboxShard } from "../helpers/factories";
 import { APP_SECRET, cloudEnvelope, postWebhook, textMessage, VERIFY_TOKEN } from "../helpers/whatsapp";
+import { createWebhook, eventually, subscriber } from "../webhooks/support";
 
 const sandbox = () => createWorkspace({ config: { app_secret: APP_SECRET, verify_token: VERIFY_TOKEN } });
 const rows = async (inboxId: string) =>
@@ -26,11 +27,12 @@ describe("the inbox object", () => {
     const b = textMessage("4915100000001", "two");
     const res = await postWebhook(ws.inboxId, cloudEnvelope({ messages: [a, b] }));
     expect(await res.json()).toEqual({ stored: 1, duplicates: 1, invalid: 0 });
-    // Numbers come in reserved blocks: after an eviction the next one starts past the old block (order kept, gaps allowed).
-    expect(await rows(ws.inboxId)).toEqual([
-      { wamid: a.id, seq: 1 },
-      { wamid: b.id, seq: 65 },
-    ]);
+    // Numbers come in reserved blocks: after an eviction the next one starts past the old block (order kept, gaps allowed;
+    // the redelivered `a` took one too before D1 said it had it).
+    const [first, second] = await rows(ws.inboxId);
+    expect(first).toEqual({ wamid: a.id, seq: 1 });
+    expect(second?.wamid).toBe(b.id);
+    expect(second?.seq).toBeGreaterThan(64);
   });
 
   it("answers 503 when the directory's contact links fail beside a stored shard write, and the retry counts the message once", async () => {
@@ -74,13 +76,20 @@ describe("the inbox object", () => {
     expect(JSON.parse(stored!.statuses)).toEqual({ delivered: 1700000000 });
   });
 
-  it("dedupes in its own storage before writing to D1", async () => {
+  it("dedupes repeats in flight itself and redeliveries by D1's key, writing nothing of an inbound message to its own storage", async () => {
     const ws = await sandbox();
     const m = textMessage("4915100000004", "ledger");
-    await postWebhook(ws.inboxId, cloudEnvelope({ messages: [m, m, m] }));
+    expect(await (await postWebhook(ws.inboxId, cloudEnvelope({ messages: [m, m, m] }))).json()).toEqual({
+      stored: 1,
+      duplicates: 2,
+      invalid: 0,
+    });
+    const again = await Promise.all([1, 2].map(() => postWebhook(ws.inboxId, cloudEnvelope({ messages: [m] }))));
+    expect(await Promise.all(again.map((r) => r.json()))).toEqual(Array(2).fill({ stored: 0, duplicates: 1, invalid: 0 }));
+    expect(await rows(ws.inboxId)).toEqual([{ wamid: m.id, seq: 1 }]);
     const stub = env.INBOX.get(env.INBOX.idFromName(ws.inboxId));
-    const seen = await runInDurableObject(stub, (_o, state) => state.storage.sql.exec("SELECT wamid, seq, stored FROM seen").toArray());
-    expect(seen).toEqual([{ wamid: m.id, seq: 1, stored: 1 }]);
+    const seen = await runInDurableObject(stub, (_o, state) => state.storage.sql.exec("SELECT wamid FROM seen").toArray());
+    expect(seen).toEqual([]);
   });
 });
 
@@ -186,65 +195,75 @@ describe("the outbox", () => {
     expect(await rows(ws.inboxId)).toEqual([{ wamid: m.id, seq: 1 }]);
   });
 
-  it("copies no inbound message into the outbox, and stores one whose write the object never finished when the provider redelivers it", async () => {
+  it("copies no inbound message into the outbox, its event log or its dedupe table", async () => {
     const ws = await sandbox();
-    const first = textMessage("4915100000033", "plain");
-    const burst = Array.from({ length: 8 }, (_, i) => textMessage(`49151000001${i}`, `burst ${i}`));
-    const answers = await Promise.all([first, ...burst].map((m) => postWebhook(ws.inboxId, cloudEnvelope({ messages: [m] }))));
+    const burst = Array.from({ length: 9 }, (_, i) => textMessage(`49151000001${i}`, `burst ${i}`));
+    const answers = await Promise.all(burst.map((m) => postWebhook(ws.inboxId, cloudEnvelope({ messages: [m] }))));
     expect(answers.map((r) => r.status)).toEqual(Array(9).fill(200));
     const stub = env.INBOX.get(env.INBOX.idFromName(ws.inboxId));
-    const count = (table: string) =>
-      runInDurableObject(stub, (_o, state) => state.storage.sql.exec<{ n: number }>(`SELECT count(*) AS n FROM ${table}`).one().n);
+    const count = (query: string) =>
+      runInDurableObject(stub, (_o, state) => state.storage.sql.exec<{ n: number }>(`SELECT count(*) AS n FROM ${query}`).one().n);
     expect(await count("outbox")).toBe(0);
-
-    // As if the object died after claiming a message and before its D1 write answered:
-    // sequenced, its event waiting, no outbox copy, the webhook never answered.
-    const lost = textMessage("4915100000034", "claimed, then a restart");
-    await runInDurableObject(stub, (instance) => {
-      const ledger = (instance as unknown as { ledger: { claim(m: unknown): unknown } }).ledger;
-      ledger.claim({
-        wamid: lost.id,
-        waId: "4915100000034",
-        fromUs: false,
-        timestamp: Number(lost.timestamp),
-        type: "text",
-        payload: JSON.stringify(lost),
-        senderUserId: null,
-        contextWamid: null,
-        mediaId: null,
-        searchText: "",
-        contact: null,
-        profileName: null,
-      });
-    });
-    await evictDurableObject(stub);
-    expect(await runDurableObjectAlarm(stub)).toBe(true);
-    expect((await rows(ws.inboxId)).map((r) => r.wamid)).not.toContain(lost.id);
-    // The provider redelivers the unanswered webhook: stored once, with the number it was claimed with.
-    const redelivered = await postWebhook(ws.inboxId, cloudEnvelope({ messages: [lost] }));
-    expect(await redelivered.json()).toEqual({ stored: 1, duplicates: 0, invalid: 0 });
-    expect((await rows(ws.inboxId)).filter((r) => r.wamid === lost.id)).toEqual([{ wamid: lost.id, seq: 10 }]);
-    await runDurableObjectAlarm(stub);
-    const events = await runInDurableObject(stub, (_o, state) =>
-      state.storage.sql.exec<{ state: number }>("SELECT state FROM events WHERE wamid = ?", lost.id).toArray(),
-    );
-    expect(events).toEqual([{ state: 2 }]);
+    expect(await count("events")).toBe(0);
+    expect(await count("seen")).toBe(0);
+    expect(await rows(ws.inboxId)).toHaveLength(9);
   });
 
-  it("emits each message's event once across an eviction between the D1 commit and the drain", async () => {
+  it("sends a redelivered message's event again under the same id, so a restart between D1 and the queue loses none, and delivers it once", async () => {
     const ws = await sandbox();
-    const m = textMessage("4915100000032", "event once");
+    const app = await createUser(ws, "app");
+    const sub = subscriber();
+    await createWebhook(ws, app, { url: sub.url });
+    const m = textMessage("4915100000034", "stored, then a restart");
     await postWebhook(ws.inboxId, cloudEnvelope({ messages: [m] }));
+    await eventually(() => expect(sub.received).toHaveLength(1));
+    // As if the object died after D1 had the message, before the queue had its event: the provider redelivers.
     const stub = env.INBOX.get(env.INBOX.idFromName(ws.inboxId));
+    await evictDurableObject(stub);
+    const redelivered = await postWebhook(ws.inboxId, cloudEnvelope({ messages: [m] }));
+    expect(await redelivered.json()).toEqual({ stored: 0, duplicates: 1, invalid: 0 });
+    // D1's write is idempotent: the row keeps its first number, the chat counts it once.
+    expect(await rows(ws.inboxId)).toEqual([{ wamid: m.id, seq: 1 }]);
+    const chat = await ws.shard
+      .prepare("SELECT message_count FROM chats WHERE inbox_id = ?")
+      .bind(ws.inboxId)
+      .first<{ message_count: number }>();
+    expect(chat?.message_count).toBe(1);
+    // The event came again with the same id: fan-out finds its delivery made, and sends nothing twice.
+    const events = await eventually(async () => {
+      const rows = await env.DB.prepare("SELECT event_id FROM deliveries WHERE inbox_id = ?").bind(ws.inboxId).all<{ event_id: string }>();
+      expect(rows.results).toHaveLength(1);
+      return rows.results;
+    });
+    expect(events[0]?.event_id).toBe(sub.received[0]?.id);
+    await new Promise((r) => setTimeout(r, 500));
+    expect(sub.received).toHaveLength(1);
+  });
+
+  it("keeps a message's event for the alarm when the queue refuses it, and sends it then", async () => {
+    const ws = await sandbox();
+    const app = await createUser(ws, "app");
+    const sub = subscriber();
+    await createWebhook(ws, app, { url: sub.url });
+    const stub = env.INBOX.get(env.INBOX.idFromName(ws.inboxId));
+    await runInDurableObject(stub, (instance) => {
+      const o = instance as unknown as { env: Env };
+      o.env = { ...o.env, WEBHOOKS: { sendBatch: () => Promise.reject(new Error("queue down")) } as unknown as Queue };
+    });
+    const m = textMessage("4915100000035", "queue down");
+    const res = await postWebhook(ws.inboxId, cloudEnvelope({ messages: [m] }));
+    expect(res.status).toBe(200);
     const events = () =>
       runInDurableObject(stub, (_o, state) =>
-        state.storage.sql.exec<{ type: string; state: number }>("SELECT type, state FROM events").toArray(),
+        state.storage.sql.exec<{ type: string; refs: string; state: number }>("SELECT type, refs, state FROM events").toArray(),
       );
-    // As if the object died after D1 had the message but before the queue had its event.
-    await runInDurableObject(stub, (_o, state) => state.storage.sql.exec("UPDATE events SET state = 1"));
-    await evictDurableObject(stub);
-    await postWebhook(ws.inboxId, cloudEnvelope({ messages: [m] }));
+    expect(await events()).toEqual([{ type: "message.in", refs: JSON.stringify({ wamid: m.id, wa_id: "4915100000035" }), state: 1 }]);
+    await runInDurableObject(stub, (instance) => {
+      const o = instance as unknown as { env: Env };
+      o.env = { ...o.env, WEBHOOKS: env.WEBHOOKS };
+    });
     await runDurableObjectAlarm(stub);
-    expect(await events()).toEqual([{ type: "message.in", state: 2 }]);
+    expect((await events()).map((e) => e.state)).toEqual([2]);
+    await eventually(() => expect(sub.received.map((r) => r.body.messages?.[0]?.id)).toEqual([m.id]));
   });
 });

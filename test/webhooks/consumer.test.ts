@@ -3,7 +3,7 @@ import { env } from "cloudflare:workers";
 import { HttpResponse, http } from "msw";
 import { beforeAll, describe, expect, it, vi } from "vitest";
 import { createDb } from "../../src/db/client";
-import { addDeliveries, deliveriesByIds, updateWebhook } from "../../src/db/queries/webhooks";
+import { deliveriesByIds, deliveryInserts, updateWebhook } from "../../src/db/queries/webhooks";
 import { consumeQueue, WEBHOOKS_QUEUE } from "../../src/queues/consumer";
 import { callJson } from "../helpers/api";
 import { createUser, createWorkspace, type TestWorkspace } from "../helpers/factories";
@@ -23,24 +23,22 @@ async function pendingDelivery(answer: (req: Request) => Response | Promise<Resp
   const owner = await createUser(ws, "app");
   const hook = await createWebhook(ws, owner, { url });
   const id = crypto.randomUUID();
-  await addDeliveries(
-    createDb(env),
-    [
-      {
-        id,
-        inboxId: ws.inboxId,
-        webhookId: hook.id,
-        receiver: `webhook:${hook.id}`,
-        eventId: crypto.randomUUID(),
-        eventType: "message.in",
-        body,
-        markWaId: null,
-        markTimestamp: null,
-        createdAt: Math.floor(Date.now() / 1000),
-      },
-    ],
-    [],
-  );
+  const db = createDb(env);
+  const [insert] = deliveryInserts(db, [
+    {
+      id,
+      inboxId: ws.inboxId,
+      webhookId: hook.id,
+      receiver: `webhook:${hook.id}`,
+      eventId: crypto.randomUUID(),
+      eventType: "message.in",
+      body,
+      markWaId: null,
+      markTimestamp: null,
+      createdAt: Math.floor(Date.now() / 1000),
+    },
+  ]);
+  await insert;
   return { id, hook, owner };
 }
 

@@ -27,6 +27,9 @@ export type MessageRow = {
 /** `raw`: the status object as WhatsApp sent it (for webhook receivers); null in statuses held before it was kept. */
 export type StatusRow = { wamid: string; status: string; value: unknown; raw: unknown };
 
+/** Statements per message row in `writeStatements`; the first answers the row's wamid when the row is new (`newRows`). */
+const STATEMENTS_PER_ROW = 3;
+
 export function writeStatements(d1: D1Database, inboxId: string, rows: MessageRow[], statuses: StatusRow[]): D1PreparedStatement[] {
   const out: D1PreparedStatement[] = [];
   for (const m of rows) {
@@ -34,7 +37,7 @@ export function writeStatements(d1: D1Database, inboxId: string, rows: MessageRo
       d1
         .prepare(
           `INSERT INTO messages (inbox_id, wamid, wa_id, from_us, timestamp, seq, type, payload, statuses, sender_user_id, context_wamid, media_id)
-           VALUES (?, ?, ?, ?, ?, ?, ?, ?, '{}', ?, ?, ?) ON CONFLICT (inbox_id, wamid) DO NOTHING`,
+           VALUES (?, ?, ?, ?, ?, ?, ?, ?, '{}', ?, ?, ?) ON CONFLICT (inbox_id, wamid) DO NOTHING RETURNING wamid`,
         )
         .bind(inboxId, m.wamid, m.waId, m.fromUs ? 1 : 0, m.timestamp, m.seq, m.type, m.payload, m.senderUserId, m.contextWamid, m.mediaId),
       // Only when the insert above added a row (changes() = 1): a redelivery adds nothing.
@@ -73,6 +76,21 @@ export function writeStatements(d1: D1Database, inboxId: string, rows: MessageRo
     }
   }
   return out;
+}
+
+/** The rows of a `writeStatements` batch that D1 did not have before (the rest were redeliveries). */
+export function newRows(results: D1Result[], rows: MessageRow[]): Set<string> {
+  return new Set(rows.filter((_, i) => (results[i * STATEMENTS_PER_ROW]?.results.length ?? 0) > 0).map((r) => r.wamid));
+}
+
+/** The statuses of a statuses-only `writeStatements` batch whose message D1 has (the update found its row). */
+export function appliedStatuses(results: D1Result[], statuses: StatusRow[]): StatusRow[] {
+  let at = 0;
+  return statuses.filter((s) => {
+    const found = (results[at]?.meta.changes ?? 0) > 0;
+    at += s.raw != null ? 2 : 1;
+    return found;
+  });
 }
 
 /**

@@ -18,8 +18,17 @@ export async function lastMessageId(d1: D1Database, inboxId: string, waId: strin
   return row?.id ?? 0;
 }
 
-/** Deletes up to PURGE_ROUND of the chat's messages with ids up to `upTo`; `messages: 0` when none are left. */
-export async function purgeMessages(d1: D1Database, inboxId: string, waId: string, upTo: number): Promise<PurgeRound> {
+/**
+ * Deletes up to PURGE_ROUND of the chat's messages with ids up to `upTo`; `messages: 0` when
+ * none are left. `before` gets their wamids first (the inbox object remembers them).
+ */
+export async function purgeMessages(
+  d1: D1Database,
+  inboxId: string,
+  waId: string,
+  upTo: number,
+  before: (wamids: string[]) => void,
+): Promise<PurgeRound> {
   const { results } = await d1
     .prepare("SELECT id, wamid, media_id AS mediaId FROM messages WHERE inbox_id = ? AND wa_id = ? AND id <= ? LIMIT ?")
     .bind(inboxId, waId, upTo, PURGE_ROUND)
@@ -27,6 +36,7 @@ export async function purgeMessages(d1: D1Database, inboxId: string, waId: strin
   if (!results.length) return { messages: 0, mediaIds: [] };
   const ids = JSON.stringify(results.map((r) => r.id));
   const wamids = JSON.stringify(results.map((r) => r.wamid));
+  before(results.map((r) => r.wamid));
   await d1.batch([
     d1.prepare("DELETE FROM messages_fts WHERE rowid IN (SELECT value FROM json_each(?))").bind(ids),
     d1.prepare("DELETE FROM status_payloads WHERE inbox_id = ? AND wamid IN (SELECT value FROM json_each(?))").bind(inboxId, wamids),

@@ -61,31 +61,30 @@ export async function activeWebhooks(db: Db, inboxId: string): Promise<Webhook[]
 }
 
 export type Delivery = typeof deliveries.$inferSelect;
-export type NewDelivery = Omit<typeof deliveries.$inferInsert, "attempts" | "state">;
+/** A delivery as fan-out makes it; written with its first attempt's outcome (`state`, `attempts`), or pending when queued untried. */
+export type NewDelivery = Omit<typeof deliveries.$inferInsert, "attempts" | "state"> & {
+  state?: DeliveryState;
+  attempts?: DeliveryAttempt[];
+};
 
-/**
- * Adds deliveries, ignoring any an earlier fan-out of the same events already added, and
- * returns the ids to queue: the rows added, plus (`replayed` events, whose first fan-out
- * may have stopped before queueing) the ones of theirs still pending.
- */
-export async function addDeliveries(db: Db, rows: NewDelivery[], replayed: string[]): Promise<string[]> {
-  const inserts = chunks(rows, 8).map((chunk) =>
+/** Statements adding deliveries, ignoring any an earlier fan-out of the same events already added (same id). */
+export function deliveryInserts(db: Db, rows: NewDelivery[]) {
+  return chunks(rows, 8).map((chunk) =>
     db
       .insert(deliveries)
-      .values(chunk.map((r) => ({ ...r, state: "pending" as const })))
-      .onConflictDoNothing()
-      .returning({ id: deliveries.id }),
+      .values(chunk.map((r) => ({ ...r, state: r.state ?? "pending", attempts: r.attempts ?? [] })))
+      .onConflictDoNothing(),
   );
-  const added = await Promise.all(chunks(inserts, 50).map((part) => db.batch(part as [(typeof part)[number], ...typeof part])));
-  const ids = new Set(added.flat(2).map((r) => r.id));
-  for (const chunk of chunks(replayed)) {
-    const found = await db
-      .select({ id: deliveries.id })
-      .from(deliveries)
-      .where(and(inArray(deliveries.eventId, chunk), eq(deliveries.state, "pending")));
-    for (const r of found) ids.add(r.id);
+}
+
+/** The states of the deliveries among `ids` that exist (an event fanned out before made them). */
+export async function deliveryStates(db: Db, ids: string[]): Promise<Map<string, DeliveryState>> {
+  const out = new Map<string, DeliveryState>();
+  for (const chunk of chunks(ids)) {
+    const found = await db.select({ id: deliveries.id, state: deliveries.state }).from(deliveries).where(inArray(deliveries.id, chunk));
+    for (const r of found) out.set(r.id, r.state);
   }
-  return [...ids];
+  return out;
 }
 
 /** `body` is null when it is larger than `inlineBodyChars`: read it with `deliveryBody` when it is sent. */

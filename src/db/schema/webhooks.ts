@@ -73,10 +73,10 @@ export const deliveries = sqliteTable(
     attempts: text({ mode: "json" }).$type<DeliveryAttempt[]>().notNull().default(sql`'[]'`),
     createdAt: integer().notNull(),
   },
-  (t) => [
-    uniqueIndex("deliveries_event_receiver_idx").on(t.eventId, t.receiver),
-    index("deliveries_receiver_idx").on(t.inboxId, t.receiver, t.createdAt),
-  ],
+  // The id is derived from the event and the receiver (`nameUuid`), so an event fanned out
+  // again meets its deliveries by key; the table is WITHOUT ROWID (migration 0019): a
+  // delivery writes its row and one index entry.
+  (t) => [index("deliveries_receiver_idx").on(t.inboxId, t.receiver, t.createdAt)],
 );
 
 export const ASSIGN_METHODS = ["round_robin", "let_group_decide"] as const;
