@@ -1,4 +1,4 @@
-import { appliedStatuses, contactStatements, type MessageRow, newRows, type StatusRow, writeStatements } from "../db/queries/ingest";
+import { appliedStatuses, contactStatements, type MessageRow, newRows, writeStatements } from "../db/queries/ingest";
 import { GroupCommit } from "./group-commit";
 import type { Ledger } from "./ledger";
 
