@@ -119,13 +119,18 @@ export async function runCost({ base, platformKey, workspaceId, inboxes, token, 
     if (r.status !== 201) throw new Error(`cost: webhook HTTP ${r.status} ${await r.text()}`);
     await inbound(inboxes.subscribed, 20, 1);
     log(`- cost: ${N} inbound messages, 1 per webhook, one subscriber`);
-    const before = received.size;
-    out.delivered1 = await measure(N, () => inbound(inboxes.subscribed, N, 1));
-    out.delivered1.deliveries = received.size - before;
+    // Counted from when the meter settled (the warm-up's deliveries done) to when it settles again.
+    const delivered = async (perWebhook) => {
+      let from = 0;
+      const units = await measure(N, () => {
+        from = received.size;
+        return inbound(inboxes.subscribed, N, perWebhook);
+      });
+      return { ...units, deliveries: received.size - from };
+    };
+    out.delivered1 = await delivered(1);
     log(`- cost: ${N} inbound messages, 10 per webhook, one subscriber`);
-    const before10 = received.size;
-    out.delivered10 = await measure(N, () => inbound(inboxes.subscribed, N, 10));
-    out.delivered10.deliveries = received.size - before10;
+    out.delivered10 = await delivered(10);
   } finally {
     server.close();
   }

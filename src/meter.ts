@@ -66,15 +66,21 @@ function addMeta(result: D1Result | D1ExecResult | undefined) {
   totals.d1RowsWritten += meta?.rows_written ?? 0;
 }
 
+/** A statement that only reads: running it twice changes nothing. */
+const readOnly = (query: string) =>
+  /^\s*select\b/i.test(query) || (/^\s*with\b/i.test(query) && !/\b(insert|update|delete|replace)\b/i.test(query));
+
 /**
  * `raw()` and `first()` drop the result's meta, so the meter runs them as `all()` and rebuilds
- * their answer (as drizzle's own batch does: columns by name, so equal names collapse).
+ * their answer. Rows as objects lose columns of the same name (a join's two `id`s), so a
+ * read's `raw()` runs twice, as itself for the answer and as `all()` for the meter; a
+ * write's answer is rebuilt (no write here returns equal names).
  */
-function meteredStatement(s: D1PreparedStatement): D1PreparedStatement {
+function meteredStatement(s: D1PreparedStatement, query: string): D1PreparedStatement {
   return new Proxy(s, {
     get(target, key) {
       if (key === UNWRAP) return target;
-      if (key === "bind") return (...values: unknown[]) => meteredStatement(target.bind(...values));
+      if (key === "bind") return (...values: unknown[]) => meteredStatement(target.bind(...values), query);
       if (key === "all" || key === "run")
         return async () => {
           const r = await target[key]();
@@ -83,6 +89,11 @@ function meteredStatement(s: D1PreparedStatement): D1PreparedStatement {
         };
       if (key === "raw")
         return async (options?: { columnNames?: boolean }) => {
+          if (readOnly(query)) {
+            const [r, values] = await Promise.all([target.all(), target.raw(options as { columnNames: true })]);
+            addMeta(r);
+            return values;
+          }
           const r = await target.all<Record<string, unknown>>();
           addMeta(r);
           const rows = r.results.map((row) => Object.values(row));
@@ -105,7 +116,7 @@ function meteredStatement(s: D1PreparedStatement): D1PreparedStatement {
 function meteredD1<T extends D1Database | D1DatabaseSession>(db: T): T {
   return new Proxy(db, {
     get(target, key) {
-      if (key === "prepare") return (query: string) => meteredStatement(target.prepare(query));
+      if (key === "prepare") return (query: string) => meteredStatement(target.prepare(query), query);
       if (key === "batch")
         return async (statements: D1PreparedStatement[]) => {
           // The metered statements are proxies; D1's batch needs its own, so it gets them unwrapped.

@@ -158,6 +158,25 @@ describe("webhook delivery", () => {
     expect(theirs.received[0]!.body.messages[0].text.body).toBe("theirs");
   });
 
+  it("delivers a burst past the deliveries fan-out tries itself: the rest are queued and sent too", async () => {
+    const sub = subscriber();
+    const app = await createUser(ws, "app");
+    const hook = await createWebhook(ws, app, { url: sub.url, on_assigned: false });
+    const waId = newWaId();
+    const messages = Array.from({ length: 130 }, (_, i) => textMessage(waId, `burst ${i}`));
+    for (let i = 0; i < 130; i += 50) {
+      await Promise.all(
+        Array.from({ length: 5 }, (_, j) =>
+          postWebhook(ws.inboxId, cloudEnvelope({ messages: messages.slice(i + j * 10, i + j * 10 + 10) })),
+        ),
+      );
+    }
+    const got = () => new Set(sub.received.flatMap((r) => (r.body.messages ?? []).map((m: { id: string }) => m.id)));
+    await eventually(() => expect(got().size).toBe(130), 30_000);
+    const log = await callJson(`${ws.prefix}/webhooks/waba/${hook.id}/deliveries/?limit=200&state=pending`, { token: app.token });
+    expect(log.body.count).toBe(0);
+  });
+
   it("delivers every event at least once to a subscriber failing half of the time, with a stable webhook-id and every attempt logged", async () => {
     // mulberry32: the same "random" half of failures on every run.
     let seed = 7;
