@@ -43,7 +43,7 @@ type Outcome =
 class Writes {
   readonly logged = new Map<string, { state: DeliveryState; attempt: DeliveryAttempt | null }>();
   readonly directory: BatchItem<"sqlite">[] = [];
-  readonly marks: [Db, BatchItem<"sqlite">][] = [];
+  readonly marks: Mark[] = [];
   push(...items: BatchItem<"sqlite">[]) {
     this.directory.push(...items);
   }
@@ -52,13 +52,29 @@ class Writes {
   }
 }
 
+type Mark = { shard: Db; userId: number; inboxId: string; waId: string; timestamp: number };
+
+/** A batch's received marks, the newest per user and chat only: a mark only moves forward, so the rest change nothing. */
+function newestMarks(all: Writes[]): Mark[] {
+  const newest = new Map<string, Mark>();
+  for (const m of all.flatMap((w) => w.marks)) {
+    const key = `${m.userId} ${m.inboxId} ${m.waId}`;
+    if ((newest.get(key)?.timestamp ?? -1) < m.timestamp) newest.set(key, m);
+  }
+  return [...newest.values()];
+}
+
 /**
  * Writes a batch's marks and directory statements, each database in batches of
  * WRITES_PER_BATCH: the shards' first, then the directory's, starting with `first`.
  */
 async function flush(db: Db, all: Writes[], first: BatchItem<"sqlite">[] = []): Promise<void> {
   const runs = new Map<Db, BatchItem<"sqlite">[]>();
-  for (const [shard, item] of all.flatMap((w) => w.marks)) runs.set(shard, [...(runs.get(shard) ?? []), item]);
+  for (const m of newestMarks(all)) {
+    const list = runs.get(m.shard) ?? [];
+    list.push(receivedMarkStatement(m.shard, m.userId, m.inboxId, m.waId, m.timestamp, true));
+    runs.set(m.shard, list);
+  }
   // An inbox on the directory has its marks in the directory's own (last) batch.
   const own = runs.get(db) ?? [];
   runs.delete(db);
@@ -341,7 +357,7 @@ async function secretsOf(key: string, hook: Webhook): Promise<string[]> {
 async function onDelivered(db: Db, d: DeliveryWithReceiver, hook: Webhook, writes: Writes): Promise<void> {
   if (d.markWaId !== null && d.markTimestamp !== null) {
     const shard = await shardOf(db, d.inboxId);
-    writes.marks.push([shard, receivedMarkStatement(shard, hook.userId, d.inboxId, d.markWaId, d.markTimestamp, true)]);
+    writes.marks.push({ shard, userId: hook.userId, inboxId: d.inboxId, waId: d.markWaId, timestamp: d.markTimestamp });
   }
   if (hook.failingSince !== null) writes.push(webhookStatement(db, d.inboxId, hook.id, { failingSince: null }));
 }

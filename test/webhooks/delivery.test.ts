@@ -163,7 +163,8 @@ describe("webhook delivery", () => {
     const app = await createUser(ws, "app");
     const hook = await createWebhook(ws, app, { url: sub.url, on_assigned: false });
     const waId = newWaId();
-    const messages = Array.from({ length: 130 }, (_, i) => textMessage(waId, `burst ${i}`));
+    const start = Math.floor(Date.now() / 1000) - 200;
+    const messages = Array.from({ length: 130 }, (_, i) => textMessage(waId, `burst ${i}`, start + i));
     for (let i = 0; i < 130; i += 50) {
       await Promise.all(
         Array.from({ length: 5 }, (_, j) =>
@@ -175,6 +176,11 @@ describe("webhook delivery", () => {
     await eventually(() => expect(got().size).toBe(130), 30_000);
     const log = await callJson(`${ws.prefix}/webhooks/waba/${hook.id}/deliveries/?limit=200&state=pending`, { token: app.token });
     expect(log.body.count).toBe(0);
+    // The marks of a batch's deliveries are written once per chat, at the newest: all received.
+    await eventually(async () => {
+      const chat = await callJson(`${ws.prefix}/chats/${waId}/`, { token: app.token });
+      expect(chat.body.new_messages).toBe(0);
+    });
   });
 
   it("delivers every event at least once to a subscriber failing half of the time, with a stable webhook-id and every attempt logged", async () => {
