@@ -95,26 +95,34 @@ const FIRST_ATTEMPTS_AT_ONCE = 20;
  * is then written once, with its first outcome, and only those to try again are queued,
  * after their first retry's delay (no queue hop and no second write for a subscriber that
  * answers). A crash or failed write before the rows land replays the event, which sends
- * again under the same `webhook-id`. Past FIRST_ATTEMPTS_MAX a batch's deliveries are
- * queued untried, so one fan-out never waits on more subscribers than that.
+ * again under the same `webhook-id`. Queued untried, so that a subscriber that does not
+ * answer cannot hold a fan-out batch (and the others' deliveries) for its timeout again
+ * and again: a batch's deliveries past FIRST_ATTEMPTS_MAX, those of a webhook already
+ * failing, and the rest of a webhook's once one of its attempts in the batch failed.
  */
 export async function deliverFirst(env: Env, db: Db, rows: NewDelivery[], hooks: Map<number, Webhook>): Promise<void> {
-  const tried = rows.slice(0, FIRST_ATTEMPTS_MAX);
   const writes = new Writes();
   const run = limiter(FIRST_ATTEMPTS_AT_ONCE);
+  const failing = new Set([...hooks.values()].filter((h) => h.failingSince !== null).map((h) => h.id));
   const outcomes = await Promise.all(
-    tried.map((row) =>
-      run(async (): Promise<Outcome> => {
-        const webhookId = row.webhookId ?? null;
-        const webhook = webhookId === null ? null : (hooks.get(webhookId) ?? null);
-        const loaded = { ...row, webhookId, markWaId: row.markWaId ?? null, markTimestamp: row.markTimestamp ?? null, webhook };
-        try {
-          return await deliverOne(env, db, { ...loaded, state: "pending", attempts: [] }, 1, writes);
-        } catch (error) {
-          log("warn", { delivery: row.id, error: String(error) });
-          return { kind: "retry", delaySeconds: 5 };
-        }
-      }),
+    rows.map((row, i) =>
+      i >= FIRST_ATTEMPTS_MAX || (row.webhookId != null && failing.has(row.webhookId))
+        ? null
+        : run(async (): Promise<Outcome | null> => {
+            const webhookId = row.webhookId ?? null;
+            if (webhookId !== null && failing.has(webhookId)) return null;
+            const webhook = webhookId === null ? null : (hooks.get(webhookId) ?? null);
+            const loaded = { ...row, webhookId, markWaId: row.markWaId ?? null, markTimestamp: row.markTimestamp ?? null, webhook };
+            let outcome: Outcome;
+            try {
+              outcome = await deliverOne(env, db, { ...loaded, state: "pending", attempts: [] }, 1, writes);
+            } catch (error) {
+              log("warn", { delivery: row.id, error: String(error) });
+              outcome = { kind: "retry", delaySeconds: 5 };
+            }
+            if (outcome.kind === "retry" && webhookId !== null) failing.add(webhookId);
+            return outcome;
+          }),
     ),
   );
   const written = rows.map((row) => {
@@ -122,16 +130,17 @@ export async function deliverFirst(env: Env, db: Db, rows: NewDelivery[], hooks:
     return logged ? { ...row, state: logged.state, attempts: logged.attempt ? [logged.attempt] : [] } : row;
   });
   await flush(db, [writes], deliveryInserts(db, written));
-  const retries = tried.flatMap((row, i) => {
-    const outcome = outcomes[i] as Outcome;
+  const queued = rows.flatMap((row, i): (string | { id: string; tried: number; delaySeconds: number })[] => {
+    const outcome = outcomes[i];
+    if (!outcome) return [row.id];
     return outcome.kind === "retry" ? [{ id: row.id, tried: 1, delaySeconds: outcome.delaySeconds }] : [];
   });
-  const dead = tried.filter((_, i) => {
-    const outcome = outcomes[i] as Outcome;
-    return outcome.kind === "final" && outcome.dead;
+  const dead = rows.filter((_, i) => {
+    const outcome = outcomes[i];
+    return outcome?.kind === "final" && outcome.dead;
   });
   await Promise.all([
-    enqueueDeliveries(env, [...retries, ...rows.slice(FIRST_ATTEMPTS_MAX).map((r) => r.id)]),
+    enqueueDeliveries(env, queued),
     dead.length ? env.WEBHOOKS_DLQ.sendBatch(dead.map((r) => ({ body: { type: "delivery", id: r.id } satisfies DeliveryJob }))) : null,
   ]);
 }
