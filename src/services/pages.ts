@@ -20,7 +20,7 @@ export async function chatPage(db: Db, workspaceId: string, scope: ChatScope, ba
     workspaceId,
     userIds,
     rows.some((r) => r.assigned_group !== null),
-    { inboxId: scope.inboxId, waIds: rows.map((r) => r.wa_id), wamids: [...last.values()].map((m) => m.wamid) },
+    { inboxId: scope.inboxId, waIds: rows.map((r) => r.wa_id), messages: [...last.values()] },
   );
   const results = rows.map((r) => toChatWire(r, r.last_message_id === null ? undefined : last.get(r.last_message_id), people, baseUrl));
   return { results, count };
@@ -32,7 +32,7 @@ export async function messageWires(db: Db, workspaceId: string, inboxId: string,
     workspaceId,
     rows.map((r) => r.sender_user_id),
     false,
-    { inboxId, waIds: [], wamids: rows.map((r) => r.wamid) },
+    { inboxId, waIds: [], messages: rows },
   );
   return rows.map((r) => toMessageWire(r, people, baseUrl));
 }

@@ -94,7 +94,7 @@ export async function loadFactsBatch(db: Db, inbox: Inbox, baseUrl: string, jobs
     inbox.workspaceId,
     records.map((m) => m.sender_user_id),
     false,
-    { inboxId: inbox.id, waIds: [], wamids: records.map((m) => m.wamid) },
+    { inboxId: inbox.id, waIds: [], messages: records },
   );
   for (const job of messageJobs) {
     const message = byWamid.get(str(ref(job, "wamid")) ?? "");
@@ -118,7 +118,7 @@ export async function loadFactsBatch(db: Db, inbox: Inbox, baseUrl: string, jobs
 async function loadFacts(db: Db, inbox: Inbox, baseUrl: string, job: EventJob): Promise<EventFacts | undefined> {
   const waId = str(ref(job, "wa_id"));
   if (!waId) return undefined;
-  const none = { inboxId: inbox.id, waIds: [], wamids: [] };
+  const none = { inboxId: inbox.id, waIds: [], messages: [] };
   if (job.event === "chat_resolved") {
     const state = await getChatState(db, inbox.id, waId);
     if (!state) return undefined;
@@ -155,7 +155,7 @@ async function loadFacts(db: Db, inbox: Inbox, baseUrl: string, job: EventJob): 
   const message = tagging.wamid ? (await messagesByWamids(db, inbox.id, 0, [tagging.wamid]))[0] : undefined;
   const people = await loadPeople(db, inbox.workspaceId, [tagging.done_by, message?.sender_user_id ?? null], false, {
     ...none,
-    wamids: message ? [message.wamid] : [],
+    messages: message ? [message] : [],
   });
   const chat = { assignedToUser: state.assigned_to_user, assignedGroup: state.assigned_group };
   return { job, inbox, baseUrl, waId, chat, message, tagging, people };
@@ -237,7 +237,7 @@ export async function webhookPayload(db: Db, f: EventFacts, r: Receiver, mark: n
             f.inbox.workspaceId,
             rows.map((x) => x.sender_user_id),
             false,
-            { inboxId: f.inbox.id, waIds: [], wamids: rows.map((x) => x.wamid) },
+            { inboxId: f.inbox.id, waIds: [], messages: rows },
           );
           // Newest first, while the body stays well under D1's 2 MB row (messages are up to 256 KiB each).
           const kept: ReturnType<typeof toMessageWire>[] = [];

@@ -2,6 +2,7 @@ import { type SQL, sql } from "drizzle-orm";
 import { type Db, shardOf } from "../client";
 import { and, type ChatScope, chatCondition, chatConditions, contactMatch, pageClause } from "./chat-scope";
 import { chunks } from "./chunks";
+import { MESSAGE_TAGGINGS } from "./tags";
 
 /**
  * Ids of the messages a search matches: FTS hits plus every message of a chat whose
@@ -40,11 +41,13 @@ export type MessageRecord = {
   chat_assigned_user: number | null;
   chat_assigned_group: number | null;
   mark: number | null;
+  /** `MESSAGE_TAGGINGS`. */
+  taggings: string | null;
 };
 
 const MESSAGE_COLUMNS = sql`m.id, m.wamid, m.wa_id, m.from_us, m.timestamp, m.seq, m.type, m.payload, m.statuses, m.sender_user_id, m.context_wamid,
   c.contact, c.profile_name, c.last_message_timestamp AS chat_last_message_timestamp,
-  c.assigned_to_user AS chat_assigned_user, c.assigned_group AS chat_assigned_group, rm.timestamp AS mark`;
+  c.assigned_to_user AS chat_assigned_user, c.assigned_group AS chat_assigned_group, rm.timestamp AS mark, ${MESSAGE_TAGGINGS} AS taggings`;
 
 /** Above this many search hits, walking the newest-first index finds a page sooner than sorting the hits. */
 const DENSE_SEARCH = 2000;

@@ -79,44 +79,52 @@ export async function inboxesUsingTag(db: Db, workspaceId: string, tagId: number
 }
 
 /**
+ * A message's current taggings, read with the message (a column of the statements that read
+ * messages, `m` their alias): `[[tagging id, tag id, extra], ...]` as JSON, in tagging order.
+ */
+export const MESSAGE_TAGGINGS = sql`(SELECT json_group_array(json_array(t.id, t.tag_id, t.extra))
+  FROM (SELECT mt.id, mt.tag_id, mt.extra FROM message_taggings mt WHERE mt.inbox_id = m.inbox_id AND mt.wamid = m.wamid ORDER BY mt.id) t)`;
+
+/** Messages read with their `MESSAGE_TAGGINGS`. */
+export type TaggedMessage = { wamid: string; taggings: string | null };
+
+/**
  * The current taggings of a page's chats and messages as the seed's attached-tag objects:
- * the taggings from the inbox's shard (one UNION query per chunk of ids, under D1's
- * 100-parameter cap, chunks in parallel), then their tags from the directory.
+ * the chats' taggings from the inbox's shard (one query per chunk of ids, under D1's
+ * 100-parameter cap, chunks in parallel), the messages' as read with them, then their tags
+ * from the directory (only when there are any).
  */
 export async function tagsOf(
   db: Db,
   inboxId: string,
   waIds: string[],
-  wamids: string[],
+  tagged: TaggedMessage[],
 ): Promise<{ chats: Map<string, AttachedTag[]>; messages: Map<string, AttachedTag[]> }> {
   const chats = new Map<string, AttachedTag[]>();
   const messages = new Map<string, AttachedTag[]>();
-  if (!waIds.length && !wamids.length) return { chats, messages };
+  const read = tagged.flatMap((m) =>
+    (JSON.parse(m.taggings ?? "[]") as [number, number, string | null][]).map(([tagging_id, tag_id, extra]) => ({
+      kind: "message" as const,
+      key: m.wamid,
+      tagging_id,
+      extra,
+      tag_id,
+    })),
+  );
+  if (!waIds.length && !read.length) return { chats, messages };
   const shard = await shardOf(db, inboxId);
   const list = (ids: string[]) =>
     sql.join(
       ids.map((id) => sql`${id}`),
       sql`, `,
     );
-  const chatChunks = chunks([...new Set(waIds)], 45);
-  const messageChunks = chunks([...new Set(wamids)], 45);
-  const queries = Array.from({ length: Math.max(chatChunks.length, messageChunks.length) }, (_, i) => {
-    const parts: SQL[] = [];
-    const c = chatChunks[i];
-    const m = messageChunks[i];
-    if (c) {
-      parts.push(sql`SELECT 'chat' AS kind, wa_id AS key, id AS tagging_id, extra, tag_id
-        FROM chat_taggings WHERE inbox_id = ${inboxId} AND wa_id IN (${list(c)})`);
-    }
-    if (m) {
-      parts.push(sql`SELECT 'message' AS kind, wamid AS key, id AS tagging_id, extra, tag_id
-        FROM message_taggings WHERE inbox_id = ${inboxId} AND wamid IN (${list(m)})`);
-    }
-    return shard.all<{ kind: "chat" | "message"; key: string; tagging_id: number; extra: string | null; tag_id: number }>(
-      sql`${sql.join(parts, sql` UNION ALL `)} ORDER BY tagging_id`,
-    );
-  });
-  const taggings = (await Promise.all(queries)).flat();
+  const queries = chunks([...new Set(waIds)]).map((c) =>
+    shard.all<{ kind: "chat"; key: string; tagging_id: number; extra: string | null; tag_id: number }>(
+      sql`SELECT 'chat' AS kind, wa_id AS key, id AS tagging_id, extra, tag_id
+        FROM chat_taggings WHERE inbox_id = ${inboxId} AND wa_id IN (${list(c)}) ORDER BY id`,
+    ),
+  );
+  const taggings = [...(await Promise.all(queries)).flat(), ...read];
   const byId = await tagsByIds(db, [...new Set(taggings.map((t) => t.tag_id))]);
   for (const r of taggings) {
     const tag = byId.get(r.tag_id);
