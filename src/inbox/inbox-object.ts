@@ -152,8 +152,9 @@ export class InboxObject extends DurableObject<Env> {
     // A duplicate is acknowledged only once the write carrying it landed (an alarm's rewrite).
     await Promise.all(claimed.waits);
     void this.drain();
-    const stored = claimed.rows.filter((r) => fresh.has(r.wamid)).map((r) => r.wamid);
-    return { stored, duplicates: [...claimed.duplicates, ...claimed.rows.filter((r) => !fresh.has(r.wamid)).map((r) => r.wamid)] };
+    const result: IngestResult = { stored: [], duplicates: claimed.duplicates };
+    for (const r of claimed.rows) (fresh.has(r.wamid) ? result.stored : result.duplicates).push(r.wamid);
+    return result;
   }
 
   /**

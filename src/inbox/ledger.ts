@@ -149,11 +149,12 @@ export class Ledger {
    * and writes nothing), and statuses held for any of them are to be tried again.
    */
   stored(rows: MessageRow[]): void {
-    for (const row of rows) {
-      this.sql.exec("UPDATE seen SET stored = 1 WHERE wamid = ? AND stored = 0", row.wamid);
-      this.sql.exec("DELETE FROM outbox WHERE wamid = ?", row.wamid);
-      if (this.sql.exec("UPDATE pending_statuses SET tried = 0 WHERE wamid = ? AND tried = 1", row.wamid).rowsWritten) this.untried = true;
-    }
+    // One statement each per write, not per row: this runs on every webhook.
+    const wamids = JSON.stringify(rows.map((r) => r.wamid));
+    const among = "wamid IN (SELECT value FROM json_each(?))";
+    this.sql.exec(`UPDATE seen SET stored = 1 WHERE stored = 0 AND ${among}`, wamids);
+    this.sql.exec(`DELETE FROM outbox WHERE ${among}`, wamids);
+    if (this.sql.exec(`UPDATE pending_statuses SET tried = 0 WHERE tried = 1 AND ${among}`, wamids).rowsWritten) this.untried = true;
   }
 
   /** Purged messages: kept as stored, so a redelivery of one is a duplicate and nothing comes back. */

@@ -17,6 +17,11 @@ const rows = async (inboxId: string) =>
       .all<{ wamid: string; seq: number }>()
   ).results;
 
+/** The inbox's one chat's message counter. */
+const messageCount = async (ws: { shard: D1Database; inboxId: string }) =>
+  (await ws.shard.prepare("SELECT message_count FROM chats WHERE inbox_id = ?").bind(ws.inboxId).first<{ message_count: number }>())
+    ?.message_count;
+
 describe("the inbox object", () => {
   it("keeps its sequence and dedupe across eviction", async () => {
     const ws = await sandbox();
@@ -46,11 +51,7 @@ describe("the inbox object", () => {
     const retried = await postWebhook(ws.inboxId, cloudEnvelope({ messages: [m] }));
     expect(retried.status).toBe(200);
     expect(await rows(ws.inboxId)).toEqual([{ wamid: m.id, seq: 1 }]);
-    const chat = await ws.shard
-      .prepare("SELECT message_count FROM chats WHERE inbox_id = ?")
-      .bind(ws.inboxId)
-      .first<{ message_count: number }>();
-    expect(chat?.message_count).toBe(1);
+    expect(await messageCount(ws)).toBe(1);
     const linked = await env.DB.prepare("SELECT count(*) AS n FROM contact_urns WHERE workspace_id = ? AND identity = ?")
       .bind(ws.id, "whatsapp:4915100000013")
       .first<{ n: number }>();
@@ -224,11 +225,7 @@ describe("the outbox", () => {
     expect(await redelivered.json()).toEqual({ stored: 0, duplicates: 1, invalid: 0 });
     // D1's write is idempotent: the row keeps its first number, the chat counts it once.
     expect(await rows(ws.inboxId)).toEqual([{ wamid: m.id, seq: 1 }]);
-    const chat = await ws.shard
-      .prepare("SELECT message_count FROM chats WHERE inbox_id = ?")
-      .bind(ws.inboxId)
-      .first<{ message_count: number }>();
-    expect(chat?.message_count).toBe(1);
+    expect(await messageCount(ws)).toBe(1);
     // The event came again with the same id: fan-out finds its delivery made, and sends nothing twice.
     const events = await eventually(async () => {
       const rows = await env.DB.prepare("SELECT event_id FROM deliveries WHERE inbox_id = ?").bind(ws.inboxId).all<{ event_id: string }>();
