@@ -3,11 +3,10 @@ import { getChatState } from "../db/queries/chats";
 import type { Inbox } from "../db/queries/inboxes";
 import { getRuleEngine, type Rule, rulesByTrigger } from "../db/queries/rules";
 import { getUsersByIds, groupsOfUsers } from "../db/queries/users";
-import { activeWebhooks, deliveryStates, type NewDelivery, receivedMarksOf, type Webhook } from "../db/queries/webhooks";
+import { activeWebhooks, deliveryId, deliveryStates, type NewDelivery, receivedMarksOf, type Webhook } from "../db/queries/webhooks";
 import type { RuleTarget } from "../inbox/inbox-object";
 import { inboxObject } from "../inbox/stub";
 import { type EventJob, enqueueDeliveries } from "../queues/jobs";
-import { nameUuid } from "../services/crypto";
 import { inboxById } from "../services/inbox-cache";
 import { publicBaseUrl } from "../services/inboxes";
 import { chatAccess } from "../services/permissions";
@@ -139,8 +138,10 @@ async function deliveriesOf(
 ): Promise<NewDelivery[]> {
   const { job, inbox } = facts;
   const now = Math.floor(Date.now() / 1000);
+  // A message's event is made again for a redelivery (at a new `at`): its time is the message's.
+  const time = job.event.startsWith("message.") && facts.message ? facts.message.timestamp : Math.floor(job.at / 1000);
   const row = async (receiver: string, webhookId: number | null, body: unknown, mark: { waId: string; timestamp: number } | null) => ({
-    id: await nameUuid(`${job.id}/${receiver}`),
+    id: await deliveryId(inbox.id, receiver, job.id, time),
     inboxId: inbox.id,
     webhookId,
     receiver,

@@ -26,6 +26,15 @@ describe("message query plans", () => {
     expect(results[0]?.sql).toMatch(/WHERE "messages"\."media_id" IS NOT NULL$/);
   });
 
+  it("reads a page's messages by id through the rowid, not by walking the inbox on an index", async () => {
+    // messagesByIds (src/db/queries/messages.ts): a chat page's last messages, 20 of them.
+    const ids = Array.from({ length: 20 }, (_, i) => i + 1);
+    const q = (from: string) =>
+      plan(`SELECT m.id, m.payload FROM ${from} WHERE m.inbox_id = ? AND m.id IN (${ids.map(() => "?").join(", ")})`, "i", ...ids);
+    expect(await q("messages m")).toMatch(/messages_chat_idx \(inbox_id=\?\)/);
+    expect(await q("messages m NOT INDEXED")).toMatch(/^SEARCH m USING INTEGER PRIMARY KEY \(rowid=\?\)$/);
+  });
+
   it("keys messages by a plain rowid: no AUTOINCREMENT counter written per insert", async () => {
     const { results } = await env.DB.prepare("SELECT sql FROM sqlite_master WHERE name = 'messages'").all<{ sql: string }>();
     expect(results[0]?.sql).toMatch(/`id` integer PRIMARY KEY NOT NULL/);

@@ -3,7 +3,14 @@ import { env } from "cloudflare:workers";
 import { HttpResponse, http } from "msw";
 import { beforeAll, describe, expect, it, vi } from "vitest";
 import { createDb } from "../../src/db/client";
-import { deliveriesByIds, deliveryInserts, updateWebhook } from "../../src/db/queries/webhooks";
+import {
+  deliveriesByIds,
+  deliveryId,
+  deliveryInserts,
+  listDeliveries,
+  type NewDelivery,
+  updateWebhook,
+} from "../../src/db/queries/webhooks";
 import { consumeQueue, WEBHOOKS_QUEUE } from "../../src/queues/consumer";
 import { callJson } from "../helpers/api";
 import { createUser, createWorkspace, type TestWorkspace } from "../helpers/factories";
@@ -22,24 +29,28 @@ async function pendingDelivery(answer: (req: Request) => Response | Promise<Resp
   upstream.use(http.post(url, ({ request }) => answer(request as unknown as Request)));
   const owner = await createUser(ws, "app");
   const hook = await createWebhook(ws, owner, { url });
-  const id = crypto.randomUUID();
-  const db = createDb(env);
-  const [insert] = deliveryInserts(db, [
-    {
-      id,
-      inboxId: ws.inboxId,
-      webhookId: hook.id,
-      receiver: `webhook:${hook.id}`,
-      eventId: crypto.randomUUID(),
-      eventType: "message.in",
-      body,
-      markWaId: null,
-      markTimestamp: null,
-      createdAt: Math.floor(Date.now() / 1000),
-    },
-  ]);
+  const delivery = await deliveryRow(ws.inboxId, `webhook:${hook.id}`, Math.floor(Date.now() / 1000), { webhookId: hook.id, body });
+  const [insert] = deliveryInserts(createDb(env), [delivery]);
   await insert;
-  return { id, hook, owner };
+  return { id: delivery.id, hook, owner };
+}
+
+/** A delivery as fan-out makes it, of a fresh event at `seconds`. */
+async function deliveryRow(inboxId: string, receiver: string, seconds: number, fields: Partial<NewDelivery> = {}): Promise<NewDelivery> {
+  const eventId = crypto.randomUUID();
+  return {
+    id: await deliveryId(inboxId, receiver, eventId, seconds),
+    inboxId,
+    webhookId: null,
+    receiver,
+    eventId,
+    eventType: "message.in",
+    body: '{"messages":[]}',
+    markWaId: null,
+    markTimestamp: null,
+    createdAt: seconds,
+    ...fields,
+  };
 }
 
 /** Runs the webhook queue's consumer on these jobs and reports what it acked and retried. */
@@ -177,5 +188,30 @@ describe("the webhook queue consumer", () => {
     const ctx = createExecutionContext();
     await consumeQueue(batch, env);
     expect((await getQueueResult(batch, ctx)).retryMessages.map((m) => m.msgId)).toEqual(["bad"]);
+  });
+});
+
+describe("the delivery log", () => {
+  it("is each receiver's own range of ids, newest event first, however alike the receivers' names", async () => {
+    const other = await createWorkspace();
+    const at = 1_900_000_000;
+    const rows = await Promise.all([
+      deliveryRow(ws.inboxId, "webhook:7001", at),
+      deliveryRow(ws.inboxId, "webhook:7001", at + 60),
+      deliveryRow(ws.inboxId, "webhook:7001", at - 3600),
+      deliveryRow(ws.inboxId, "webhook:70011", at + 30),
+      deliveryRow(ws.inboxId, "engine", at + 10),
+      deliveryRow(other.inboxId, "engine", at + 20),
+    ]);
+    const db = createDb(env);
+    for (const insert of deliveryInserts(db, rows)) await insert;
+    const log = async (inboxId: string, receiver: string) =>
+      (await listDeliveries(db, inboxId, receiver, undefined, 10, 0)).rows.map((r) => r.eventId);
+    const [a0, a1, a2, b, e1, e2] = rows.map((r) => r.eventId);
+    expect(await log(ws.inboxId, "webhook:7001")).toEqual([a1, a0, a2]);
+    expect(await log(ws.inboxId, "webhook:70011")).toEqual([b]);
+    expect(await log(ws.inboxId, "engine")).toEqual([e1]);
+    expect(await log(other.inboxId, "engine")).toEqual([e2]);
+    expect((await listDeliveries(db, ws.inboxId, "webhook:7001", undefined, 1, 1)).count).toBe(3);
   });
 });

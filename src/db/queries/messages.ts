@@ -99,7 +99,7 @@ export async function listMessages(
   if (!searched) return { rows: [], count: 0 }; // nothing in the query can match
   const counted = unfiltered
     ? sql`SELECT count(*) AS n FROM (${searched})`
-    : sql`SELECT count(*) AS n FROM (${searched}) s CROSS JOIN messages m INDEXED BY messages_id_cover ON m.id = s.id ${chats} WHERE ${and(where)}`;
+    : sql`SELECT count(*) AS n FROM (${searched}) s CROSS JOIN messages m ON m.id = s.id ${chats} WHERE ${and(where)}`;
   const count = (await shard.get<{ n: number }>(counted))?.n ?? 0;
   if (count === 0 || offset >= count) return { rows: [], count };
   // Many hits: walk the newest-first index and stop after a page; few: sort just the hits.
@@ -152,20 +152,28 @@ function newestHits(inboxId: string, match: string, limit: number, offset: numbe
 /** Messages by id, with the same columns as `listMessages`; chunked under D1's 100 bound parameters. */
 export async function messagesByIds(db: Db, inboxId: string, userId: number, ids: number[]): Promise<MessageRecord[]> {
   const shard = await shardOf(db, inboxId);
-  return messagesBy(shard, inboxId, userId, sql`m.id`, ids);
+  // NOT INDEXED: the rowid still serves `m.id IN (...)`, where SQLite would walk the chat index for `inbox_id` instead.
+  return messagesBy(shard, inboxId, userId, sql`messages m NOT INDEXED`, sql`m.id`, ids);
 }
 
 /** Messages by WhatsApp id, as `messagesByIds`. */
 export async function messagesByWamids(db: Db, inboxId: string, userId: number, wamids: string[]): Promise<MessageRecord[]> {
   const shard = await shardOf(db, inboxId);
-  return messagesBy(shard, inboxId, userId, sql`m.wamid`, wamids);
+  return messagesBy(shard, inboxId, userId, sql`messages m`, sql`m.wamid`, wamids);
 }
 
-async function messagesBy(db: Db, inboxId: string, userId: number, key: SQL, values: (number | string)[]): Promise<MessageRecord[]> {
+async function messagesBy(
+  db: Db,
+  inboxId: string,
+  userId: number,
+  from: SQL,
+  key: SQL,
+  values: (number | string)[],
+): Promise<MessageRecord[]> {
   const pages = await Promise.all(
     chunks(values).map((chunk) =>
       // CROSS JOIN keeps SQLite from driving this from the chats table (workerd's planner would).
-      db.all<MessageRecord>(sql`SELECT ${MESSAGE_COLUMNS} FROM messages m CROSS JOIN chats c ON c.inbox_id = m.inbox_id AND c.wa_id = m.wa_id
+      db.all<MessageRecord>(sql`SELECT ${MESSAGE_COLUMNS} FROM ${from} CROSS JOIN chats c ON c.inbox_id = m.inbox_id AND c.wa_id = m.wa_id
         LEFT JOIN received_marks rm ON rm.user_id = ${userId} AND rm.inbox_id = m.inbox_id AND rm.wa_id = m.wa_id
         WHERE m.inbox_id = ${inboxId} AND ${key} IN (${sql.join(
           chunk.map((v) => sql`${v}`),

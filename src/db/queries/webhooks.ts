@@ -1,4 +1,5 @@
-import { and, desc, eq, getTableColumns, inArray, type SQL, sql } from "drizzle-orm";
+import { and, desc, eq, getTableColumns, gt, inArray, lt, type SQL, sql } from "drizzle-orm";
+import { sha256Hex } from "../../services/crypto";
 import { type Db, shardOf } from "../client";
 import { type DeliveryAttempt, type DeliveryState, deliveries, users, webhooks } from "../schema";
 import { chunks } from "./chunks";
@@ -67,6 +68,20 @@ export type NewDelivery = Omit<typeof deliveries.$inferInsert, "attempts" | "sta
   attempts?: DeliveryAttempt[];
 };
 
+/** Where a receiver's delivery ids start: a webhook's own, the engine's with its inbox. */
+const logPrefix = (inboxId: string, receiver: string) => (receiver.startsWith("webhook:") ? receiver : `${receiver}:${inboxId}`);
+
+/**
+ * A delivery's id, `{receiver}.{time}.{hash}`: the receiver, the event's time (8 hex digits
+ * of seconds) and 16 hex digits hashed from event and receiver. A receiver's log is then a
+ * range of the primary key in time order, with no index to write per delivery, and the
+ * same event fanned out again makes the same ids.
+ */
+export async function deliveryId(inboxId: string, receiver: string, eventId: string, seconds: number): Promise<string> {
+  const hash = (await sha256Hex(`${eventId}/${receiver}`)).slice(0, 16);
+  return `${logPrefix(inboxId, receiver)}.${seconds.toString(16).padStart(8, "0")}.${hash}`;
+}
+
 /** Statements adding deliveries, ignoring any an earlier fan-out of the same events already added (same id). */
 export function deliveryInserts(db: Db, rows: NewDelivery[]) {
   return chunks(rows, 8).map((chunk) =>
@@ -125,7 +140,7 @@ export async function setDeliveryState(db: Db, id: string, state: DeliveryState)
 export const deliveryStateStatement = (db: Db, id: string, state: DeliveryState) =>
   db.update(deliveries).set({ state }).where(eq(deliveries.id, id));
 
-/** One receiver's deliveries, newest first. */
+/** One receiver's deliveries, newest event first. */
 export async function listDeliveries(
   db: Db,
   inboxId: string,
@@ -134,7 +149,10 @@ export async function listDeliveries(
   limit: number,
   offset: number,
 ) {
+  const prefix = logPrefix(inboxId, receiver);
   const where: SQL | undefined = and(
+    gt(deliveries.id, `${prefix}.`),
+    lt(deliveries.id, `${prefix}/`),
     eq(deliveries.inboxId, inboxId),
     eq(deliveries.receiver, receiver),
     state ? eq(deliveries.state, state) : undefined,
@@ -151,7 +169,7 @@ export async function listDeliveries(
       })
       .from(deliveries)
       .where(where)
-      .orderBy(desc(deliveries.createdAt), desc(deliveries.id))
+      .orderBy(desc(deliveries.id))
       .limit(limit)
       .offset(offset),
     db.select({ n: sql<number>`count(*)` }).from(deliveries).where(where),

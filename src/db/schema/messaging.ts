@@ -69,8 +69,6 @@ export const messages = sqliteTable(
     // A chat's history in order; `from_us` rides along so the per-user unread count
     // (`new_messages`: customer messages after a mark) is a range of this index alone.
     index("messages_chat_idx").on(t.inboxId, t.waId, t.timestamp, t.seq, t.fromUs),
-    // Lets a filtered search count its hits without reading message rows (payloads).
-    index("messages_id_cover").on(t.id, t.inboxId, t.waId, t.timestamp, t.seq),
     // Only messages with media: most are text, and an entry each would cost them ~50 bytes.
     index("messages_media_idx").on(t.inboxId, t.mediaId).where(sql`${t.mediaId} IS NOT NULL`),
   ],

@@ -51,33 +51,29 @@ export type DeliveryAttempt = {
 /**
  * One event for one receiver (a webhook, or the inbox's custom rule engine when
  * `webhookId` is null): the body is built once, so every retry sends the same bytes;
- * `attempts` logs each try. `receiver` makes a replayed fan-out add nothing.
+ * `attempts` logs each try. The id starts with the receiver and the event's time
+ * (`deliveryId`), so a receiver's log is a range of the key and a replayed fan-out meets
+ * what it made; the table is WITHOUT ROWID (migrations 0019, 0020), so a delivery writes
+ * its row and nothing else.
  */
-export const deliveries = sqliteTable(
-  "deliveries",
-  {
-    id: text().primaryKey(),
-    inboxId: text()
-      .notNull()
-      .references(() => inboxes.id, { onDelete: "cascade" }),
-    webhookId: integer().references(() => webhooks.id, { onDelete: "cascade" }),
-    /** `webhook:{id}` or `engine`. */
-    receiver: text().notNull(),
-    eventId: text().notNull(),
-    eventType: text().notNull(),
-    state: text({ enum: DELIVERY_STATES }).notNull(),
-    body: text().notNull(),
-    /** The newest message in the body: a 2xx marks the chat received up to it for the webhook's user. */
-    markWaId: text(),
-    markTimestamp: integer(),
-    attempts: text({ mode: "json" }).$type<DeliveryAttempt[]>().notNull().default(sql`'[]'`),
-    createdAt: integer().notNull(),
-  },
-  // The id is derived from the event and the receiver (`nameUuid`), so an event fanned out
-  // again meets its deliveries by key; the table is WITHOUT ROWID (migration 0019): a
-  // delivery writes its row and one index entry.
-  (t) => [index("deliveries_receiver_idx").on(t.inboxId, t.receiver, t.createdAt)],
-);
+export const deliveries = sqliteTable("deliveries", {
+  id: text().primaryKey(),
+  inboxId: text()
+    .notNull()
+    .references(() => inboxes.id, { onDelete: "cascade" }),
+  webhookId: integer().references(() => webhooks.id, { onDelete: "cascade" }),
+  /** `webhook:{id}` or `engine`. */
+  receiver: text().notNull(),
+  eventId: text().notNull(),
+  eventType: text().notNull(),
+  state: text({ enum: DELIVERY_STATES }).notNull(),
+  body: text().notNull(),
+  /** The newest message in the body: a 2xx marks the chat received up to it for the webhook's user. */
+  markWaId: text(),
+  markTimestamp: integer(),
+  attempts: text({ mode: "json" }).$type<DeliveryAttempt[]>().notNull().default(sql`'[]'`),
+  createdAt: integer().notNull(),
+});
 
 export const ASSIGN_METHODS = ["round_robin", "let_group_decide"] as const;
 export type AssignMethod = (typeof ASSIGN_METHODS)[number];
