@@ -1,5 +1,6 @@
 import { env } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
+import { SEARCH_COUNT_CAP } from "../../src/db/queries/messages";
 import { call, callJson } from "../helpers/api";
 import { createUser, createWorkspace } from "../helpers/factories";
 import { APP_SECRET, cloudEnvelope, contact, postWebhook, textMessage, VERIFY_TOKEN } from "../helpers/whatsapp";
@@ -196,7 +197,7 @@ describe("search at volume", () => {
     const ws = await sandbox();
     const admin = await createUser(ws, "admin");
     const agent = await createUser(ws, "user");
-    // 2,100 hits (past the dense-search threshold) in two chats, timestamps out of arrival order.
+    // 2,100 hits (past the dense-search threshold and the whole-inbox count's cap) in two chats, timestamps out of arrival order.
     const msgs = Array.from({ length: 2100 }, (_, i) =>
       textMessage(i % 2 ? ANN : BOB, `widget number ${i}${i === 7 ? " rare" : ""}`, 1700000000 + ((i * 7919) % 2100)),
     );
@@ -208,7 +209,7 @@ describe("search at volume", () => {
       .map((m) => m.id);
 
     const dense = await callJson(`${ws.prefix}/messages/?search=widget&limit=20`, { token: admin.token });
-    expect(dense.body.count).toBe(2100);
+    expect(dense.body.count).toBe(SEARCH_COUNT_CAP);
     expect(dense.body.results.map((m: any) => m.id)).toEqual(newest);
     const sparse = await callJson(`${ws.prefix}/messages/?search=rare`, { token: admin.token });
     expect(sparse.body).toMatchObject({ count: 1, results: [{ id: msgs[7]!.id }] });

@@ -2040,7 +2040,7 @@ export interface paths {
         };
         /**
          * List messages
-         * @description Newest first (equal timestamps in arrival order). Only chats you may read. Paginate with `before_time` (stable while messages arrive) or `limit`/`offset`. A `search` with no other filter counts at most 10,000 hits: past that, `count` is 10,000 (or one more than the page's end when paging beyond it), and `next` leads on to the last hit.
+         * @description Newest first (equal timestamps in arrival order). Only chats you may read. Paginate with `before_time` (stable while messages arrive) or `limit`/`offset`. A `search` with no other filter counts at most 1,000 hits: past that, `count` is 1,000 (or one more than the page's end when paging beyond it), and `next` leads on to the last hit.
          */
         get: {
             parameters: {
@@ -2516,7 +2516,7 @@ export interface paths {
         };
         /**
          * List a contact's messages
-         * @description Newest first (equal timestamps in arrival order). Only chats you may read. Paginate with `before_time` (stable while messages arrive) or `limit`/`offset`. A `search` with no other filter counts at most 10,000 hits: past that, `count` is 10,000 (or one more than the page's end when paging beyond it), and `next` leads on to the last hit.
+         * @description Newest first (equal timestamps in arrival order). Only chats you may read. Paginate with `before_time` (stable while messages arrive) or `limit`/`offset`. A `search` with no other filter counts at most 1,000 hits: past that, `count` is 1,000 (or one more than the page's end when paging beyond it), and `next` leads on to the last hit.
          */
         get: {
             parameters: {

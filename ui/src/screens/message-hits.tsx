@@ -20,8 +20,8 @@ const LIMIT = 20;
 export const hitPath = (message: Message) =>
   `/main/chat/${encodeURIComponent(message.customer_wa_id)}?at=${messageTime(message)}&message=${encodeURIComponent(message.id)}`;
 
-/** The API counts a whole-inbox search up to 10,000 hits (see `GET /messages/`). */
-const SEARCH_COUNT_CAP = 10_000;
+/** The API counts a whole-inbox search up to 1,000 hits (see `GET /messages/`). */
+const SEARCH_COUNT_CAP = 1_000;
 const countText = (count: number) => (count >= SEARCH_COUNT_CAP ? `${SEARCH_COUNT_CAP.toLocaleString("en")}+` : String(count));
 
 export function MessageHits({ filter }: { filter: ChatFilter }) {
