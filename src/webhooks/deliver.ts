@@ -86,9 +86,14 @@ async function flush(db: Db, all: Writes[], first: BatchItem<"sqlite">[] = []): 
   }
 }
 
-/** Deliveries fan-out tries itself per batch, and how many at once: the rest are queued untried. */
-const FIRST_ATTEMPTS_MAX = 100;
+/**
+ * Deliveries fan-out tries itself per batch, how many at once, and for how long: attempts
+ * not begun within FIRST_ATTEMPTS_MS of the batch's start are queued untried, so subscribers
+ * that answer fast take a burst without queue hops and slow ones cannot hold the batch.
+ */
+const FIRST_ATTEMPTS_MAX = 500;
 const FIRST_ATTEMPTS_AT_ONCE = 20;
+const FIRST_ATTEMPTS_MS = 2_000;
 
 /**
  * First attempts, made by fan-out itself before anything is written: each delivery's row
@@ -97,12 +102,13 @@ const FIRST_ATTEMPTS_AT_ONCE = 20;
  * answers). A crash or failed write before the rows land replays the event, which sends
  * again under the same `webhook-id`. Queued untried, so that a subscriber that does not
  * answer cannot hold a fan-out batch (and the others' deliveries) for its timeout again
- * and again: a batch's deliveries past FIRST_ATTEMPTS_MAX, those of a webhook already
- * failing, and the rest of a webhook's once one of its attempts in the batch failed.
+ * and again: a batch's deliveries past FIRST_ATTEMPTS_MAX or FIRST_ATTEMPTS_MS, those of a
+ * webhook already failing, and the rest of a webhook's once one of its attempts in the batch failed.
  */
 export async function deliverFirst(env: Env, db: Db, rows: NewDelivery[], hooks: Map<number, Webhook>): Promise<void> {
   const writes = new Writes();
   const run = limiter(FIRST_ATTEMPTS_AT_ONCE);
+  const until = Date.now() + FIRST_ATTEMPTS_MS;
   const failing = new Set([...hooks.values()].filter((h) => h.failingSince !== null).map((h) => h.id));
   const outcomes = await Promise.all(
     rows.map((row, i) =>
@@ -110,7 +116,7 @@ export async function deliverFirst(env: Env, db: Db, rows: NewDelivery[], hooks:
         ? null
         : run(async (): Promise<Outcome | null> => {
             const webhookId = row.webhookId ?? null;
-            if (webhookId !== null && failing.has(webhookId)) return null;
+            if ((webhookId !== null && failing.has(webhookId)) || Date.now() > until) return null;
             const webhook = webhookId === null ? null : (hooks.get(webhookId) ?? null);
             const loaded = { ...row, webhookId, markWaId: row.markWaId ?? null, markTimestamp: row.markTimestamp ?? null, webhook };
             let outcome: Outcome;

@@ -1,3 +1,4 @@
+import { HttpResponse } from "msw";
 import { Webhook as Verifier } from "standardwebhooks";
 import { beforeAll, describe, expect, it } from "vitest";
 import { callJson } from "../helpers/api";
@@ -158,8 +159,12 @@ describe("webhook delivery", () => {
     expect(theirs.received[0]!.body.messages[0].text.body).toBe("theirs");
   });
 
-  it("delivers a burst past the deliveries fan-out tries itself: the rest are queued and sent too", async () => {
-    const sub = subscriber();
+  it("delivers a burst past what fan-out tries itself in its time: the rest are queued and sent too", async () => {
+    // Half a second an answer, 20 at once: fan-out's two seconds of first attempts reach about 80 of them.
+    const sub = subscriber(async () => {
+      await new Promise((resolve) => setTimeout(resolve, 500));
+      return new HttpResponse(null, { status: 200 });
+    });
     const app = await createUser(ws, "app");
     const hook = await createWebhook(ws, app, { url: sub.url, on_assigned: false });
     const waId = newWaId();
@@ -174,13 +179,18 @@ describe("webhook delivery", () => {
     }
     const got = () => new Set(sub.received.flatMap((r) => (r.body.messages ?? []).map((m: { id: string }) => m.id)));
     await eventually(() => expect(got().size).toBe(130), 30_000);
-    const log = await callJson(`${ws.prefix}/webhooks/waba/${hook.id}/deliveries/?limit=200&state=pending`, { token: app.token });
-    expect(log.body.count).toBe(0);
+    // A delivery is logged once its answer came: half a second after the subscriber saw it.
+    await eventually(async () => {
+      const log = await callJson(`${ws.prefix}/webhooks/waba/${hook.id}/deliveries/?limit=200&state=delivered`, { token: app.token });
+      expect(log.body.count).toBe(130);
+    });
     // The marks of a batch's deliveries are written once per chat, at the newest: all received.
     await eventually(async () => {
       const chat = await callJson(`${ws.prefix}/chats/${waId}/`, { token: app.token });
       expect(chat.body.new_messages).toBe(0);
     });
+    // The slow subscriber would slow every later test's fan-out on this inbox.
+    expect((await callJson(`${ws.prefix}/webhooks/waba/${hook.id}/`, { method: "DELETE", token: app.token })).status).toBe(204);
   });
 
   it("delivers every event at least once to a subscriber failing half of the time, with a stable webhook-id and every attempt logged", async () => {
@@ -239,7 +249,12 @@ describe("webhook delivery", () => {
     const hook = await createWebhook(ws, app, { url: sub.url });
     await postWebhook(ws.inboxId, cloudEnvelope({ messages: [textMessage(newWaId(), "again")] }));
     await eventually(() => expect(sub.received.length).toBe(1));
-    const log = await callJson(`${ws.prefix}/webhooks/waba/${hook.id}/deliveries/?state=delivered`, { token: app.token });
+    // Logged once the answer came (and the rest of its fan-out batch's first attempts).
+    const log = await eventually(async () => {
+      const page = await callJson(`${ws.prefix}/webhooks/waba/${hook.id}/deliveries/?state=delivered`, { token: app.token });
+      expect(page.body.results).toHaveLength(1);
+      return page;
+    });
     const again = await callJson(`${ws.prefix}/webhooks/waba/${hook.id}/deliveries/${log.body.results[0].id}/redeliver/`, {
       method: "POST",
       token: app.token,
