@@ -38,8 +38,8 @@ async function ceiling(autocannon, url, connections, duration) {
   );
 }
 
-export function envelope(tag, from, start, count, appSecret) {
-  const ts = String(Math.floor(Date.now() / 1000));
+export function envelope(tag, from, start, count, appSecret, at = Math.floor(Date.now() / 1000)) {
+  const ts = String(at);
   const messages = Array.from({ length: count }, (_, i) => ({
     from,
     id: `wamid.fanout.${tag}.${start + i}`,
