@@ -1,7 +1,7 @@
 import type { Db } from "../db/client";
 import type { ChatScope } from "../db/queries/chat-scope";
 import { listChats } from "../db/queries/chats";
-import { type MessageRecord, messagesByIds } from "../db/queries/messages";
+import type { MessageRecord } from "../db/queries/messages";
 import { toChatWire, toMessageWire } from "./messages";
 import { loadPeople } from "./people";
 
@@ -11,28 +11,26 @@ import { loadPeople } from "./people";
  * build the same elements.
  */
 export async function chatPage(db: Db, workspaceId: string, scope: ChatScope, baseUrl: string, limit: number, offset: number) {
-  const { rows, count } = await listChats(db, scope, limit, offset);
-  const lastIds = rows.map((r) => r.last_message_id).filter((id): id is number => id !== null);
-  const last = new Map((await messagesByIds(db, scope.inboxId, scope.userId, lastIds)).map((m) => [m.id, m]));
-  const userIds = [...rows.map((r) => r.assigned_to_user), ...[...last.values()].map((m) => m.sender_user_id)];
+  const { rows, count } = await listChats(db, scope, limit, offset, true);
+  const last = rows.flatMap((r) => (r.last ? [r.last] : []));
   const people = await loadPeople(
     db,
     workspaceId,
-    userIds,
+    [...rows.map((r) => r.assigned_to_user), ...last.map((m) => m.sender_user_id)],
     rows.some((r) => r.assigned_group !== null),
-    { inboxId: scope.inboxId, waIds: rows.map((r) => r.wa_id), messages: [...last.values()] },
+    { chats: rows, messages: last },
   );
-  const results = rows.map((r) => toChatWire(r, r.last_message_id === null ? undefined : last.get(r.last_message_id), people, baseUrl));
+  const results = rows.map((r) => toChatWire(r, r.last ?? undefined, people, baseUrl));
   return { results, count };
 }
 
-export async function messageWires(db: Db, workspaceId: string, inboxId: string, rows: MessageRecord[], baseUrl: string) {
+export async function messageWires(db: Db, workspaceId: string, rows: MessageRecord[], baseUrl: string) {
   const people = await loadPeople(
     db,
     workspaceId,
     rows.map((r) => r.sender_user_id),
     false,
-    { inboxId, waIds: [], messages: rows },
+    { messages: rows },
   );
   return rows.map((r) => toMessageWire(r, people, baseUrl));
 }

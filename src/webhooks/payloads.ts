@@ -94,7 +94,7 @@ export async function loadFactsBatch(db: Db, inbox: Inbox, baseUrl: string, jobs
     inbox.workspaceId,
     records.map((m) => m.sender_user_id),
     false,
-    { inboxId: inbox.id, waIds: [], messages: records },
+    { messages: records },
   );
   for (const job of messageJobs) {
     const message = byWamid.get(str(ref(job, "wamid")) ?? "");
@@ -118,12 +118,11 @@ export async function loadFactsBatch(db: Db, inbox: Inbox, baseUrl: string, jobs
 async function loadFacts(db: Db, inbox: Inbox, baseUrl: string, job: EventJob): Promise<EventFacts | undefined> {
   const waId = str(ref(job, "wa_id"));
   if (!waId) return undefined;
-  const none = { inboxId: inbox.id, waIds: [], messages: [] };
   if (job.event === "chat_resolved") {
     const state = await getChatState(db, inbox.id, waId);
     if (!state) return undefined;
     const doneBy = num(ref(job, "done_by"));
-    const people = await loadPeople(db, inbox.workspaceId, [doneBy], false, none);
+    const people = await loadPeople(db, inbox.workspaceId, [doneBy], false);
     const chat = { assignedToUser: state.assigned_to_user, assignedGroup: state.assigned_group };
     const resolution = {
       wa_id: waId,
@@ -136,7 +135,7 @@ async function loadFacts(db: Db, inbox: Inbox, baseUrl: string, job: EventJob): 
   if (job.event === "chat_assignment") {
     const row = await assignmentEvent(db, inbox.id, job.id);
     if (!row) return undefined;
-    const people = await loadPeople(db, inbox.workspaceId, [row.user_set, row.done_by], row.group_set !== null, none);
+    const people = await loadPeople(db, inbox.workspaceId, [row.user_set, row.done_by], row.group_set !== null);
     return {
       job,
       inbox,
@@ -154,7 +153,6 @@ async function loadFacts(db: Db, inbox: Inbox, baseUrl: string, job: EventJob): 
   // A message tagging carries its message (the engine's `tagged_messages`).
   const message = tagging.wamid ? (await messagesByWamids(db, inbox.id, 0, [tagging.wamid]))[0] : undefined;
   const people = await loadPeople(db, inbox.workspaceId, [tagging.done_by, message?.sender_user_id ?? null], false, {
-    ...none,
     messages: message ? [message] : [],
   });
   const chat = { assignedToUser: state.assigned_to_user, assignedGroup: state.assigned_group };
@@ -237,7 +235,7 @@ export async function webhookPayload(db: Db, f: EventFacts, r: Receiver, mark: n
             f.inbox.workspaceId,
             rows.map((x) => x.sender_user_id),
             false,
-            { inboxId: f.inbox.id, waIds: [], messages: rows },
+            { messages: rows },
           );
           // Newest first, while the body stays well under D1's 2 MB row (messages are up to 256 KiB each).
           const kept: ReturnType<typeof toMessageWire>[] = [];

@@ -2,8 +2,11 @@ import { type SQL, sql } from "drizzle-orm";
 import { type Db, shardOf } from "../client";
 import { receivedMarks } from "../schema";
 import { and, type ChatScope, chatCondition, chatConditions, contactMatch, pageClause } from "./chat-scope";
+import type { MessageRecord } from "./messages";
+import { CHAT_TAGGINGS, MESSAGE_TAGGINGS } from "./tags";
 
 export type ChatRecord = {
+  inbox_id: string;
   wa_id: string;
   contact: string;
   profile_name: string | null;
@@ -13,6 +16,9 @@ export type ChatRecord = {
   resolved: number;
   new_messages: number;
   last_message_id: number | null;
+  /** With `withLast`: the last message, and the chat's `CHAT_TAGGINGS`. */
+  last?: MessageRecord | null;
+  taggings?: string | null;
 };
 
 /**
@@ -21,7 +27,18 @@ export type ChatRecord = {
  */
 export const NEW_MESSAGES_CAP = 100;
 
-export async function listChats(db: Db, s: ChatScope, limit: number, offset: number): Promise<{ rows: ChatRecord[]; count: number }> {
+/**
+ * A page of chats and their count in one statement; `withLast` adds each chat's last
+ * message (as `listMessages` reads messages) and its taggings, so a chat page needs no
+ * second read of the shard.
+ */
+export async function listChats(
+  db: Db,
+  s: ChatScope,
+  limit: number,
+  offset: number,
+  withLast = false,
+): Promise<{ rows: ChatRecord[]; count: number }> {
   const shard = await shardOf(db, s.inboxId);
   const where = chatConditions(s);
   const search: SQL[] = [];
@@ -34,14 +51,48 @@ export async function listChats(db: Db, s: ChatScope, limit: number, offset: num
   if (contact) search.push(contact);
   if (search.length) where.push(sql`(${sql.join(search, sql` OR `)})`);
   const from = sql`FROM chats c LEFT JOIN received_marks rm ON rm.user_id = ${s.userId} AND rm.inbox_id = c.inbox_id AND rm.wa_id = c.wa_id WHERE ${and(where)}`;
-  const [rows, total] = await Promise.all([
-    shard.all<ChatRecord>(sql`SELECT c.wa_id, c.contact, c.profile_name, c.last_message_timestamp, c.assigned_to_user, c.assigned_group, c.resolved, c.last_message_id,
+  const last = withLast
+    ? sql`, ${LAST_MESSAGE_COLUMNS}, ${CHAT_TAGGINGS} AS taggings FROM total LEFT JOIN page p LEFT JOIN messages m ON m.id = p.last_message_id`
+    : sql` FROM total LEFT JOIN page p`;
+  const found = await shard.all<ChatRecord & { n: number } & Record<`m_${string}`, unknown>>(sql`WITH
+    total AS MATERIALIZED (SELECT count(*) AS n ${from}),
+    page AS MATERIALIZED (SELECT c.inbox_id, c.wa_id, c.contact, c.profile_name, c.last_message_timestamp, c.last_message_seq, c.assigned_to_user,
+      c.assigned_group, c.resolved, c.last_message_id, rm.timestamp AS mark,
       (SELECT count(*) FROM (SELECT 1 FROM messages n WHERE n.inbox_id = c.inbox_id AND n.wa_id = c.wa_id AND n.from_us = 0
         AND n.timestamp > coalesce(rm.timestamp, -1) LIMIT ${sql.raw(String(NEW_MESSAGES_CAP))})) AS new_messages
-      ${from} ORDER BY c.last_message_timestamp DESC, c.last_message_seq DESC ${pageClause(limit, offset)}`),
-    shard.get<{ n: number }>(sql`SELECT count(*) AS n ${from}`),
-  ]);
-  return { rows, count: total?.n ?? 0 };
+      ${from} ORDER BY c.last_message_timestamp DESC, c.last_message_seq DESC ${pageClause(limit, offset)})
+    SELECT total.n, p.*${last} ORDER BY p.last_message_timestamp DESC, p.last_message_seq DESC`);
+  const rows = found.filter((r) => r.wa_id !== null).map((r) => (withLast ? { ...r, last: lastMessage(r) } : r));
+  return { rows, count: found[0]?.n ?? 0 };
+}
+
+/** A page's last messages' own columns, beside its chats' (`MessageRecord`'s chat fields are the chat's). */
+const LAST_MESSAGE_COLUMNS = sql`m.id AS m_id, m.wamid AS m_wamid, m.from_us AS m_from_us, m.timestamp AS m_timestamp, m.seq AS m_seq,
+  m.type AS m_type, m.payload AS m_payload, m.statuses AS m_statuses, m.sender_user_id AS m_sender_user_id,
+  m.context_wamid AS m_context_wamid, ${MESSAGE_TAGGINGS} AS m_taggings`;
+
+function lastMessage(r: ChatRecord & { mark?: number | null } & Record<`m_${string}`, unknown>): MessageRecord | null {
+  if (r.m_id === null || r.m_id === undefined) return null;
+  return {
+    id: r.m_id as number,
+    wamid: r.m_wamid as string,
+    wa_id: r.wa_id,
+    from_us: r.m_from_us as number,
+    timestamp: r.m_timestamp as number,
+    seq: r.m_seq as number,
+    type: r.m_type as string,
+    payload: r.m_payload as string,
+    statuses: r.m_statuses as string,
+    sender_user_id: r.m_sender_user_id as number | null,
+    context_wamid: r.m_context_wamid as string | null,
+    contact: r.contact,
+    profile_name: r.profile_name,
+    chat_last_message_timestamp: r.last_message_timestamp,
+    chat_assigned_user: r.assigned_to_user,
+    chat_assigned_group: r.assigned_group,
+    mark: r.mark ?? null,
+    taggings: r.m_taggings as string | null,
+  };
 }
 
 /** Sets a user's received mark for a chat (`onlyForward`: never move it back). */

@@ -85,46 +85,37 @@ export async function inboxesUsingTag(db: Db, workspaceId: string, tagId: number
 export const MESSAGE_TAGGINGS = sql`(SELECT json_group_array(json_array(t.id, t.tag_id, t.extra))
   FROM (SELECT mt.id, mt.tag_id, mt.extra FROM message_taggings mt WHERE mt.inbox_id = m.inbox_id AND mt.wamid = m.wamid ORDER BY mt.id) t)`;
 
-/** Messages read with their `MESSAGE_TAGGINGS`. */
+/** A chat page's taggings, as a column of its rows (`p`, a page of chats): a JSON array of `[id, tag_id, extra]`, or `[]`. */
+export const CHAT_TAGGINGS = sql`(SELECT json_group_array(json_array(t.id, t.tag_id, t.extra))
+  FROM (SELECT ct.id, ct.tag_id, ct.extra FROM chat_taggings ct WHERE ct.inbox_id = p.inbox_id AND ct.wa_id = p.wa_id ORDER BY ct.id) t)`;
+
+/** Messages read with their `MESSAGE_TAGGINGS`, chats with their `CHAT_TAGGINGS`. */
 export type TaggedMessage = { wamid: string; taggings: string | null };
+export type TaggedChat = { wa_id: string; taggings?: string | null };
 
 /**
- * The current taggings of a page's chats and messages as the seed's attached-tag objects:
- * the chats' taggings from the inbox's shard (one query per chunk of ids, under D1's
- * 100-parameter cap, chunks in parallel), the messages' as read with them, then their tags
- * from the directory (only when there are any).
+ * The current taggings of a page's chats and messages, as read with them, as the seed's
+ * attached-tag objects: their tags come from the directory (only when there are any).
  */
 export async function tagsOf(
   db: Db,
-  inboxId: string,
-  waIds: string[],
-  tagged: TaggedMessage[],
+  tagged: { chats: TaggedChat[]; messages: TaggedMessage[] },
 ): Promise<{ chats: Map<string, AttachedTag[]>; messages: Map<string, AttachedTag[]> }> {
   const chats = new Map<string, AttachedTag[]>();
   const messages = new Map<string, AttachedTag[]>();
-  const read = tagged.flatMap((m) =>
-    (JSON.parse(m.taggings ?? "[]") as [number, number, string | null][]).map(([tagging_id, tag_id, extra]) => ({
-      kind: "message" as const,
-      key: m.wamid,
+  const read = (kind: "chat" | "message", key: string, taggings: string | null | undefined) =>
+    (JSON.parse(taggings ?? "[]") as [number, number, string | null][]).map(([tagging_id, tag_id, extra]) => ({
+      kind,
+      key,
       tagging_id,
       extra,
       tag_id,
-    })),
-  );
-  if (!waIds.length && !read.length) return { chats, messages };
-  const shard = await shardOf(db, inboxId);
-  const list = (ids: string[]) =>
-    sql.join(
-      ids.map((id) => sql`${id}`),
-      sql`, `,
-    );
-  const queries = chunks([...new Set(waIds)]).map((c) =>
-    shard.all<{ kind: "chat"; key: string; tagging_id: number; extra: string | null; tag_id: number }>(
-      sql`SELECT 'chat' AS kind, wa_id AS key, id AS tagging_id, extra, tag_id
-        FROM chat_taggings WHERE inbox_id = ${inboxId} AND wa_id IN (${list(c)}) ORDER BY id`,
-    ),
-  );
-  const taggings = [...(await Promise.all(queries)).flat(), ...read];
+    }));
+  const taggings = [
+    ...tagged.chats.flatMap((c) => read("chat", c.wa_id, c.taggings)),
+    ...tagged.messages.flatMap((m) => read("message", m.wamid, m.taggings)),
+  ];
+  if (!taggings.length) return { chats, messages };
   const byId = await tagsByIds(db, [...new Set(taggings.map((t) => t.tag_id))]);
   for (const r of taggings) {
     const tag = byId.get(r.tag_id);

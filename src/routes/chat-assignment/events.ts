@@ -38,7 +38,6 @@ export const registerAssignmentEvents = (app: App) =>
       user.workspaceId,
       rows.flatMap((r) => [r.user_set, r.done_by]),
       rows.some((r) => r.group_set !== null),
-      { inboxId: scope.inboxId, waIds: [], messages: [] },
     );
     const results = rows.map((r) => assignmentEventWire(r, people, c.get("baseUrl")));
     return c.json(paginated(c.req.url, p, count, results), 200);

@@ -52,7 +52,7 @@ async function handle(c: Context<AppEnv>, query: z.infer<typeof Query>, waId: st
     for (const [chat, ts] of newest) await setReceivedMark(db, user.id, scope.inboxId, chat, ts, true);
     for (const r of rows) r.mark = Math.max(r.mark ?? 0, newest.get(r.wa_id) ?? 0);
   }
-  const results = await messageWires(db, user.workspaceId, scope.inboxId, rows, c.get("baseUrl"));
+  const results = await messageWires(db, user.workspaceId, rows, c.get("baseUrl"));
   return c.json(paginated(c.req.url, p, count, results), 200);
 }
 

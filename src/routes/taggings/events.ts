@@ -44,7 +44,6 @@ export const registerTaggingEvents = (app: App, kind: TaggingKind) =>
       user.workspaceId,
       rows.map((r) => r.done_by),
       false,
-      { inboxId: scope.inboxId, waIds: [], messages: [] },
     );
     const results = rows.map((r) => taggingEventWire(kind, r, people, c.get("baseUrl")));
     return c.json(paginated(c.req.url, p, count, results), 200);
