@@ -108,7 +108,9 @@ export function receivedMarkStatement(db: Db, userId: number, inboxId: string, w
     .values({ userId, inboxId, waId, timestamp })
     .onConflictDoUpdate({
       target: [receivedMarks.userId, receivedMarks.inboxId, receivedMarks.waId],
-      set: { timestamp: onlyForward ? sql`max(${receivedMarks.timestamp}, excluded.timestamp)` : sql`excluded.timestamp` },
+      set: { timestamp: sql`excluded.timestamp` },
+      // A mark that would not move forward writes nothing (no row written to bill).
+      setWhere: onlyForward ? sql`excluded.timestamp > ${receivedMarks.timestamp}` : undefined,
     });
 }
 
