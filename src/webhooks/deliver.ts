@@ -112,7 +112,7 @@ export async function deliverFirst(env: Env, db: Db, rows: NewDelivery[], hooks:
   const failing = new Set([...hooks.values()].filter((h) => h.failingSince !== null).map((h) => h.id));
   const outcomes = await Promise.all(
     rows.map((row, i) =>
-      i >= FIRST_ATTEMPTS_MAX || (row.webhookId != null && failing.has(row.webhookId))
+      i >= FIRST_ATTEMPTS_MAX
         ? null
         : run(async (): Promise<Outcome | null> => {
             const webhookId = row.webhookId ?? null;

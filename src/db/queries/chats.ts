@@ -2,7 +2,7 @@ import { type SQL, sql } from "drizzle-orm";
 import { type Db, shardOf } from "../client";
 import { receivedMarks } from "../schema";
 import { and, type ChatScope, chatCondition, chatConditions, contactMatch, pageClause } from "./chat-scope";
-import type { MessageRecord } from "./messages";
+import { MESSAGE_OWN_COLUMNS, type MessageRecord } from "./messages";
 import { CHAT_TAGGINGS, MESSAGE_TAGGINGS } from "./tags";
 
 export type ChatRecord = {
@@ -67,24 +67,14 @@ export async function listChats(
 }
 
 /** A page's last messages' own columns, beside its chats' (`MessageRecord`'s chat fields are the chat's). */
-const LAST_MESSAGE_COLUMNS = sql`m.id AS m_id, m.wamid AS m_wamid, m.from_us AS m_from_us, m.timestamp AS m_timestamp, m.seq AS m_seq,
-  m.type AS m_type, m.payload AS m_payload, m.statuses AS m_statuses, m.sender_user_id AS m_sender_user_id,
-  m.context_wamid AS m_context_wamid, ${MESSAGE_TAGGINGS} AS m_taggings`;
+const LAST_MESSAGE_COLUMNS = sql`${sql.raw(MESSAGE_OWN_COLUMNS.map((c) => `m.${c} AS m_${c}`).join(", "))}, ${MESSAGE_TAGGINGS} AS m_taggings`;
 
 function lastMessage(r: ChatRecord & { mark?: number | null } & Record<`m_${string}`, unknown>): MessageRecord | null {
   if (r.m_id === null || r.m_id === undefined) return null;
+  const own = Object.fromEntries(MESSAGE_OWN_COLUMNS.map((c) => [c, r[`m_${c}`]]));
   return {
-    id: r.m_id as number,
-    wamid: r.m_wamid as string,
+    ...(own as Pick<MessageRecord, (typeof MESSAGE_OWN_COLUMNS)[number]>),
     wa_id: r.wa_id,
-    from_us: r.m_from_us as number,
-    timestamp: r.m_timestamp as number,
-    seq: r.m_seq as number,
-    type: r.m_type as string,
-    payload: r.m_payload as string,
-    statuses: r.m_statuses as string,
-    sender_user_id: r.m_sender_user_id as number | null,
-    context_wamid: r.m_context_wamid as string | null,
     contact: r.contact,
     profile_name: r.profile_name,
     chat_last_message_timestamp: r.last_message_timestamp,

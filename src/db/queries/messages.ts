@@ -45,7 +45,21 @@ export type MessageRecord = {
   taggings: string | null;
 };
 
-const MESSAGE_COLUMNS = sql`m.id, m.wamid, m.wa_id, m.from_us, m.timestamp, m.seq, m.type, m.payload, m.statuses, m.sender_user_id, m.context_wamid,
+/** A message's own columns (of `MessageRecord`; the rest are its chat's, its reader's mark and its taggings). */
+export const MESSAGE_OWN_COLUMNS = [
+  "id",
+  "wamid",
+  "from_us",
+  "timestamp",
+  "seq",
+  "type",
+  "payload",
+  "statuses",
+  "sender_user_id",
+  "context_wamid",
+] as const;
+
+const MESSAGE_COLUMNS = sql`${sql.raw(MESSAGE_OWN_COLUMNS.map((c) => `m.${c}`).join(", "))}, m.wa_id,
   c.contact, c.profile_name, c.last_message_timestamp AS chat_last_message_timestamp,
   c.assigned_to_user AS chat_assigned_user, c.assigned_group AS chat_assigned_group, rm.timestamp AS mark, ${MESSAGE_TAGGINGS} AS taggings`;
 
