@@ -190,10 +190,13 @@ export async function generate({
     // Tags as a busy inbox has them: one chat in ten tagged "VIP" (pages of chats and messages carry tags, and
     // `chat_tag_id` filters have a tenth of the inbox to find), each with a history row as the inbox object writes it.
     const workspaceId = dir.prepare("SELECT workspace_id FROM inboxes WHERE id = ?").get(inboxId).workspace_id;
-    const tagId = Number(
-      dir.prepare("INSERT INTO tags (workspace_id, name, name_key, web_inbox_color) VALUES (?, 'VIP', 'vip', '#d4a017')").run(workspaceId)
-        .lastInsertRowid,
-    );
+    // One "VIP" tag per workspace, shared by every read inbox generated into it.
+    dir
+      .prepare(
+        "INSERT INTO tags (workspace_id, name, name_key, web_inbox_color) VALUES (?, 'VIP', 'vip', '#d4a017') ON CONFLICT DO NOTHING",
+      )
+      .run(workspaceId);
+    const tagId = dir.prepare("SELECT id FROM tags WHERE workspace_id = ? AND name_key = 'vip'").get(workspaceId).id;
     const tagChat = db.prepare("INSERT INTO chat_taggings (inbox_id, wa_id, tag_id, extra) VALUES (?, ?, ?, NULL)");
     const tagHistory = db.prepare(
       `INSERT INTO tagging_events (id, inbox_id, kind, seq, wa_id, wamid, tag_id, tag_name, tag_color, action, extra, done_by, timestamp)
@@ -204,7 +207,7 @@ export async function generate({
     for (const [i, c] of chatList.entries()) {
       if (!c.last || i % 10 !== 0) continue;
       tagChat.run(inboxId, c.waId, tagId);
-      tagHistory.run(`bench-${seed}-${i}`, inboxId, i + 1, c.waId, tagId, c.last.timestamp);
+      tagHistory.run(`bench-${inboxId}-${seed}-${i}`, inboxId, i + 1, c.waId, tagId, c.last.timestamp);
       tagged++;
     }
     db.exec("COMMIT");
