@@ -778,7 +778,7 @@ async function main() {
             continue;
           }
           console.log(
-            `- ${ep.name} at ${scale}: ${opt.readDuration}s at ${connections} connections (count ${info.count ?? "-"}, ${info.results ?? "-"} results in a page)`,
+            `- ${ep.name} at ${scale}: ${opt.readDuration}s at ${conns(connections)} (count ${info.count ?? "-"}, ${info.results ?? "-"} results in a page)`,
           );
           if (opt.warmup > 0) await load({ base: app.base, path: ep.path, headers: auth, ...common, duration: opt.warmup });
           const run = await load({ base: app.base, path: ep.path, headers: auth, ...common });
