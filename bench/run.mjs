@@ -345,6 +345,27 @@ async function json(base, path, { method = "GET", body, headers = {} } = {}) {
   return { status: r.status, body: parsed };
 }
 
+/** Two sequential requests: the first's answer (whether to load the path at all), the second's time (its unloaded latency). */
+async function unloaded(base, path, headers) {
+  const probe = await json(base, path, { headers });
+  const t0 = performance.now();
+  await json(base, path, { headers });
+  return { probe, singleMs: performance.now() - t0 };
+}
+
+/** The reads measured, by name; the cost part prices some of them. */
+const readPaths = (inboxId, tagId) => {
+  const prefix = `/inboxes/${inboxId}/api/v1`;
+  return {
+    "users/current": `${prefix}/users/current/`,
+    "messages list": `${prefix}/messages/?limit=20`,
+    "messages search": `${prefix}/messages/?search=${encodeURIComponent(opt.search)}&limit=20`,
+    "chats list": `${prefix}/chats/?limit=20`,
+    "chats by tag": `${prefix}/chats/?chat_tag_id=${tagId}&limit=20`,
+    "messages by tag": `${prefix}/messages/?chat_tag_id=${tagId}&limit=20`,
+  };
+};
+
 async function bootstrap(base, readInboxes = 1) {
   const platform = { authorization: `Bearer ${PLATFORM_API_KEY}` };
   const must = (r, status, what) => {
@@ -732,15 +753,7 @@ async function main() {
       });
       console.log(`  done in ${gen.seconds.toFixed(1)}s; "${opt.search}" is in ${gen.probeHits[opt.search].toLocaleString("en")} messages`);
       app = await startApp(appConfig);
-      const prefix = `/inboxes/${inboxId}/api/v1`;
-      const endpoints = [
-        { name: "users/current", path: `${prefix}/users/current/` },
-        { name: "messages list", path: `${prefix}/messages/?limit=20` },
-        { name: "messages search", path: `${prefix}/messages/?search=${encodeURIComponent(opt.search)}&limit=20` },
-        { name: "chats list", path: `${prefix}/chats/?limit=20` },
-        { name: "chats by tag", path: `${prefix}/chats/?chat_tag_id=${gen.tagId}&limit=20` },
-        { name: "messages by tag", path: `${prefix}/messages/?chat_tag_id=${gen.tagId}&limit=20` },
-      ];
+      const endpoints = Object.entries(readPaths(inboxId, gen.tagId)).map(([name, path]) => ({ name, path }));
       const scale = size >= 1_000_000 ? `${size / 1_000_000}M` : size.toLocaleString("en");
       for (const connections of opt.readConnections) {
         const common = { connections, duration: opt.readDuration };
@@ -748,10 +761,7 @@ async function main() {
         let base = noopBase.get(connections);
         if (!base) {
           if (opt.warmup > 0) await load({ base: noop.base, path: "/", headers: auth, ...common, duration: opt.warmup });
-          await json(noop.base, "/", { headers: auth });
-          const t0 = performance.now();
-          await json(noop.base, "/", { headers: auth });
-          const singleMs = performance.now() - t0;
+          const { singleMs } = await unloaded(noop.base, "/", auth);
           base = { ...(await load({ base: noop.base, path: "/", headers: auth, ...common })), singleMs };
           noopBase.set(connections, base);
           rows.push(row(`no-op GET (${conns(connections)})`, base, null));
@@ -759,14 +769,11 @@ async function main() {
         const read = { messages: gen.messages, connections, duration: opt.readDuration, noop: base, endpoints: {} };
         results.read.push(read);
         for (const ep of endpoints) {
-          // Two sequential requests first: the status decides whether to load it, the second's time is the unloaded latency.
-          const probe = await json(app.base, ep.path, { headers: auth });
-          const t0 = performance.now();
-          await json(app.base, ep.path, { headers: auth });
+          const { probe, singleMs } = await unloaded(app.base, ep.path, auth);
           const info = {
             path: ep.path,
             probeStatus: probe.status,
-            singleMs: performance.now() - t0,
+            singleMs,
             count: probe.body?.count ?? null,
             results: probe.body?.results?.length ?? null,
           };
@@ -811,7 +818,7 @@ async function main() {
       log: () => {},
     });
     metered = await startApp(appConfig, persist, meterOn);
-    const prefix = `/inboxes/${costBoot.readInbox}/api/v1`;
+    const paths = readPaths(costBoot.readInbox, gen.tagId);
     results.cost = await runCost({
       base: metered.base,
       platformKey: PLATFORM_API_KEY,
@@ -821,11 +828,7 @@ async function main() {
       envelope,
       post,
       appSecret: APP_SECRET,
-      readPaths: {
-        "messages list": `${prefix}/messages/?limit=20`,
-        "messages search": `${prefix}/messages/?search=${encodeURIComponent(opt.search)}&limit=20`,
-        "chats list": `${prefix}/chats/?limit=20`,
-      },
+      readPaths: Object.fromEntries(["messages list", "messages search", "chats list"].map((name) => [name, paths[name]])),
       log: (l) => console.log(l),
     });
     results.cost.readData = { messages: gen.messages, chats: gen.chats };

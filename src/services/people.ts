@@ -1,5 +1,5 @@
 import type { Db } from "../db/client";
-import { type TaggedChat, type TaggedMessage, tagsOf } from "../db/queries/tags";
+import { tagsOf } from "../db/queries/tags";
 import { getUsersByIds, groupsOfUsers, workspaceGroups } from "../db/queries/users";
 import type { People } from "./messages";
 
@@ -12,14 +12,14 @@ export async function loadPeople(
   workspaceId: string,
   userIds: (number | null)[],
   needGroups: boolean,
-  tagged: { chats?: TaggedChat[]; messages?: TaggedMessage[] } = {},
+  tagged: Parameters<typeof tagsOf>[1] = {},
 ): Promise<People> {
   const ids = [...new Set(userIds.filter((id): id is number => id !== null))];
   const [users, groups, names, tags] = await Promise.all([
     getUsersByIds(db, workspaceId, ids),
     groupsOfUsers(db, ids),
     needGroups ? workspaceGroups(db, workspaceId) : [],
-    tagsOf(db, { chats: tagged.chats ?? [], messages: tagged.messages ?? [] }),
+    tagsOf(db, tagged),
   ]);
   const groupNames = new Map(names.map((g) => [g.id, { id: g.id, name: g.name }]));
   return { users: new Map(users.map((u) => [u.id, u])), groups, groupNames, tags };

@@ -90,8 +90,8 @@ export const CHAT_TAGGINGS = sql`(SELECT json_group_array(json_array(t.id, t.tag
   FROM (SELECT ct.id, ct.tag_id, ct.extra FROM chat_taggings ct WHERE ct.inbox_id = p.inbox_id AND ct.wa_id = p.wa_id ORDER BY ct.id) t)`;
 
 /** Messages read with their `MESSAGE_TAGGINGS`, chats with their `CHAT_TAGGINGS`. */
-export type TaggedMessage = { wamid: string; taggings: string | null };
-export type TaggedChat = { wa_id: string; taggings?: string | null };
+type TaggedMessage = { wamid: string; taggings: string | null };
+type TaggedChat = { wa_id: string; taggings?: string | null };
 
 /**
  * The current taggings of a page's chats and messages, as read with them, as the seed's
@@ -99,7 +99,7 @@ export type TaggedChat = { wa_id: string; taggings?: string | null };
  */
 export async function tagsOf(
   db: Db,
-  tagged: { chats: TaggedChat[]; messages: TaggedMessage[] },
+  tagged: { chats?: TaggedChat[]; messages?: TaggedMessage[] },
 ): Promise<{ chats: Map<string, AttachedTag[]>; messages: Map<string, AttachedTag[]> }> {
   const chats = new Map<string, AttachedTag[]>();
   const messages = new Map<string, AttachedTag[]>();
@@ -112,8 +112,8 @@ export async function tagsOf(
       tag_id,
     }));
   const taggings = [
-    ...tagged.chats.flatMap((c) => read("chat", c.wa_id, c.taggings)),
-    ...tagged.messages.flatMap((m) => read("message", m.wamid, m.taggings)),
+    ...(tagged.chats ?? []).flatMap((c) => read("chat", c.wa_id, c.taggings)),
+    ...(tagged.messages ?? []).flatMap((m) => read("message", m.wamid, m.taggings)),
   ];
   if (!taggings.length) return { chats, messages };
   const byId = await tagsByIds(db, [...new Set(taggings.map((t) => t.tag_id))]);
