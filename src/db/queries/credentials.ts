@@ -1,5 +1,5 @@
 import { and, eq, lt, sql } from "drizzle-orm";
-import type { Db } from "../client";
+import { type Db, prebuilt } from "../client";
 import { loginFailures, sessions, tokens, users } from "../schema";
 import type { User } from "./users";
 
@@ -15,10 +15,17 @@ const holder = {
 const toHolder = (row: { user: User; groupIds: string } | undefined): Holder | undefined =>
   row && { user: row.user, groupIds: JSON.parse(row.groupIds) as number[] };
 
+const byTokenHash = prebuilt((db) =>
+  db
+    .select(holder)
+    .from(tokens)
+    .innerJoin(users, eq(users.id, tokens.userId))
+    .where(eq(tokens.keyHash, sql.placeholder("keyHash")))
+    .prepare(),
+);
+
 export async function userByTokenHash(db: Db, keyHash: string): Promise<Holder | undefined> {
-  return toHolder(
-    await db.select(holder).from(tokens).innerJoin(users, eq(users.id, tokens.userId)).where(eq(tokens.keyHash, keyHash)).get(),
-  );
+  return toHolder(await byTokenHash(db).get({ keyHash }));
 }
 
 export async function tokenOf(db: Db, userId: number) {
@@ -31,15 +38,17 @@ export async function ensureToken(db: Db, values: typeof tokens.$inferInsert & {
   return tokenOf(db, values.userId);
 }
 
+const bySessionHash = prebuilt((db) =>
+  db
+    .select(holder)
+    .from(sessions)
+    .innerJoin(users, eq(users.id, sessions.userId))
+    .where(and(eq(sessions.idHash, sql.placeholder("idHash")), sql`${sessions.expiresAt} > ${sql.placeholder("now")}`))
+    .prepare(),
+);
+
 export async function userBySessionHash(db: Db, idHash: string, now: number): Promise<Holder | undefined> {
-  return toHolder(
-    await db
-      .select(holder)
-      .from(sessions)
-      .innerJoin(users, eq(users.id, sessions.userId))
-      .where(and(eq(sessions.idHash, idHash), sql`${sessions.expiresAt} > ${now}`))
-      .get(),
-  );
+  return toHolder(await bySessionHash(db).get({ idHash, now }));
 }
 
 /** Stores a session and sweeps expired ones, so the table does not grow without bound. */
