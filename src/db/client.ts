@@ -23,9 +23,10 @@ export type Db = ReturnType<typeof bind>;
 /**
  * A drizzle query built once per isolate and run on any handle, its values passed as
  * `sql.placeholder`s: drizzle builds a query's SQL on every call, which was half the CPU of
- * the credential lookup every authenticated request makes. The template's statement is
- * swapped for this handle's (drizzle's D1 prepared query runs `this.stmt`; the tests of
- * every authenticated request go through it).
+ * the credential lookup every authenticated request makes. Each call gets the template with
+ * its statement swapped for this handle's (the request's D1 session, the billing meter):
+ * drizzle's D1 prepared query runs `this.stmt`, an internal that `test/api/prebuilt.test.ts`
+ * checks on every drizzle upgrade.
  */
 export function prebuilt<Q extends { getQuery(): { sql: string } }>(build: (db: Db) => Q): (db: Db) => Q {
   let template: Q | undefined;
