@@ -1,6 +1,9 @@
 import { env } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
-import { callJson, platform } from "../helpers/api";
+import { forgetInboxes } from "../../src/services/inbox-cache";
+import { SECRETS_UNREADABLE } from "../../src/services/inboxes";
+import { encryptJson } from "../../src/services/secrets";
+import { call, callJson, platform } from "../helpers/api";
 import { createWorkspace } from "../helpers/factories";
 
 describe("platform API", () => {
@@ -85,6 +88,27 @@ describe("platform API", () => {
     expect(switchProvider).toMatchObject({ status: 400, body: { config: { api_base_url: ["This field is required."] } } });
     const foreign = await platform(`/workspaces/${b.id}/inboxes/${a.inboxId}`, { method: "PATCH", body: { name: "x" } });
     expect(foreign.status).toBe(404);
+  });
+
+  it("lists an inbox whose secrets another SECRET_KEY stored, says why its provider calls fail, and takes them again", async () => {
+    const a = await createWorkspace({ provider: "360dialog", config: { api_key: "key-one", verify_token: "verify-one" } });
+    // As after SECRET_KEY changed: the stored secrets were sealed with another key.
+    const sealed = await encryptJson("another-secret-key-0123456789abcdef", { api_key: "key-one", verify_token: "verify-one" });
+    await env.DB.prepare("UPDATE inboxes SET secrets = ? WHERE id = ?").bind(sealed, a.inboxId).run();
+    forgetInboxes();
+    const path = `/workspaces/${a.id}/inboxes/${a.inboxId}`;
+    expect((await platform(`/workspaces/${a.id}/inboxes`)).body.results).toMatchObject([{ id: a.inboxId, secrets_set: [] }]);
+    const handshake = `/webhooks/whatsapp/${a.inboxId}?hub.mode=subscribe&hub.verify_token=verify-one&hub.challenge=42`;
+    const refused = await call(handshake);
+    expect(refused.status).toBe(500);
+    expect(await refused.json()).toMatchObject({ detail: SECRETS_UNREADABLE });
+    // A PATCH merges over no secrets (it cannot read the old ones), so sending them again repairs the inbox.
+    const repaired = await platform(path, { method: "PATCH", body: { config: { api_key: "key-two", verify_token: "verify-two" } } });
+    expect(repaired).toMatchObject({ status: 200, body: { secrets_set: ["api_key", "verify_token"] } });
+    forgetInboxes();
+    const answered = await call(handshake.replace("verify-one", "verify-two"));
+    expect(answered.status).toBe(200);
+    expect(await answered.text()).toBe("42");
   });
 
   it("creates active users with validated passwords", async () => {
