@@ -1,7 +1,7 @@
 import { z } from "@hono/zod-openapi";
 import { config } from "../config";
 import { fieldErrors, validationError } from "../errors";
-import { decryptJson, encryptJson } from "../services/secrets";
+import { encryptJson, openSecrets } from "../services/secrets";
 import { urlProblem } from "../webhooks/url-policy";
 
 /**
@@ -56,4 +56,9 @@ export async function storeContactProviderConfig(env: Env, type: ContactProvider
 }
 
 /** A provider row's secrets; rows are read a few at a time, so no cache is needed. */
-export const contactProviderSecrets = (env: Env, row: { secrets: string }) => decryptJson(config(env).SECRET_KEY, row.secrets);
+export const contactProviderSecrets = (env: Env, row: { secrets: string }) =>
+  openSecrets(
+    config(env).SECRET_KEY,
+    row.secrets,
+    "send the contact provider's config again with every secret (PATCH contact_providers/{id}/).",
+  );

@@ -1,9 +1,9 @@
 import { z } from "@hono/zod-openapi";
 import { config } from "../config";
 import type { Inbox } from "../db/queries/inboxes";
-import { ApiError, fieldErrors, validationError } from "../errors";
+import { fieldErrors, validationError } from "../errors";
 import { PROVIDERS, type Provider, ProviderConfigs, splitSecrets } from "../providers/config";
-import { decryptJson, encryptJson } from "./secrets";
+import { encryptJson, openSecrets, readableSecrets } from "./secrets";
 
 /** A template named by an inbox setting (Polser's invitation and flows); `components` as WhatsApp's send API takes them. */
 export const TemplateRefSchema = z
@@ -50,7 +50,7 @@ export async function toInboxWire(env: Env, inbox: Inbox, origin: string): Promi
     phone_number: inbox.phoneNumber,
     hostname: inbox.hostname,
     config: inbox.config,
-    secrets_set: Object.keys(await readableSecrets(env, inbox)).sort(),
+    secrets_set: Object.keys(await readableSecrets(inboxSecrets(env, inbox))).sort(),
     webhook_url: `${origin}/webhooks/whatsapp/${inbox.id}`,
     api_base_url: `${origin}/inboxes/${inbox.id}/api/v1/`,
     invite_template: inbox.inviteTemplate ?? null,
@@ -63,30 +63,21 @@ export async function toInboxWire(env: Env, inbox: Inbox, origin: string): Promi
 /** Decrypted secrets per ciphertext: an update writes a new ciphertext, so nothing stale is ever served. */
 const decrypted = new Map<string, Promise<Record<string, string>>>();
 
-export const SECRETS_UNREADABLE =
-  "The inbox's provider secrets cannot be decrypted with this deployment's SECRET_KEY (was it changed since they were stored?): send the inbox's config again with every secret (PATCH /platform/v1/workspaces/{id}/inboxes/{inboxId}).";
-
-/** An inbox's provider secrets; a 500 that says why when SECRET_KEY cannot decrypt them. */
+/** An inbox's provider secrets (a 500 that says why when SECRET_KEY cannot decrypt them). */
 export function inboxSecrets(env: Env, inbox: Pick<Inbox, "secrets">): Promise<Record<string, string>> {
   let secrets = decrypted.get(inbox.secrets);
   if (!secrets) {
     if (decrypted.size > 1000) decrypted.clear();
-    secrets = decryptJson(config(env).SECRET_KEY, inbox.secrets).catch(() => {
-      decrypted.delete(inbox.secrets);
-      throw new ApiError(500, { detail: SECRETS_UNREADABLE });
-    });
+    secrets = openSecrets(
+      config(env).SECRET_KEY,
+      inbox.secrets,
+      "send the inbox's config again with every secret (PATCH /platform/v1/workspaces/{id}/inboxes/{inboxId}).",
+    );
+    secrets.catch(() => decrypted.delete(inbox.secrets));
     decrypted.set(inbox.secrets, secrets);
   }
   return secrets;
 }
-
-/**
- * The secrets this deployment can read, none when SECRET_KEY cannot decrypt them: what the
- * platform API shows (`secrets_set`) and merges a PATCH over, so an inbox whose secrets were
- * stored under another key is listed and can be repaired by sending them again.
- */
-export const readableSecrets = (env: Env, inbox: Pick<Inbox, "secrets">): Promise<Record<string, string>> =>
-  inboxSecrets(env, inbox).catch(() => ({}));
 
 /**
  * Validates a provider config (merged over the current one on PATCH) and returns the

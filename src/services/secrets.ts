@@ -1,3 +1,4 @@
+import { ApiError } from "../errors";
 import { hmacSha256, toHex } from "./crypto";
 
 /**
@@ -42,6 +43,23 @@ export async function decryptJson(secret: string, stored: string): Promise<Recor
   const plain = await crypto.subtle.decrypt({ name: "AES-GCM", iv: unb64(iv) }, await key(secret, "inbox-secrets"), unb64(sealed));
   return JSON.parse(new TextDecoder().decode(plain)) as Record<string, string>;
 }
+
+/**
+ * Stored secrets, decrypted; when SECRET_KEY cannot decrypt them (it changed since they were
+ * stored), a 500 that says so and how to repair (`fix`) instead of a bare one.
+ */
+export async function openSecrets(secret: string, stored: string, fix: string): Promise<Record<string, string>> {
+  try {
+    return await decryptJson(secret, stored);
+  } catch {
+    throw new ApiError(500, {
+      detail: `Stored secrets cannot be decrypted with this deployment's SECRET_KEY (was it changed since they were stored?): ${fix}`,
+    });
+  }
+}
+
+/** Secrets as far as this deployment can read them, none otherwise: what a listing shows and a PATCH merges over. */
+export const readableSecrets = (secrets: Promise<Record<string, string>>): Promise<Record<string, string>> => secrets.catch(() => ({}));
 
 /** Token values are HMACs of SECRET_KEY and a stored nonce: 160 bits, 40 hex characters. */
 export async function deriveToken(secret: string, nonce: string): Promise<string> {

@@ -1,5 +1,6 @@
 import { env } from "cloudflare:workers";
 import { beforeAll, describe, expect, it } from "vitest";
+import { encryptJson } from "../../src/services/secrets";
 import { callJson, platform } from "../helpers/api";
 import { createUser, createWorkspace, type TestUser, type TestWorkspace } from "../helpers/factories";
 
@@ -57,6 +58,20 @@ describe("contact providers", () => {
 
     expect((await callJson(path(`${own.body.id}/`), { method: "DELETE", token: admin.token })).status).toBe(204);
     expect((await callJson(path(`${own.body.id}/`), { token: admin.token })).status).toBe(404);
+    expect((await callJson(path(`${made.body.id}/`), { method: "DELETE", token: admin.token })).status).toBe(204);
+  });
+
+  it("sealed under another SECRET_KEY are listed without secrets and take them again through a PATCH", async () => {
+    const made = await callJson(path(), { token: admin.token, body: directory });
+    const sealed = await encryptJson("another-secret-key-0123456789abcdef", { token: TOKEN });
+    await env.DB.prepare("UPDATE contact_providers SET secrets = ? WHERE id = ?").bind(sealed, made.body.id).run();
+    expect((await callJson(path(`${made.body.id}/`), { token: admin.token })).body).toMatchObject({ secrets_set: [] });
+    const repaired = await callJson(path(`${made.body.id}/`), {
+      method: "PATCH",
+      token: admin.token,
+      body: { config: { token: "new-token" } },
+    });
+    expect(repaired).toMatchObject({ status: 200, body: { config: { url: directory.config.url }, secrets_set: ["token"] } });
     expect((await callJson(path(`${made.body.id}/`), { method: "DELETE", token: admin.token })).status).toBe(204);
   });
 

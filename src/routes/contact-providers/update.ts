@@ -4,6 +4,7 @@ import { updateContactProvider } from "../../db/queries/contacts";
 import { notFound } from "../../errors";
 import { bodyDoc, readBody } from "../../http/body";
 import { type App, errorResponses, IntId, json } from "../../http/openapi";
+import { readableSecrets } from "../../services/secrets";
 import { loadContactProvider } from "./load";
 import { ContactProviderSchema, toContactProviderWire, UpdateContactProviderBody } from "./schemas";
 
@@ -25,7 +26,7 @@ export const registerUpdateContactProvider = (app: App) =>
     const type = body.type ?? z.enum(CONTACT_PROVIDER_TYPES).parse(current.type);
     let stored = {};
     if (body.type !== undefined || body.config !== undefined) {
-      const base = type === current.type ? { ...current.config, ...(await contactProviderSecrets(c.env, current)) } : {};
+      const base = type === current.type ? { ...current.config, ...(await readableSecrets(contactProviderSecrets(c.env, current))) } : {};
       stored = await storeContactProviderConfig(c.env, type, { ...base, ...body.config });
     }
     const row = await updateContactProvider(c.get("db"), current.inboxId, current.id, { type, name: body.name, ...stored });

@@ -10,9 +10,10 @@ import { bodyDoc, readBody } from "../../http/body";
 import { type App, errorResponses, json } from "../../http/openapi";
 import { PROVIDERS } from "../../providers/config";
 import { forgetInboxes } from "../../services/inbox-cache";
-import { InboxSchema, readableSecrets, storeProviderConfig, TemplateRefSchema, toInboxWire } from "../../services/inboxes";
+import { InboxSchema, inboxSecrets, storeProviderConfig, TemplateRefSchema, toInboxWire } from "../../services/inboxes";
 import { PageQuery, page, paginated, paginatedSchema } from "../../services/pagination";
 import { parsePhoneNumber } from "../../services/phone-numbers";
+import { readableSecrets } from "../../services/secrets";
 import { uniqueField } from "../../services/unique";
 import { WorkspaceParams } from "./workspaces";
 
@@ -129,7 +130,7 @@ export const registerInboxes = (app: App) => {
     if (!current) throw notFound();
     const body = await readBody(c, PatchInboxBody);
     const provider = body.provider ?? current.provider;
-    const base = provider === current.provider ? { ...current.config, ...(await readableSecrets(c.env, current)) } : {};
+    const base = provider === current.provider ? { ...current.config, ...(await readableSecrets(inboxSecrets(c.env, current))) } : {};
     const stored = body.config || body.provider ? await storeProviderConfig(c.env, provider, { ...base, ...body.config }) : {};
     const inbox = await withUniqueHostname(() =>
       updateInbox(c.get("db"), id, inboxId, {
