@@ -52,9 +52,10 @@ export async function openSecrets(secret: string, stored: string, fix: string): 
   try {
     return await decryptJson(secret, stored);
   } catch {
-    throw new ApiError(500, {
-      detail: `Stored secrets cannot be decrypted with this deployment's SECRET_KEY (was it changed since they were stored?): ${fix}`,
-    });
+    const detail = `Stored secrets cannot be decrypted with this deployment's SECRET_KEY (was it changed since they were stored?): ${fix}`;
+    // Logged here: the operator must see it, and an ApiError's answer is not logged.
+    console.error(JSON.stringify({ level: "error", error: detail }));
+    throw new ApiError(500, { detail });
   }
 }
 
