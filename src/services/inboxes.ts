@@ -3,7 +3,7 @@ import { config } from "../config";
 import type { Inbox } from "../db/queries/inboxes";
 import { fieldErrors, validationError } from "../errors";
 import { PROVIDERS, type Provider, ProviderConfigs, splitSecrets } from "../providers/config";
-import { encryptJson, openSecrets, readableSecrets } from "./secrets";
+import { encryptJson, openSecrets, secretNames } from "./secrets";
 
 /** A template named by an inbox setting (Polser's invitation and flows); `components` as WhatsApp's send API takes them. */
 export const TemplateRefSchema = z
@@ -50,7 +50,7 @@ export async function toInboxWire(env: Env, inbox: Inbox, origin: string): Promi
     phone_number: inbox.phoneNumber,
     hostname: inbox.hostname,
     config: inbox.config,
-    secrets_set: Object.keys(await readableSecrets(inboxSecrets(env, inbox))).sort(),
+    secrets_set: await secretNames(inboxSecrets(env, inbox)),
     webhook_url: `${origin}/webhooks/whatsapp/${inbox.id}`,
     api_base_url: `${origin}/inboxes/${inbox.id}/api/v1/`,
     invite_template: inbox.inviteTemplate ?? null,

@@ -59,8 +59,12 @@ export async function openSecrets(secret: string, stored: string, fix: string): 
   }
 }
 
-/** Secrets as far as this deployment can read them, none otherwise: what a listing shows and a PATCH merges over. */
+/** Secrets as far as this deployment can read them, none otherwise: what a PATCH merges over. */
 export const readableSecrets = (secrets: Promise<Record<string, string>>): Promise<Record<string, string>> => secrets.catch(() => ({}));
+
+/** The names of the readable secrets, sorted: a wire's `secrets_set`. */
+export const secretNames = async (secrets: Promise<Record<string, string>>): Promise<string[]> =>
+  Object.keys(await readableSecrets(secrets)).sort();
 
 /** Token values are HMACs of SECRET_KEY and a stored nonce: 160 bits, 40 hex characters. */
 export async function deriveToken(secret: string, nonce: string): Promise<string> {

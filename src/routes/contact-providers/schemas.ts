@@ -1,7 +1,7 @@
 import { z } from "@hono/zod-openapi";
 import { CONTACT_PROVIDER_TYPES, contactProviderSecrets } from "../../contacts/config";
 import type { ContactProviderRow } from "../../db/queries/contacts";
-import { readableSecrets } from "../../services/secrets";
+import { secretNames } from "../../services/secrets";
 
 const Name = z.string().trim().min(1, "This field may not be blank.").max(100, "Ensure this field has no more than 100 characters.");
 const Config = z.record(z.string(), z.unknown()).openapi({
@@ -33,6 +33,6 @@ export async function toContactProviderWire(env: Env, row: ContactProviderRow): 
     type,
     name: row.name,
     config: row.config,
-    secrets_set: Object.keys(await readableSecrets(contactProviderSecrets(env, row))).sort(),
+    secrets_set: await secretNames(contactProviderSecrets(env, row)),
   };
 }
