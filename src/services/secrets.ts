@@ -52,12 +52,16 @@ export async function openSecrets(secret: string, stored: string, fix: string): 
   try {
     return await decryptJson(secret, stored);
   } catch {
-    const detail = `Stored secrets cannot be decrypted with this deployment's SECRET_KEY (was it changed since they were stored?): ${fix}`;
+    const detail = undecryptable("Stored secrets", fix);
     // Logged here: the operator must see it, and an ApiError's answer is not logged.
     console.error(JSON.stringify({ level: "error", error: detail }));
     throw new ApiError(500, { detail });
   }
 }
+
+/** Why secrets stored under another SECRET_KEY cannot be used, and `fix`, what repairs them. */
+export const undecryptable = (what: string, fix: string) =>
+  `${what} cannot be decrypted with this deployment's SECRET_KEY (has it changed since?): ${fix}`;
 
 /** Secrets as far as this deployment can read them, none otherwise: what a PATCH merges over. */
 export const readableSecrets = (secrets: Promise<Record<string, string>>): Promise<Record<string, string>> => secrets.catch(() => ({}));

@@ -1,6 +1,8 @@
+import { env } from "cloudflare:test";
 import { HttpResponse } from "msw";
 import { Webhook as Verifier } from "standardwebhooks";
 import { beforeAll, describe, expect, it } from "vitest";
+import { encryptJson } from "../../src/services/secrets";
 import { callJson } from "../helpers/api";
 import { createUser, createWorkspace, type TestUser, type TestWorkspace } from "../helpers/factories";
 import { APP_SECRET, cloudEnvelope, contact, newWaId, postWebhook, textMessage } from "../helpers/whatsapp";
@@ -263,5 +265,37 @@ describe("webhook delivery", () => {
     await eventually(() => expect(sub.received.length).toBe(2));
     expect(sub.received[1]!.id).toBe(sub.received[0]!.id);
     expect(sub.received[1]!.raw).toBe(sub.received[0]!.raw);
+  });
+
+  it("logs why it sends nothing while the signing secret is sealed under another SECRET_KEY, and sends after a rotation", async () => {
+    const sub = subscriber();
+    const app = await createUser(ws, "app");
+    const hook = await createWebhook(ws, app, { url: sub.url });
+    // As after SECRET_KEY changed: the stored secret was sealed with another key.
+    const sealed = await encryptJson("another-secret-key-0123456789abcdef", { secret: hook.secret });
+    await env.DB.prepare("UPDATE webhooks SET secret = ? WHERE id = ?").bind(sealed, hook.id).run();
+    await postWebhook(ws.inboxId, cloudEnvelope({ messages: [textMessage(newWaId(), "sealed")] }));
+    const failed = await eventually(async () => {
+      const page = await callJson(`${ws.prefix}/webhooks/waba/${hook.id}/deliveries/`, { token: app.token });
+      expect(page.body.results).toMatchObject([{ state: "failed" }]);
+      return page.body.results[0];
+    });
+    expect(failed.attempts).toHaveLength(1);
+    expect(failed.attempts[0].error).toBe(
+      "Not sent: The webhook's signing secret cannot be decrypted with this deployment's SECRET_KEY (has it changed since?): rotate it (POST webhooks/waba/{id}/rotate_secret/).",
+    );
+    expect(sub.received).toHaveLength(0);
+    // The rotation keeps the unreadable secret as the previous one; deliveries sign with the new one alone.
+    const rotated = (await callJson(`${ws.prefix}/webhooks/waba/${hook.id}/rotate_secret/`, { method: "POST", token: app.token })).body;
+    const again = await callJson(`${ws.prefix}/webhooks/waba/${hook.id}/deliveries/${failed.id}/redeliver/`, {
+      method: "POST",
+      token: app.token,
+    });
+    expect(again.status).toBe(202);
+    await eventually(() => expect(sub.received).toHaveLength(1));
+    const got = sub.received[0]!;
+    expect(got.signature.split(" ")).toHaveLength(1);
+    const headers = { "webhook-id": got.id, "webhook-timestamp": got.timestamp, "webhook-signature": got.signature };
+    expect(new Verifier(rotated.secret).verify(got.raw, headers)).toEqual(got.body);
   });
 });

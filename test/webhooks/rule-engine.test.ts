@@ -1,5 +1,7 @@
+import { env } from "cloudflare:test";
 import { HttpResponse } from "msw";
 import { beforeAll, describe, expect, it } from "vitest";
+import { encryptJson } from "../../src/services/secrets";
 import { callJson } from "../helpers/api";
 import { createUser, createWorkspace, type TestUser, type TestWorkspace } from "../helpers/factories";
 import { APP_SECRET, cloudEnvelope, contact, newWaId, postWebhook, textMessage } from "../helpers/whatsapp";
@@ -219,6 +221,28 @@ describe("custom rule engine", () => {
     expect(call.attempts[0].error).toBe(
       "assignment[1] ignored: chat 999 is not in this inbox; assignment[2] ignored: ✖ exactly one of message_id and chat_id is required",
     );
+    expect((await api("/rule_engine/", { method: "PATCH", body: { mode: "default" } })).status).toBe(200);
+  });
+
+  it("logs why it calls nothing while its headers are sealed under another SECRET_KEY, and calls once they are sent again", async () => {
+    const engine = subscriber(() => HttpResponse.json({}));
+    await api("/rule_engine/", { method: "PUT", body: { mode: "custom", url: engine.url, headers: { Authorization: "Bearer one" } } });
+    const sealed = await encryptJson("another-secret-key-0123456789abcdef", { Authorization: "Bearer one" });
+    await env.DB.prepare("UPDATE rule_engines SET headers = ? WHERE inbox_id = ?").bind(sealed, ws.inboxId).run();
+    await postWebhook(ws.inboxId, cloudEnvelope({ messages: [textMessage(newWaId(), "sealed headers")] }));
+    const failed = await eventually(async () => {
+      const page = await api("/rule_engine/deliveries/?state=failed");
+      expect(page.body.results).toHaveLength(1);
+      return page.body.results[0];
+    });
+    expect(failed.attempts[0].error).toBe(
+      "Not sent: The rule engine's headers cannot be decrypted with this deployment's SECRET_KEY (has it changed since?): send them again (PATCH rule_engine/ with headers).",
+    );
+    expect(engine.received).toHaveLength(0);
+    await api("/rule_engine/", { method: "PATCH", body: { headers: { Authorization: "Bearer two" } } });
+    expect((await api(`/rule_engine/deliveries/${failed.id}/redeliver/`, { method: "POST" })).status).toBe(202);
+    await eventually(() => expect(engine.received).toHaveLength(1));
+    expect(engine.received[0]!.headers.authorization).toBe("Bearer two");
     expect((await api("/rule_engine/", { method: "PATCH", body: { mode: "default" } })).status).toBe(200);
   });
 });
