@@ -32,7 +32,7 @@ export type QueueMessage = { id: string; attempts: number; ack(): void; retry(op
 type Outcome =
   | { kind: "delivered" }
   | { kind: "retry"; delaySeconds: number }
-  /** Not sent again: a 410, a disabled or deleted receiver, a refused URL; `dead`: past the last retry. */
+  /** Not sent again: a 410, a disabled or deleted receiver, a refused URL, secrets this SECRET_KEY cannot decrypt; `dead`: past the last retry. */
   | { kind: "final"; dead?: boolean };
 /**
  * D1 writes of one attempt: its outcome for the delivery log (`logged`), the webhook's
