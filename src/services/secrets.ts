@@ -37,26 +37,28 @@ export async function encryptJson(secret: string, value: Record<string, string>)
   return `v1.${b64(iv)}.${b64(sealed)}`;
 }
 
-export async function decryptJson(secret: string, stored: string): Promise<Record<string, string>> {
+async function decryptJson(secret: string, stored: string): Promise<Record<string, string>> {
   const [version, iv, sealed] = stored.split(".");
   if (version !== "v1" || !iv || !sealed) throw new Error("Unknown secret format");
   const plain = await crypto.subtle.decrypt({ name: "AES-GCM", iv: unb64(iv) }, await key(secret, "inbox-secrets"), unb64(sealed));
   return JSON.parse(new TextDecoder().decode(plain)) as Record<string, string>;
 }
 
+/** Stored secrets, decrypted, or null when this SECRET_KEY cannot decrypt them. */
+export const readable = (secret: string, stored: string): Promise<Record<string, string> | null> =>
+  decryptJson(secret, stored).catch(() => null);
+
 /**
  * Stored secrets, decrypted; when SECRET_KEY cannot decrypt them (it changed since they were
  * stored), a 500 that says so and how to repair (`fix`) instead of a bare one.
  */
 export async function openSecrets(secret: string, stored: string, fix: string): Promise<Record<string, string>> {
-  try {
-    return await decryptJson(secret, stored);
-  } catch {
-    const detail = undecryptable("Stored secrets", fix);
-    // Logged here: the operator must see it, and an ApiError's answer is not logged.
-    console.error(JSON.stringify({ level: "error", error: detail }));
-    throw new ApiError(500, { detail });
-  }
+  const secrets = await readable(secret, stored);
+  if (secrets) return secrets;
+  const detail = undecryptable("Stored secrets", fix);
+  // Logged here: the operator must see it, and an ApiError's answer is not logged.
+  console.error(JSON.stringify({ level: "error", error: detail }));
+  throw new ApiError(500, { detail });
 }
 
 /** Why secrets stored under another SECRET_KEY cannot be used, and `fix`, what repairs them. */

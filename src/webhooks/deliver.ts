@@ -16,7 +16,7 @@ import {
 } from "../db/queries/webhooks";
 import type { DeliveryAttempt, DeliveryState } from "../db/schema";
 import { type DeliveryJob, enqueueDeliveries } from "../queues/jobs";
-import { decryptJson, undecryptable } from "../services/secrets";
+import { readable, undecryptable } from "../services/secrets";
 import { applyEngineAnswer } from "./engine-answer";
 import { signatureHeaders } from "./signature";
 import { urlProblem } from "./url-policy";
@@ -257,14 +257,8 @@ async function deliverOne(env: Env, db: Db, d: Loaded, attempt: number, writes: 
     };
     writes.log(d.id, state, entry);
   };
-  if ("sealed" in target) {
-    log("error", { delivery: d.id, error: target.sealed });
-    record("failed", { error: `Not sent: ${target.sealed}` });
-    return { kind: "final" };
-  }
-  const problem = urlProblem(target.url, settings.WEBHOOK_LOCAL_URLS);
-  if (problem) {
-    record("failed", { error: `Not sent: ${problem}` });
+  if ("notSent" in target) {
+    record("failed", { error: `Not sent: ${target.notSent}` });
     return { kind: "final" };
   }
 
@@ -350,30 +344,40 @@ type Target = { url: string; secrets: string[]; headers: Record<string, string> 
 
 /**
  * Where a delivery goes now: its webhook as it is today (URL, secrets), or the inbox's custom
- * engine; `sealed` when its secrets were stored under another SECRET_KEY, so it cannot be sent
- * as it should be (the log says why and what repairs it; a redelivery sends it after that).
+ * engine. `dropped` when there is no such receiver any more; `notSent` when it cannot be sent as
+ * it should be: a URL the policy refuses, or secrets stored under another SECRET_KEY (logged for
+ * the operator; a redelivery sends it once repaired).
  */
-async function receiverOf(env: Env, db: Db, d: DeliveryWithReceiver): Promise<Target | { dropped: string } | { sealed: string }> {
-  const key = config(env).SECRET_KEY;
+async function receiverOf(env: Env, db: Db, d: DeliveryWithReceiver): Promise<Target | { dropped: string } | { notSent: string }> {
+  const settings = config(env);
+  const sealed = (what: string, fix: string) => {
+    const notSent = undecryptable(what, fix);
+    log("error", { delivery: d.id, error: notSent });
+    return { notSent };
+  };
+  let target: Target;
   if (d.webhookId === null) {
     const engine = await getRuleEngine(db, d.inboxId);
     if (engine?.mode !== "custom" || !engine.url) return { dropped: "the inbox no longer has a custom rule engine" };
-    const headers = engine.headers ? await readable(key, engine.headers) : {};
-    if (!headers) return { sealed: undecryptable("The rule engine's headers", "send them again (PATCH rule_engine/ with headers).") };
-    return { url: engine.url, secrets: [], headers };
+    const headers = engine.headers ? await readable(settings.SECRET_KEY, engine.headers) : {};
+    if (!headers) return sealed("The rule engine's headers", "send them again (PATCH rule_engine/ with headers).");
+    target = { url: engine.url, secrets: [], headers };
+  } else {
+    const hook = d.webhook;
+    if (!hook) return { dropped: "the webhook was deleted" };
+    if (!hook.isActive) return { dropped: "the webhook is disabled" };
+    const current = (await readable(settings.SECRET_KEY, hook.secret))?.secret;
+    if (!current) return sealed("The webhook's signing secret", "rotate it (POST webhooks/waba/{id}/rotate_secret/).");
+    // The previous secret only for a day after a rotation, and only if it can be read: the rotation repairs an unreadable one.
+    const previous =
+      hook.previousSecret && (hook.previousSecretUntil ?? 0) > Date.now() / 1000
+        ? (await readable(settings.SECRET_KEY, hook.previousSecret))?.secret
+        : null;
+    target = { url: hook.url, secrets: previous ? [current, previous] : [current], headers: {} };
   }
-  const hook = d.webhook;
-  if (!hook) return { dropped: "the webhook was deleted" };
-  if (!hook.isActive) return { dropped: "the webhook is disabled" };
-  const current = (await readable(key, hook.secret))?.secret;
-  if (!current) return { sealed: undecryptable("The webhook's signing secret", "rotate it (POST webhooks/waba/{id}/rotate_secret/).") };
-  // The previous secret only for a day after a rotation, and only if it can be read: the rotation repairs an unreadable one.
-  const previous =
-    hook.previousSecret && (hook.previousSecretUntil ?? 0) > Date.now() / 1000 ? (await readable(key, hook.previousSecret))?.secret : null;
-  return { url: hook.url, secrets: previous ? [current, previous] : [current], headers: {} };
+  const problem = urlProblem(target.url, settings.WEBHOOK_LOCAL_URLS);
+  return problem ? { notSent: problem } : target;
 }
-
-const readable = (key: string, stored: string) => decryptJson(key, stored).catch(() => null);
 
 /** A 2xx: the delivered messages count as received by the webhook's user (the mark only moves forward); the failure streak ends. */
 async function onDelivered(db: Db, d: DeliveryWithReceiver, hook: Webhook, writes: Writes): Promise<void> {
